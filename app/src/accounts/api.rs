@@ -1,0 +1,264 @@
+//! Server functions for profiles, users and invites.
+
+use crate::domain::roles::Role;
+use crate::error::AppError;
+use crate::model::{Invite, InviteInfo, Profile, SessionUser, UserId, UserSummary};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{account, roles::Action},
+    ssr::{guard::require, password, storage::invites, storage::users},
+};
+
+/// The caller's own profile.
+#[server(endpoint = "get_profile")]
+pub async fn get_profile() -> Result<Profile, AppError> {
+    let caller = require(Action::ManageOwnAccount).await?;
+    users::profile(&caller.state.db, &caller.user()?.id).await
+}
+
+/// Saves display name, country and highlight colour.
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(
+    display_name: String,
+    country: String,
+    highlight_colour: String,
+) -> Result<Profile, AppError> {
+    let caller = require(Action::ManageOwnAccount).await?;
+    let display_name = account::validate_display_name(&display_name)?;
+    let country = account::validate_country(&country)?;
+    let colour = account::validate_highlight_colour(&highlight_colour)?;
+    let id = &caller.user()?.id;
+    users::update_profile(&caller.state.db, id, display_name, country, colour).await?;
+    users::profile(&caller.state.db, id).await
+}
+
+/// Changes the caller's password after checking the current one.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    let caller = require(Action::ManageOwnAccount).await?;
+    let user = caller.user()?;
+    let db = &caller.state.db;
+    let stored = users::password_hash(db, &user.id).await?;
+    if !password::verify(current_password, stored).await {
+        return Err(AppError::invalid(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    account::validate_password(&new_password, &user.username)
+        .map_err(|e| AppError::invalid("new_password", e.reason))?;
+    users::set_password_hash(db, &user.id, password::hash(new_password).await?).await?;
+    tracing::info!(user = %user.username, "password changed");
+    Ok(())
+}
+
+/// Deletes the caller's own account after checking the password, and signs out.
+#[server(endpoint = "delete_account")]
+pub async fn delete_account(password: String) -> Result<(), AppError> {
+    let caller = require(Action::ManageOwnAccount).await?;
+    let user = caller.user()?;
+    let db = &caller.state.db;
+    let stored = users::password_hash(db, &user.id).await?;
+    if !password::verify(password, stored).await {
+        return Err(AppError::invalid("password", "That is not your password."));
+    }
+    users::delete(db, &user.id).await?;
+    tracing::info!(user = %user.username, "account deleted by its owner");
+    caller.session.flush().await.map_err(|e| {
+        tracing::error!(error = %e, "session flush failed");
+        AppError::Internal
+    })
+}
+
+/// Admin: users matching `search` (username, display name or email).
+#[server(endpoint = "list_users")]
+pub async fn list_users(search: String) -> Result<Vec<UserSummary>, AppError> {
+    let caller = require(Action::ManageUsers).await?;
+    users::list(&caller.state.db, &search, 500).await
+}
+
+/// Admin: grants (`granted = true`) or revokes a role. The last admin keeps theirs.
+#[server(endpoint = "set_user_role")]
+pub async fn set_user_role(user: UserId, role: Role, granted: bool) -> Result<(), AppError> {
+    let caller = require(Action::ManageUsers).await?;
+    if role == Role::Racer {
+        return Err(AppError::invalid("role", "Every user is a racer."));
+    }
+    users::set_role(&caller.state.db, &user, role, granted).await?;
+    tracing::info!(target_user = %user, role = %role, granted, "role changed");
+    Ok(())
+}
+
+/// Admin: disables or re-enables an account. The last admin stays enabled.
+#[server(endpoint = "set_user_disabled")]
+pub async fn set_user_disabled(user: UserId, disabled: bool) -> Result<(), AppError> {
+    let caller = require(Action::ManageUsers).await?;
+    users::set_disabled(&caller.state.db, &user, disabled).await?;
+    tracing::info!(target_user = %user, disabled, "account enabled state changed");
+    Ok(())
+}
+
+/// Admin: deletes an account. The last admin cannot be deleted.
+#[server(endpoint = "delete_user")]
+pub async fn delete_user(user: UserId) -> Result<(), AppError> {
+    let caller = require(Action::ManageUsers).await?;
+    users::delete(&caller.state.db, &user).await?;
+    tracing::info!(target_user = %user, "account deleted by an admin");
+    Ok(())
+}
+
+/// Staff: racers matching `search`, for finding a walk-up racer or the next one to race.
+#[server(endpoint = "list_racers")]
+pub async fn list_racers(search: String) -> Result<Vec<UserSummary>, AppError> {
+    let caller = require(Action::ViewRacers).await?;
+    let mut racers = users::list(&caller.state.db, &search, 500).await?;
+    // Staff other than admins need no email addresses to find a racer.
+    if !caller.user()?.has(Role::Admin) {
+        for racer in &mut racers {
+            racer.email = None;
+        }
+    }
+    Ok(racers)
+}
+
+/// Registration: creates an account for a walk-up racer and returns a one-time link
+/// (valid 48 hours) where the racer sets a password.
+#[server(endpoint = "register_racer")]
+pub async fn register_racer(
+    username: String,
+    email: String,
+    country: String,
+) -> Result<Invite, AppError> {
+    let caller = require(Action::RegisterRacer).await?;
+    let username = account::validate_username(&username)?;
+    let email = account::validate_optional_email(&email)?;
+    let country = account::validate_country(&country)?;
+    let db = &caller.state.db;
+    if users::username_taken(db, &username).await? {
+        return Err(AppError::invalid("username", "That username is taken."));
+    }
+    let id = users::create(
+        db,
+        users::NewUser {
+            username: username.clone(),
+            email,
+            country,
+            password_hash: None,
+            roles: vec![Role::Racer],
+        },
+    )
+    .await?;
+    tracing::info!(racer = %username, "walk-up racer registered");
+    ssr::new_invite(&caller.state, &id, username).await
+}
+
+/// Registration: a fresh invite link for a racer who has not set a password yet
+/// (the old link stops working).
+#[server(endpoint = "renew_invite")]
+pub async fn renew_invite(user: UserId) -> Result<Invite, AppError> {
+    let caller = require(Action::RegisterRacer).await?;
+    let profile = users::profile(&caller.state.db, &user).await?;
+    if users::password_hash(&caller.state.db, &user)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(
+            "This racer has set a password already; they can sign in.".into(),
+        ));
+    }
+    ssr::new_invite(&caller.state, &user, profile.username).await
+}
+
+/// Anyone holding an invite link: whose it is and until when it works.
+#[server(endpoint = "get_invite")]
+pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    let invite = invites::find(&caller.state.db, &ssr::token_hash(&token))
+        .await?
+        .ok_or_else(ssr::invite_gone)?;
+    Ok(InviteInfo {
+        username: invite.username,
+        expires_at: invite.expires_at,
+    })
+}
+
+/// Anyone holding an invite link: sets the password once, then is signed in.
+#[server(endpoint = "redeem_invite")]
+pub async fn redeem_invite(token: String, password: String) -> Result<SessionUser, AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    let db = &caller.state.db;
+    let hash = ssr::token_hash(&token);
+    let invite = invites::find(db, &hash)
+        .await?
+        .ok_or_else(ssr::invite_gone)?;
+    account::validate_password(&password, &invite.username)?;
+    if !invites::redeem(db, &hash, password::hash(password).await?).await? {
+        return Err(ssr::invite_gone());
+    }
+    tracing::info!(user = %invite.username, "invite redeemed");
+    crate::auth::api::ssr::start_session(&caller.session, &invite.user).await?;
+    users::session_user(db, &invite.user.0)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+    use crate::model::{Invite, UserId};
+    use crate::ssr::state::AppState;
+    use crate::ssr::storage::invites;
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+
+    /// How long a walk-up racer's link works.
+    const INVITE_HOURS: i64 = 48;
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The stored form of a token.
+    pub fn token_hash(token: &str) -> String {
+        hex(&Sha256::digest(token.trim().as_bytes()))
+    }
+
+    pub fn invite_gone() -> AppError {
+        // Used, expired and never issued look the same: nothing to probe.
+        AppError::NotFound("This invite link".into())
+    }
+
+    /// Stores a new invite for `user` and renders its link as text and QR code.
+    pub async fn new_invite(
+        state: &AppState,
+        user: &UserId,
+        username: String,
+    ) -> Result<Invite, AppError> {
+        let mut secret = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut secret);
+        let token = hex(&secret);
+        let expires_at =
+            invites::create(&state.db, user, &token_hash(&token), INVITE_HOURS).await?;
+        let link = format!("{}/invite/{token}", state.public_url);
+        let qr_svg = qrcode::QrCode::new(link.as_bytes())
+            .map_err(|e| {
+                tracing::error!(error = %e, "QR encoding failed");
+                AppError::Internal
+            })?
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(240, 240)
+            .quiet_zone(true)
+            .build();
+        Ok(Invite {
+            username,
+            link,
+            qr_svg,
+            expires_at,
+        })
+    }
+}

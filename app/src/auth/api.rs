@@ -1,0 +1,122 @@
+//! Server functions for signing up, in and out.
+
+use crate::error::AppError;
+use crate::model::SessionUser;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{account, roles::Action, roles::Role},
+    ssr::{guard::require, password, storage::users},
+};
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    Ok(require(Action::ViewPublic).await?.user)
+}
+
+/// Creates a racer account and signs it in.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    username: String,
+    email: String,
+    country: String,
+    password: String,
+) -> Result<SessionUser, AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    let username = account::validate_username(&username)?;
+    let email = account::validate_email(&email)?;
+    let country = account::validate_country(&country)?;
+    account::validate_password(&password, &username)?;
+    let db = &caller.state.db;
+    if users::username_taken(db, &username).await? {
+        return Err(AppError::invalid("username", "That username is taken."));
+    }
+    let id = users::create(
+        db,
+        users::NewUser {
+            username: username.clone(),
+            email: Some(email),
+            country,
+            password_hash: Some(password::hash(password).await?),
+            roles: vec![Role::Racer],
+        },
+    )
+    .await?;
+    tracing::info!(user = %username, "signed up");
+    ssr::start_session(&caller.session, &id).await?;
+    users::session_user(db, &id.0)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Signs in with username and password. Failed attempts are throttled per account
+/// and per client address.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(username: String, password: String) -> Result<SessionUser, AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    let state = &caller.state;
+    let address = crate::ssr::guard::client_address().await;
+    let username = username.trim().to_string();
+    state
+        .throttle
+        .check(&username, &address)
+        .map_err(AppError::TooManyAttempts)?;
+    let found = users::credentials(&state.db, &username).await?;
+    let (id, hash, disabled) = match found {
+        Some(c) => (Some(c.id), c.password_hash, c.disabled),
+        None => (None, None, false),
+    };
+    // Always verify, against a dummy hash when the account is unknown, so timing
+    // does not reveal which usernames exist.
+    let ok = password::verify(password, hash).await;
+    let Some(id) = id.filter(|_| ok) else {
+        state.throttle.failed(&username, &address);
+        tracing::info!(user = %username, "sign-in failed");
+        return Err(AppError::invalid("password", "Wrong username or password."));
+    };
+    if disabled {
+        return Err(AppError::invalid(
+            "username",
+            "This account is disabled. Ask an event admin to enable it.",
+        ));
+    }
+    state.throttle.succeeded(&username);
+    ssr::start_session(&caller.session, &id).await?;
+    tracing::info!(user = %username, "signed in");
+    users::session_user(&state.db, &id.0)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Ends the session.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    caller.session.flush().await.map_err(|e| {
+        tracing::error!(error = %e, "session flush failed");
+        AppError::Internal
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use crate::error::AppError;
+    use crate::model::UserId;
+    use crate::ssr::guard::USER_ID_KEY;
+    use tower_sessions::Session;
+
+    /// Binds the session to a user under a fresh session id (no fixation).
+    pub async fn start_session(session: &Session, id: &UserId) -> Result<(), AppError> {
+        let fail = |e: tower_sessions::session::Error| {
+            tracing::error!(error = %e, "session store failed");
+            AppError::Internal
+        };
+        session.cycle_id().await.map_err(fail)?;
+        session
+            .insert(USER_ID_KEY, id.0.clone())
+            .await
+            .map_err(fail)
+    }
+}

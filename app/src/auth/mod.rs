@@ -1,0 +1,4 @@
+//! Signing up, in and out.
+
+pub mod api;
+pub mod page;

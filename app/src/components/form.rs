@@ -1,0 +1,143 @@
+//! Form pieces: labelled fields, per-field and whole-form errors, the country picker,
+//! and the message a page shows when it cannot be used.
+
+use crate::domain::countries;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The error of an action's last result (`action.value()`), if it failed.
+pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// A labelled input with its hint and its own error message under it.
+#[component]
+pub fn TextField(
+    /// The visible label (tests find fields by it).
+    label: &'static str,
+    /// The form field name, also the element id.
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] minlength: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] pattern: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let hint_id = format!("{name}-hint");
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <input
+                id=name
+                name=name
+                type=kind
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                required=required
+                value=value
+                minlength=minlength
+                maxlength=maxlength
+                pattern=pattern
+                aria-describedby=(!hint.is_empty()).then_some(hint_id.clone())
+                aria-invalid=move || {
+                    error.get().is_some_and(|e| e.field() == Some(name)).then_some("true")
+                }
+            />
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <FieldMessage field=name error />
+        </div>
+    }
+}
+
+/// The error message for one field, when the last attempt failed on it.
+#[component]
+pub fn FieldMessage(
+    field: &'static str,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| e.field() == Some(field))
+            .map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })
+    }
+}
+
+/// The error message for the whole form (anything not tied to one field).
+#[component]
+pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| e.field().is_none())
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    }
+}
+
+/// A labelled select of every ISO 3166 country.
+#[component]
+pub fn CountrySelect(
+    #[prop(into, optional)] selected: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let selected = selected.unwrap_or_default();
+    let options = countries::all()
+        .into_iter()
+        .map(|c| {
+            let is_selected = c.code == selected;
+            view! { <option value=c.code selected=is_selected>{c.name}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for="country">"Country"</label>
+            <select id="country" name="country" required=true>
+                <option value="" disabled=true selected=selected.is_empty()>
+                    "Choose a country"
+                </option>
+                {options}
+            </select>
+            <FieldMessage field="country" error />
+        </div>
+    }
+}
+
+/// What a page shows instead of its content when loading it failed.
+#[component]
+pub fn Problem(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => view! {
+            <section class="notice" role="alert">
+                <h1>"Please sign in"</h1>
+                <p>"This page is for signed-in users."</p>
+                <A href="/sign-in" attr:class="button">"Sign in"</A>
+            </section>
+        }
+        .into_any(),
+        AppError::Forbidden => view! {
+            <section class="notice denied" role="alert">
+                <h1>"Not allowed"</h1>
+                <p>
+                    "Your role does not allow this page. If you need it, ask an event admin to grant you the role."
+                </p>
+                <A href="/" attr:class="button">"Back to the start page"</A>
+            </section>
+        }
+        .into_any(),
+        other => view! {
+            <section class="notice" role="alert">
+                <h1>"Something went wrong"</h1>
+                <p>{other.to_string()}</p>
+            </section>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,113 @@
+//! The navigation bar, and the signed-in user every page can read.
+
+use crate::auth::api::{current_user, SignOut};
+use crate::domain::roles::Role;
+use crate::error::AppError;
+use crate::model::SessionUser;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+/// Who is signed in, shared through context. `refresh` after signing in or out.
+#[derive(Clone, Copy)]
+pub struct AuthContext {
+    version: RwSignal<u32>,
+    pub user: Resource<Result<Option<SessionUser>, AppError>>,
+}
+
+impl AuthContext {
+    /// Creates the context; called once by `App`.
+    pub fn provide() {
+        let version = RwSignal::new(0u32);
+        let user = Resource::new(move || version.get(), |_| current_user());
+        provide_context(AuthContext { version, user });
+    }
+
+    /// The context of the running app.
+    pub fn get() -> Self {
+        expect_context::<AuthContext>()
+    }
+
+    /// Reloads the signed-in user (after sign-in, sign-out, role changes).
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+/// The links one role may use, in the order they appear.
+fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
+    let mut links = vec![("/profile", "Profile")];
+    if user.has(Role::Registration) {
+        links.push(("/registration", "Add racer"));
+    }
+    if user.has(Role::Registration) || user.has(Role::Commentator) || user.has(Role::Operator) {
+        links.push(("/racers", "Racers"));
+    }
+    if user.has(Role::Admin) {
+        links.push(("/admin/users", "Users"));
+    }
+    links
+}
+
+/// The top bar: brand, the signed-in role's links, sign in/out.
+#[component]
+pub fn NavBar() -> impl IntoView {
+    let auth = AuthContext::get();
+    let sign_out_action = ServerAction::<SignOut>::new();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(())) = sign_out_action.value().get() {
+            auth.refresh();
+            navigate("/", Default::default());
+        }
+    });
+
+    view! {
+        <header class="topbar">
+            <nav aria-label="Main">
+                <A href="/" attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">"▶"</span>
+                    "drem"
+                </A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match auth.user.await {
+                            Ok(Some(user)) => {
+                                let links = links_for(&user)
+                                    .into_iter()
+                                    .map(|(href, label)| view! { <A href=href>{label}</A> })
+                                    .collect_view();
+                                view! {
+                                    <div class="nav-links">{links}</div>
+                                    <div class="nav-user">
+                                        <span class="who" title="Signed in">
+                                            {user.shown_name().to_string()}
+                                        </span>
+                                        <ActionForm action=sign_out_action>
+                                            <button type="submit" class="link-button">
+                                                "Sign out"
+                                            </button>
+                                        </ActionForm>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            _ => {
+                                view! {
+                                    <div class="nav-links"></div>
+                                    <div class="nav-user">
+                                        <A href="/sign-in">"Sign in"</A>
+                                        <A href="/sign-up" attr:class="button small">
+                                            "Sign up"
+                                        </A>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </nav>
+        </header>
+    }
+}

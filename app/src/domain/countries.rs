@@ -1,0 +1,58 @@
+//! ISO 3166-1 countries: the list the sign-up and profile forms offer, and the check
+//! that a stored country code is real. Names come from the `isocountry` crate.
+
+use isocountry::CountryCode;
+
+/// One selectable country: its alpha-2 code and English name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// Every ISO 3166-1 country, sorted by name for the pickers.
+pub fn all() -> Vec<Country> {
+    let mut list: Vec<Country> = CountryCode::iter()
+        .map(|c| Country {
+            code: c.alpha2(),
+            name: c.name(),
+        })
+        .collect();
+    list.sort_by(|a, b| a.name.cmp(b.name));
+    list
+}
+
+/// The canonical (upper-case) alpha-2 code, or `None` when `code` is not a country.
+pub fn normalize(code: &str) -> Option<&'static str> {
+    CountryCode::for_alpha2_caseless(code.trim())
+        .ok()
+        .map(|c| c.alpha2())
+}
+
+/// The English name of a known code, or the code itself.
+pub fn name(code: &str) -> &str {
+    CountryCode::for_alpha2_caseless(code)
+        .map(|c| c.name())
+        .unwrap_or(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_checked_and_normalized() {
+        assert_eq!(normalize("se"), Some("SE"));
+        assert_eq!(normalize(" US "), Some("US"));
+        assert_eq!(normalize("XX"), None);
+        assert_eq!(normalize(""), None);
+    }
+
+    #[test]
+    fn list_is_complete_and_sorted() {
+        let list = all();
+        assert!(list.len() >= 249);
+        assert!(list.windows(2).all(|w| w[0].name <= w[1].name));
+        assert_eq!(name("DE"), "Germany");
+    }
+}

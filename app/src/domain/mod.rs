@@ -1,0 +1,7 @@
+//! Pure rules of drem: no IO, no async, no Leptos. Every page and server function
+//! asks these modules, so one rule has one home and one set of tests.
+
+pub mod account;
+pub mod countries;
+pub mod roles;
+pub mod throttle;

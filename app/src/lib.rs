@@ -1,0 +1,76 @@
+//! drem's Leptos app: the pages and server functions shared by the server (feature
+//! `ssr`) and the browser (feature `hydrate`), and the pure domain rules under them.
+
+pub mod accounts;
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::nav::{AuthContext, NavBar};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="icon" type="image/png" href="/favicon.png" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: navigation and every route.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    AuthContext::provide();
+    // Browser tests wait for this before they click: before hydration, clicks hit dead HTML.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/drem.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "drem".to_string() } else { format!("{page} · drem") }
+        } />
+        <Router>
+            <NavBar />
+            <main class="page">
+                <Routes fallback=pages::NotFoundPage>
+                    <Route path=path!("/") view=pages::HomePage />
+                    <Route path=path!("/sign-in") view=auth::page::SignInPage />
+                    <Route path=path!("/sign-up") view=auth::page::SignUpPage />
+                    <Route path=path!("/invite/:token") view=auth::page::SetPasswordPage />
+                    <Route path=path!("/profile") view=accounts::page::ProfilePage />
+                    <Route path=path!("/racers") view=accounts::staff_page::RacersPage />
+                    <Route path=path!("/registration") view=accounts::staff_page::AddRacerPage />
+                    <Route path=path!("/admin/users") view=accounts::staff_page::UsersPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,73 @@
+//! The role guard every server function opens with: who is calling, and may they?
+
+use super::state::AppState;
+use super::storage;
+use crate::domain::roles::{allows, Action};
+use crate::error::AppError;
+use crate::model::SessionUser;
+use tower_sessions::Session;
+
+/// Session key holding the signed-in user's id.
+pub const USER_ID_KEY: &str = "user_id";
+
+/// The caller of a server function, after the guard let them through.
+pub struct Caller {
+    pub state: AppState,
+    pub session: Session,
+    pub user: Option<SessionUser>,
+}
+
+impl Caller {
+    /// The signed-in user; `Unauthenticated` for anonymous callers.
+    pub fn user(&self) -> Result<&SessionUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The caller's session (tower-sessions puts it in the request extensions).
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "session layer missing");
+        AppError::Internal
+    })
+}
+
+/// Loads the caller fresh from storage (so a revoked role or a disabled account bites
+/// at once) and checks `action` against the role matrix.
+pub async fn require(action: Action) -> Result<Caller, AppError> {
+    let state = AppState::current()?;
+    let session = session().await?;
+    let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(|e| {
+        tracing::error!(error = %e, "session store failed");
+        AppError::Internal
+    })?;
+    let user = match user_id {
+        Some(id) => storage::users::session_user(&state.db, &id).await?,
+        None => None,
+    };
+    let span = tracing::Span::current();
+    span.record(
+        "user",
+        user.as_ref().map(|u| u.username.as_str()).unwrap_or("-"),
+    );
+    span.record("action", format!("{action:?}"));
+    if allows(user.as_ref().map(|u| u.roles.as_slice()), action) {
+        Ok(Caller {
+            state,
+            session,
+            user,
+        })
+    } else if user.is_none() {
+        Err(AppError::Unauthenticated)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The client's address, for throttling (the socket peer; drem does not trust proxies' headers).
+pub async fn client_address() -> String {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".to_string())
+}

@@ -1,0 +1,9 @@
+//! Server-only code: application state, the role guard, password hashing and storage.
+//! Nothing here is compiled into the browser bundle.
+
+pub mod bootstrap;
+pub mod guard;
+pub mod password;
+pub mod state;
+pub mod storage;
+pub mod throttle;

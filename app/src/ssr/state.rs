@@ -1,0 +1,35 @@
+//! `AppState`: what every request handler and server function can reach.
+
+use super::throttle::SignInThrottle;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+
+/// The database handle; the engine (memory, disk, remote) is chosen at start-up.
+pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
+
+/// Shared state of one running drem.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    /// Where people reach drem, without a trailing slash (used in invite links and QR codes).
+    pub public_url: Arc<str>,
+    pub throttle: Arc<SignInThrottle>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The state of the server this server function runs in.
+    pub fn current() -> Result<Self, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            crate::error::AppError::Internal
+        })
+    }
+}

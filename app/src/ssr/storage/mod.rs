@@ -1,0 +1,63 @@
+//! The only module that speaks SurrealQL. It takes and returns drem's own types;
+//! every value is bound, never formatted into query text.
+
+pub mod invites;
+pub mod schema;
+pub mod users;
+
+use super::state::Db;
+use crate::error::AppError;
+
+/// Where the database lives, parsed from `--database-url`.
+pub struct DbConfig {
+    /// `mem://`, `surrealkv://PATH` or `ws://HOST:PORT`.
+    pub url: String,
+    /// Root credentials, for a remote server only.
+    pub credentials: Option<(String, String)>,
+}
+
+/// Opens the database, selects drem's namespace and brings the schema up to date.
+pub async fn open(config: &DbConfig) -> Result<Db, surrealdb::Error> {
+    let db = surrealdb::engine::any::connect(config.url.as_str()).await?;
+    if let Some((username, password)) = &config.credentials {
+        db.signin(surrealdb::opt::auth::Root {
+            username: username.clone(),
+            password: password.clone(),
+        })
+        .await?;
+    }
+    db.use_ns("drem").use_db("drem").await?;
+    schema::migrate(&db).await?;
+    Ok(db)
+}
+
+/// Checks a multi-statement (transaction) result and returns the error that caused the
+/// failure: in a failed transaction every other statement reports only "not executed".
+pub(crate) fn check_cause(
+    res: Result<surrealdb::IndexedResults, surrealdb::Error>,
+) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
+    let mut res = res?;
+    let mut errors: Vec<(usize, surrealdb::Error)> = res.take_errors().into_iter().collect();
+    if errors.is_empty() {
+        return Ok(res);
+    }
+    errors.sort_by_key(|(index, _)| *index);
+    let cause = errors
+        .iter()
+        .position(|(_, e)| !e.to_string().contains("failed transaction"))
+        .unwrap_or(0);
+    Err(errors.swap_remove(cause).1)
+}
+
+/// Answers when the database does.
+pub async fn ping(db: &Db) -> Result<(), AppError> {
+    db.query("RETURN true").await?.check()?;
+    Ok(())
+}
+
+impl From<surrealdb::Error> for AppError {
+    fn from(e: surrealdb::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}

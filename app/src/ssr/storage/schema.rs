@@ -1,0 +1,78 @@
+//! The schema, defined in code and applied at start-up as numbered migrations.
+//!
+//! `meta:schema.version` records how many migrations ran. Each migration runs in one
+//! transaction together with the version bump, and uses `IF NOT EXISTS`, so a crash
+//! midway or a second process starting at once cannot apply one twice.
+
+use super::super::state::Db;
+use surrealdb::types::SurrealValue;
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`. Append only; never edit a shipped one.
+const MIGRATIONS: &[&str] = &[
+    // 1: users, one-time invite links, sessions.
+    r#"
+    DEFINE TABLE IF NOT EXISTS user SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS username ON user TYPE string;
+    DEFINE FIELD IF NOT EXISTS username_key ON user TYPE string;
+    DEFINE FIELD IF NOT EXISTS email ON user TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS display_name ON user TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS country ON user TYPE string;
+    DEFINE FIELD IF NOT EXISTS highlight_colour ON user TYPE string;
+    DEFINE FIELD IF NOT EXISTS password_hash ON user TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS roles ON user TYPE array<string>;
+    DEFINE FIELD IF NOT EXISTS disabled ON user TYPE bool DEFAULT false;
+    DEFINE FIELD IF NOT EXISTS created_at ON user TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS user_username ON user FIELDS username_key UNIQUE;
+    DEFINE INDEX IF NOT EXISTS user_email ON user FIELDS email UNIQUE;
+
+    DEFINE TABLE IF NOT EXISTS invite SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS user ON invite TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS expires_at ON invite TYPE datetime;
+    DEFINE INDEX IF NOT EXISTS invite_user ON invite FIELDS user;
+
+    DEFINE TABLE IF NOT EXISTS session SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS data ON session TYPE bytes;
+    DEFINE FIELD IF NOT EXISTS expiry_date ON session TYPE int;
+    DEFINE INDEX IF NOT EXISTS session_expiry ON session FIELDS expiry_date;
+    "#,
+];
+
+/// The schema version this build of drem expects.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(SurrealValue)]
+struct Version {
+    version: i64,
+}
+
+/// The version recorded in the database (0 for a new one).
+pub async fn version(db: &Db) -> Result<i64, surrealdb::Error> {
+    let row: Option<Version> = db
+        .query("SELECT version FROM ONLY meta:schema")
+        .await?
+        .take(0)?;
+    Ok(row.map_or(0, |r| r.version))
+}
+
+/// Runs every migration the database has not seen yet.
+pub async fn migrate(db: &Db) -> Result<(), surrealdb::Error> {
+    db.query(
+        "DEFINE TABLE IF NOT EXISTS meta SCHEMAFULL;
+         DEFINE FIELD IF NOT EXISTS version ON meta TYPE int;",
+    )
+    .await?
+    .check()?;
+    let from = version(db).await?;
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+        let target = index as i64 + 1;
+        db.query("BEGIN TRANSACTION")
+            .query(*migration)
+            .query("UPSERT meta:schema SET version = $version")
+            .query("COMMIT TRANSACTION")
+            .bind(("version", target))
+            .await?
+            .check()?;
+        tracing::info!(version = target, "schema migrated");
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+import { expect, Page } from '@playwright/test';
+
+export const ADMIN_PASSWORD = 'Race-Control-2026';
+export const PASSWORD = 'tail-light-purple-77';
+
+let counter = 0;
+/** A username no other test uses. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}`;
+}
+
+/** Opens a page and waits until the app has hydrated (clicks before that hit dead HTML). */
+export async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await open(page, '/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTitle('Signed in')).toBeVisible();
+}
+
+export async function signUp(page: Page, username: string): Promise<void> {
+  await open(page, '/sign-up');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.com`);
+  await page.getByLabel('Country').selectOption('SE');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+}
+
+export function mainNav(page: Page) {
+  return page.getByRole('navigation', { name: 'Main' });
+}

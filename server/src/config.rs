@@ -1,0 +1,67 @@
+//! Command-line flags, each with an environment-variable twin.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// drem: a self-hosted event manager for AWS DeepRacer races.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "drem", version, about)]
+pub struct Config {
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "DREM_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Folder for drem's data: the embedded database and, later, uploaded models.
+    #[arg(long, env = "DREM_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Database: `mem://` (nothing kept, for tests), `surrealkv://PATH`, or
+    /// `ws://HOST:PORT` for a SurrealDB server. Default: on disk in the data folder.
+    #[arg(long, env = "DREM_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Root user for a remote SurrealDB server.
+    #[arg(long, env = "DREM_DATABASE_USER", requires = "database_password")]
+    pub database_user: Option<String>,
+
+    /// Root password for a remote SurrealDB server.
+    #[arg(long, env = "DREM_DATABASE_PASSWORD", hide_env_values = true)]
+    pub database_password: Option<String>,
+
+    /// The address people use to reach drem, for links and QR codes
+    /// (default: http:// and the bind address). `https://` makes cookies Secure.
+    #[arg(long, env = "DREM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Password for the first admin, used only when no admin exists yet.
+    /// Without it, drem generates one and prints it once.
+    #[arg(long, env = "DREM_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Log filter, e.g. `info` or `drem=debug,info`.
+    #[arg(long, env = "DREM_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Folder with the built browser files (cargo-leptos sets this).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+}
+
+impl Config {
+    /// The database URL to open.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("surrealkv://{}", self.data_dir.join("db").display()))
+    }
+
+    /// The public URL without a trailing slash, given the address actually bound.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

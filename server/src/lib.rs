@@ -1,0 +1,139 @@
+//! The drem server: configuration, start-up, and the axum router around the Leptos app.
+
+pub mod config;
+mod http;
+
+use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
+use app::ssr::state::AppState;
+use app::ssr::storage::{self, DbConfig};
+use app::ssr::throttle::SignInThrottle;
+use config::Config;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Why drem could not start, in words for whoever started it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database at {url}: {source}")]
+    Database {
+        url: String,
+        source: surrealdb::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot create the first admin: {0}")]
+    FirstAdmin(app::error::AppError),
+}
+
+/// A built drem, bound to its port, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    address: SocketAddr,
+    /// How the first admin came to be, for the start-up message.
+    pub first_admin: FirstAdmin,
+}
+
+impl Application {
+    /// Opens the database, brings the schema up to date, makes sure an admin exists,
+    /// and binds the listener.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let url = config.database_url();
+        if url.starts_with("surrealkv://") {
+            std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            })?;
+        }
+        let credentials = config
+            .database_user
+            .clone()
+            .zip(config.database_password.clone());
+        let db = storage::open(&DbConfig {
+            url: url.clone(),
+            credentials,
+        })
+        .await
+        .map_err(|source| StartError::Database { url, source })?;
+        let first_admin = ensure_admin(&db, config.admin_password.clone())
+            .await
+            .map_err(StartError::FirstAdmin)?;
+
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+        let public_url = config.public_url(address);
+        let leptos_options = LeptosOptions::builder()
+            .output_name("drem")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        let state = AppState {
+            db,
+            leptos_options,
+            public_url: Arc::from(public_url.as_str()),
+            throttle: Arc::new(SignInThrottle::default()),
+        };
+        let secure_cookies = public_url.starts_with("https://");
+        let router = http::router(state, secure_cookies);
+        Ok(Self {
+            listener,
+            router,
+            address,
+            first_admin,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

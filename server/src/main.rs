@@ -1,0 +1,40 @@
+//! `drem`: parse flags, start logging, build the app, print how to sign in, serve.
+
+use app::ssr::bootstrap::FirstAdmin;
+use clap::Parser;
+use drem_server::{config::Config, Application};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("drem could not start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let url = format!("http://{}", app.address());
+    // Plain stdout lines: people read them, and tests find the address in them.
+    println!("drem listening on {url}");
+    match &app.first_admin {
+        FirstAdmin::Exists => {}
+        FirstAdmin::FromEnvironment { username } => println!(
+            "First admin created: sign in at {url}/sign-in as '{username}' with the password from DREM_ADMIN_PASSWORD."
+        ),
+        FirstAdmin::Generated { username, password } => println!(
+            "First admin created: sign in at {url}/sign-in as '{username}' with password {password}\n\
+             This password is shown only once: change it on your profile page after signing in."
+        ),
+    }
+    if let Err(e) = app.run().await {
+        eprintln!("drem stopped: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
+}

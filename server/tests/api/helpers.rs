@@ -1,0 +1,179 @@
+//! Starts drem for a test and talks to its server functions like a browser would.
+
+use app::domain::roles::Role;
+use app::error::AppError;
+use app::model::{SessionUser, UserSummary};
+use clap::Parser;
+use drem_server::{config::Config, Application};
+use reqwest::{Client, StatusCode};
+use serde::de::DeserializeOwned;
+use server_fn::ServerFn;
+
+/// The first admin's password in every test server.
+pub const ADMIN_PASSWORD: &str = "Race-Control-2026";
+/// A password that passes every rule, for test users.
+pub const PASSWORD: &str = "tail-light-purple-77";
+
+/// A running drem with a fresh in-memory database.
+pub struct TestApp {
+    pub base_url: String,
+}
+
+/// Starts drem on a free loopback port with an empty in-memory database.
+pub async fn spawn_app() -> TestApp {
+    // Server-side errors show in the output of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("error")
+        .with_test_writer()
+        .try_init();
+    let config = Config::parse_from([
+        "drem",
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        "mem://",
+        "--admin-password",
+        ADMIN_PASSWORD,
+        "--log",
+        "warn",
+    ]);
+    let app = Application::build(config).await.expect("drem starts");
+    let base_url = format!("http://{}", app.address());
+    tokio::spawn(app.run());
+    TestApp { base_url }
+}
+
+/// A failed call: the HTTP status and the error the server sent.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: StatusCode,
+    pub error: AppError,
+}
+
+/// One browser: its own cookie jar.
+pub struct Browser {
+    pub client: Client,
+    pub base_url: String,
+}
+
+impl TestApp {
+    /// A new browser with no session.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client builds"),
+            base_url: self.base_url.clone(),
+        }
+    }
+
+    /// A browser signed in as the first admin.
+    pub async fn admin(&self) -> Browser {
+        let b = self.browser();
+        b.sign_in("admin", ADMIN_PASSWORD)
+            .await
+            .expect("admin signs in");
+        b
+    }
+
+    /// A browser signed in as a new user holding `role` (granted by the admin).
+    /// Returns the browser and the username.
+    pub async fn signed_in_as(&self, role: Role) -> (Browser, String) {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let username = format!("{}-{n}", role.as_str());
+        let b = self.browser();
+        let user = b.sign_up(&username).await.expect("sign-up works");
+        if role != Role::Racer {
+            let admin = self.admin().await;
+            admin
+                .call::<app::accounts::api::SetUserRole, ()>(&[
+                    ("user", &user.id.0),
+                    ("role", role.as_str()),
+                    ("granted", "true"),
+                ])
+                .await
+                .expect("admin grants the role");
+        }
+        (b, username)
+    }
+}
+
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Browser {
+    /// Posts a form to the server function `F` and returns status and body.
+    pub async fn post<F: ServerFn>(&self, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let res = self
+            .client
+            .post(format!("{}{}", self.base_url, F::PATH))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server answers");
+        let status = res.status();
+        (status, res.text().await.unwrap_or_default())
+    }
+
+    /// Calls the server function `F` and decodes its answer.
+    pub async fn call<F: ServerFn, T: DeserializeOwned>(
+        &self,
+        form: &[(&str, &str)],
+    ) -> Result<T, Failure> {
+        let (status, body) = self.post::<F>(form).await;
+        if status.is_success() {
+            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("bad answer {body:?}: {e}")))
+        } else {
+            let error = serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("bad error {status} {body:?}: {e}"));
+            Err(Failure { status, error })
+        }
+    }
+
+    pub async fn sign_up(&self, username: &str) -> Result<SessionUser, Failure> {
+        let email = format!("{username}@example.com");
+        self.call::<app::auth::api::SignUp, _>(&[
+            ("username", username),
+            ("email", &email),
+            ("country", "SE"),
+            ("password", PASSWORD),
+        ])
+        .await
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> Result<SessionUser, Failure> {
+        self.call::<app::auth::api::SignIn, _>(&[("username", username), ("password", password)])
+            .await
+    }
+
+    pub async fn current_user(&self) -> Option<SessionUser> {
+        self.call::<app::auth::api::CurrentUser, _>(&[])
+            .await
+            .expect("current_user answers")
+    }
+
+    /// Admin: the user with this username.
+    pub async fn find_user(&self, username: &str) -> UserSummary {
+        let users: Vec<UserSummary> = self
+            .call::<app::accounts::api::ListUsers, _>(&[("search", username)])
+            .await
+            .expect("admin lists users");
+        users
+            .into_iter()
+            .find(|u| u.username == username)
+            .unwrap_or_else(|| panic!("{username} not listed"))
+    }
+}
+
+/// Asserts a call failed on `field` with status 422.
+pub fn assert_invalid<T: std::fmt::Debug>(res: Result<T, Failure>, field: &str) {
+    let failure = res.expect_err("call should fail");
+    assert_eq!(
+        failure.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{failure:?}"
+    );
+    assert_eq!(failure.error.field(), Some(field), "{failure:?}");
+}
