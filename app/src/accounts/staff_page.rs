@@ -50,43 +50,17 @@ fn InviteCard(invite: Invite) -> impl IntoView {
 pub fn AddRacerPage() -> impl IntoView {
     let action = ServerAction::<RegisterRacer>::new();
     let error = last_error(action.value());
-    // A fresh form for the next racer after each success.
-    let form_key = move || action.version().get();
+    // An empty form for the next racer in the queue after each success.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move || {
+        if let (Some(Ok(_)), Some(form)) = (action.value().get(), form.get()) {
+            form.reset();
+        }
+    });
     view! {
         <Title text="Add racer" />
         <h1>"Add a walk-up racer"</h1>
         <div class="columns">
-            <section class="card">
-                {move || {
-                    let _ = form_key();
-                    view! {
-                        <ActionForm action>
-                            <TextField
-                                label="Username"
-                                name="username"
-                                hint="3–32 letters, digits, '_' or '-'."
-                                required=true
-                                minlength=USERNAME_MIN as u32
-                                maxlength=USERNAME_MAX as u32
-                                pattern="[A-Za-z0-9_\\-]+"
-                                error
-                            />
-                            <TextField
-                                label="Email (optional)"
-                                name="email"
-                                kind="email"
-                                hint="Leave empty if the racer has none to give."
-                                error
-                            />
-                            <CountrySelect error />
-                            <FormMessage error />
-                            <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                                "Create account"
-                            </button>
-                        </ActionForm>
-                    }
-                }}
-            </section>
             {move || match action.value().get() {
                 Some(Ok(invite)) => view! { <InviteCard invite /> }.into_any(),
                 _ => view! {
@@ -97,6 +71,32 @@ pub fn AddRacerPage() -> impl IntoView {
                 }
                 .into_any(),
             }}
+            <section class="card">
+                <ActionForm action node_ref=form>
+                    <TextField
+                        label="Username"
+                        name="username"
+                        hint="3–32 letters, digits, '_' or '-'."
+                        required=true
+                        minlength=USERNAME_MIN as u32
+                        maxlength=USERNAME_MAX as u32
+                        pattern="[A-Za-z0-9_\\-]+"
+                        error
+                    />
+                    <TextField
+                        label="Email (optional)"
+                        name="email"
+                        kind="email"
+                        hint="Leave empty if the racer has none to give."
+                        error
+                    />
+                    <CountrySelect error />
+                    <FormMessage error />
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                        "Create account"
+                    </button>
+                </ActionForm>
+            </section>
         </div>
     }
 }

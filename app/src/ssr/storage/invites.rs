@@ -33,7 +33,7 @@ pub async fn create(
             "CREATE ONLY type::record('invite', $key) CONTENT {
                 user: type::record('user', $user),
                 expires_at: time::now() + duration::from_hours($hours)
-            } RETURN <string> expires_at AS expires_at",
+            } RETURN time::format(expires_at, '%d %b %Y, %H:%M UTC') AS expires_at",
         )
         .query("COMMIT TRANSACTION")
         .bind(("user", user.0.clone()))
@@ -56,7 +56,7 @@ pub async fn find(db: &Db, token_hash: &str) -> Result<Option<OpenInvite>, AppEr
     let mut res = db
         .query(
             "SELECT record::id(user) AS user, user.username AS username,
-                <string> expires_at AS expires_at
+                time::format(expires_at, '%d %b %Y, %H:%M UTC') AS expires_at
              FROM ONLY type::record('invite', $key)
              WHERE expires_at > time::now() AND user.password_hash = NONE AND !user.disabled",
         )
