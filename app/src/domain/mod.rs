@@ -3,5 +3,9 @@
 
 pub mod account;
 pub mod countries;
+pub mod laptime;
+pub mod race;
+pub mod results;
 pub mod roles;
+pub mod rules;
 pub mod throttle;

@@ -1,0 +1,257 @@
+//! The race (domain.md §3) as a pure state machine: ready → running ⇄ paused → over →
+//! submitted or discarded. Time comes in as `now`, milliseconds on the server's race
+//! clock, so every rule is testable without a clock and a stored race replays exactly.
+
+use super::rules::{RaceRules, Ranking};
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds on the server's race clock.
+pub type Millis = u64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaceState {
+    Ready,
+    Running,
+    Paused,
+    Over,
+    Submitted,
+    Discarded,
+}
+
+/// Who captured a lap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LapSource {
+    Manual,
+    Timer,
+}
+
+/// One completed lap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lap {
+    pub time_ms: u64,
+    pub resets: u32,
+    /// Counts for results: not DNF and within the allowed resets, unless toggled.
+    pub valid: bool,
+    /// Marked "did not finish" by the operator.
+    pub dnf: bool,
+    pub source: LapSource,
+}
+
+/// What the operator (or the timer) asks the race to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    Start,
+    Pause,
+    Resume,
+    CaptureLap {
+        source: LapSource,
+    },
+    /// A timer crossing: starts a ready race, captures a lap, or resumes a paused one.
+    Crossing,
+    ResetUp,
+    ResetDown,
+    /// Capture the lap as invalid and pause.
+    Dnf,
+    /// Remove the last lap and give its time back to the running lap.
+    UndoFalseFinish,
+    ToggleValid {
+        lap: usize,
+    },
+    End,
+    Submit,
+    Discard,
+}
+
+/// Why a command was refused, in words for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum RaceError {
+    #[error("The race is {state:?}: {action} is not possible now.")]
+    WrongState { state: RaceState, action: String },
+    #[error("There is no lap to undo.")]
+    NoLap,
+    #[error("Lap {0} does not exist.")]
+    NoSuchLap(usize),
+}
+
+/// A race in progress or finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Race {
+    /// The rules at the start: changing the event's rules never changes this race.
+    pub rules: RaceRules,
+    pub state: RaceState,
+    pub laps: Vec<Lap>,
+    /// Resets on the lap in progress.
+    pub current_resets: u32,
+    /// Race-clock time run before `running_since`.
+    race_ms_before: u64,
+    /// Time the lap in progress ran before `running_since`.
+    lap_ms_before: u64,
+    /// When the clocks last started; `None` unless running.
+    running_since: Option<Millis>,
+    /// When a lap capture after the time ran out ended the race (undo can reopen it).
+    ended_by_capture_at: Option<Millis>,
+}
+
+impl Race {
+    /// A race ready to start under `rules`.
+    pub fn new(rules: RaceRules) -> Self {
+        Self {
+            rules,
+            state: RaceState::Ready,
+            laps: Vec::new(),
+            current_resets: 0,
+            race_ms_before: 0,
+            lap_ms_before: 0,
+            running_since: None,
+            ended_by_capture_at: None,
+        }
+    }
+
+    fn running_for(&self, now: Millis) -> u64 {
+        self.running_since
+            .map_or(0, |since| now.saturating_sub(since))
+    }
+
+    /// Race-clock time run so far.
+    pub fn race_elapsed(&self, now: Millis) -> u64 {
+        self.race_ms_before + self.running_for(now)
+    }
+
+    /// Time of the lap in progress.
+    pub fn lap_elapsed(&self, now: Millis) -> u64 {
+        self.lap_ms_before + self.running_for(now)
+    }
+
+    /// Race time left (0 once it ran out); `None` without a race time.
+    pub fn remaining(&self, now: Millis) -> Option<u64> {
+        self.rules
+            .race_time_ms
+            .map(|total| total.saturating_sub(self.race_elapsed(now)))
+    }
+
+    /// Whether the race time has run out (the lap in progress still counts).
+    pub fn time_up(&self, now: Millis) -> bool {
+        self.remaining(now) == Some(0)
+    }
+
+    /// Laps that count.
+    pub fn valid_laps(&self) -> usize {
+        self.laps.iter().filter(|l| l.valid).count()
+    }
+
+    /// Whether the clocks are ticking (pages tick them locally).
+    pub fn is_running(&self) -> bool {
+        self.running_since.is_some()
+    }
+
+    /// Folds the running time into the totals, so `now` becomes the new reference.
+    fn settle(&mut self, now: Millis) {
+        if let Some(since) = self.running_since {
+            let ran = now.saturating_sub(since);
+            self.race_ms_before += ran;
+            self.lap_ms_before += ran;
+            self.running_since = Some(now.max(since));
+        }
+    }
+
+    fn refuse<T>(&self, action: &str) -> Result<T, RaceError> {
+        Err(RaceError::WrongState {
+            state: self.state,
+            action: action.to_string(),
+        })
+    }
+
+    /// Records the lap in progress and starts the next one.
+    fn record_lap(&mut self, now: Millis, source: LapSource, dnf: bool) {
+        self.settle(now);
+        let resets = self.current_resets;
+        self.laps.push(Lap {
+            time_ms: self.lap_ms_before,
+            resets,
+            valid: !dnf && self.rules.resets_allowed(resets),
+            dnf,
+            source,
+        });
+        self.lap_ms_before = 0;
+        self.current_resets = 0;
+        let lap_target_reached = matches!(self.rules.ranking,
+            Ranking::LapCount { laps } if self.valid_laps() >= usize::from(laps));
+        if self.time_up(now) || lap_target_reached {
+            self.state = RaceState::Over;
+            self.running_since = None;
+            self.ended_by_capture_at = Some(now);
+        }
+    }
+
+    /// Applies one command at time `now`.
+    pub fn apply(&mut self, command: Command, now: Millis) -> Result<(), RaceError> {
+        use RaceState::*;
+        match (command, self.state) {
+            (Command::Start, Ready) | (Command::Crossing, Ready) => {
+                self.state = Running;
+                self.running_since = Some(now);
+            }
+            (Command::Pause, Running) => {
+                self.settle(now);
+                self.state = Paused;
+                self.running_since = None;
+            }
+            (Command::Resume, Paused) | (Command::Crossing, Paused) => {
+                self.state = Running;
+                self.running_since = Some(now);
+            }
+            (Command::CaptureLap { source }, Running) => self.record_lap(now, source, false),
+            (Command::Crossing, Running) => self.record_lap(now, LapSource::Timer, false),
+            (Command::ResetUp, Running | Paused) => self.current_resets += 1,
+            (Command::ResetDown, Running | Paused) => {
+                self.current_resets = self.current_resets.saturating_sub(1)
+            }
+            (Command::Dnf, Running | Paused) => {
+                self.record_lap(now, LapSource::Manual, true);
+                if self.state != Over {
+                    self.state = Paused;
+                    self.running_since = None;
+                }
+            }
+            (Command::UndoFalseFinish, Running | Paused | Over) => self.undo(now)?,
+            (Command::ToggleValid { lap }, Running | Paused | Over | Submitted) => {
+                let lap = self.laps.get_mut(lap).ok_or(RaceError::NoSuchLap(lap))?;
+                lap.valid = !lap.valid;
+            }
+            (Command::End, Running | Paused) => {
+                self.settle(now);
+                self.state = Over;
+                self.running_since = None;
+                self.lap_ms_before = 0;
+                self.current_resets = 0;
+            }
+            (Command::Submit, Over) => self.state = Submitted,
+            (Command::Discard, Ready | Over) => self.state = Discarded,
+            (command, _) => return self.refuse(&format!("{command:?}")),
+        }
+        Ok(())
+    }
+
+    fn undo(&mut self, now: Millis) -> Result<(), RaceError> {
+        if self.state == RaceState::Over && self.ended_by_capture_at.is_none() {
+            return self.refuse("undo after ending the race");
+        }
+        let last = self.laps.pop().ok_or(RaceError::NoLap)?;
+        if let Some(ended_at) = self.ended_by_capture_at.take() {
+            // The car kept driving after the false finish: the clocks never stopped.
+            self.state = RaceState::Running;
+            self.running_since = Some(ended_at);
+        }
+        self.settle(now);
+        self.lap_ms_before += last.time_ms;
+        self.current_resets += last.resets;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "race_tests.rs"]
+mod tests;

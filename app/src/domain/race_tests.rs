@@ -1,0 +1,263 @@
+//! Every transition of the race and every timing rule of domain.md §3.
+
+use super::*;
+use crate::domain::rules::{RaceRules, Ranking};
+
+fn rules(race_time_ms: Option<u64>, resets: Option<u32>) -> RaceRules {
+    RaceRules {
+        race_time_ms,
+        resets_per_lap: resets,
+        ..RaceRules::default()
+    }
+}
+
+fn lap() -> Command {
+    Command::CaptureLap {
+        source: LapSource::Manual,
+    }
+}
+
+fn started(rules: RaceRules) -> Race {
+    let mut race = Race::new(rules);
+    race.apply(Command::Start, 1_000).unwrap();
+    race
+}
+
+fn times(race: &Race) -> Vec<u64> {
+    race.laps.iter().map(|l| l.time_ms).collect()
+}
+
+#[test]
+fn a_race_runs_from_ready_to_submitted() {
+    let mut race = Race::new(RaceRules::default());
+    assert_eq!(race.state, RaceState::Ready);
+    race.apply(Command::Start, 1_000).unwrap();
+    assert_eq!(race.state, RaceState::Running);
+    race.apply(lap(), 11_000).unwrap();
+    race.apply(lap(), 20_500).unwrap();
+    assert_eq!(times(&race), vec![10_000, 9_500]);
+    assert_eq!(race.lap_elapsed(21_000), 500);
+    assert_eq!(race.remaining(21_000), Some(120_000 - 20_000));
+    race.apply(Command::End, 25_000).unwrap();
+    assert_eq!(race.state, RaceState::Over);
+    assert_eq!(
+        race.laps.len(),
+        2,
+        "the lap in progress is dropped at the end"
+    );
+    race.apply(Command::Submit, 26_000).unwrap();
+    assert_eq!(race.state, RaceState::Submitted);
+}
+
+#[test]
+fn pausing_stops_the_clocks_and_resuming_continues_them() {
+    let mut race = started(RaceRules::default());
+    race.apply(Command::Pause, 5_000).unwrap();
+    assert_eq!(race.state, RaceState::Paused);
+    assert_eq!(race.race_elapsed(50_000), 4_000);
+    assert_eq!(race.lap_elapsed(50_000), 4_000);
+    race.apply(Command::Resume, 60_000).unwrap();
+    race.apply(lap(), 63_000).unwrap();
+    assert_eq!(times(&race), vec![7_000]);
+    assert_eq!(race.remaining(63_000), Some(120_000 - 7_000));
+}
+
+#[test]
+fn resets_decide_validity() {
+    let mut race = started(rules(None, Some(1)));
+    race.apply(Command::ResetUp, 2_000).unwrap();
+    race.apply(lap(), 10_000).unwrap();
+    race.apply(Command::ResetUp, 11_000).unwrap();
+    race.apply(Command::ResetUp, 12_000).unwrap();
+    race.apply(lap(), 20_000).unwrap();
+    race.apply(Command::ResetUp, 21_000).unwrap();
+    race.apply(Command::ResetDown, 22_000).unwrap();
+    race.apply(Command::ResetDown, 23_000).unwrap();
+    assert_eq!(race.current_resets, 0, "never below zero");
+    race.apply(lap(), 30_000).unwrap();
+    let valid: Vec<(u32, bool)> = race.laps.iter().map(|l| (l.resets, l.valid)).collect();
+    assert_eq!(valid, vec![(1, true), (2, false), (0, true)]);
+}
+
+#[test]
+fn dnf_captures_an_invalid_lap_and_pauses() {
+    let mut race = started(RaceRules::default());
+    race.apply(Command::Dnf, 8_000).unwrap();
+    assert_eq!(race.state, RaceState::Paused);
+    assert_eq!(race.laps[0].time_ms, 7_000);
+    assert!(race.laps[0].dnf && !race.laps[0].valid);
+    race.apply(Command::Resume, 30_000).unwrap();
+    race.apply(lap(), 39_000).unwrap();
+    assert_eq!(race.laps[1].time_ms, 9_000, "the next lap starts at resume");
+}
+
+#[test]
+fn undo_false_finish_gives_the_time_back() {
+    let mut race = started(RaceRules::default());
+    race.apply(Command::ResetUp, 2_000).unwrap();
+    race.apply(lap(), 5_000).unwrap();
+    race.apply(Command::UndoFalseFinish, 7_000).unwrap();
+    assert!(race.laps.is_empty());
+    assert_eq!(race.current_resets, 1);
+    race.apply(lap(), 11_000).unwrap();
+    assert_eq!(times(&race), vec![10_000], "one lap, never two halves");
+    race.apply(Command::UndoFalseFinish, 12_000).unwrap();
+    assert_eq!(
+        race.apply(Command::UndoFalseFinish, 12_000),
+        Err(RaceError::NoLap)
+    );
+}
+
+#[test]
+fn time_running_out_never_cuts_the_lap_in_progress() {
+    let mut race = started(rules(Some(60_000), None));
+    race.apply(lap(), 51_000).unwrap();
+    assert!(race.time_up(61_000));
+    assert_eq!(
+        race.state,
+        RaceState::Running,
+        "the race goes on past the time"
+    );
+    race.apply(lap(), 71_000).unwrap();
+    assert_eq!(times(&race), vec![50_000, 20_000]);
+    assert_eq!(
+        race.state,
+        RaceState::Over,
+        "the next capture ends the race"
+    );
+}
+
+#[test]
+fn undo_reopens_a_race_ended_by_a_false_finish() {
+    let mut race = started(rules(Some(60_000), None));
+    race.apply(lap(), 71_000).unwrap();
+    assert_eq!(race.state, RaceState::Over);
+    race.apply(Command::UndoFalseFinish, 74_000).unwrap();
+    assert_eq!(race.state, RaceState::Running);
+    race.apply(lap(), 80_000).unwrap();
+    assert_eq!(
+        times(&race),
+        vec![79_000],
+        "the clock ran on through the false finish"
+    );
+    assert_eq!(race.state, RaceState::Over);
+}
+
+#[test]
+fn undo_after_ending_the_race_is_refused() {
+    let mut race = started(RaceRules::default());
+    race.apply(lap(), 9_000).unwrap();
+    race.apply(Command::End, 10_000).unwrap();
+    assert!(race.apply(Command::UndoFalseFinish, 11_000).is_err());
+}
+
+#[test]
+fn a_lap_count_race_ends_at_the_target() {
+    let mut race = started(RaceRules {
+        ranking: Ranking::LapCount { laps: 2 },
+        ..RaceRules::default()
+    });
+    race.apply(lap(), 9_000).unwrap();
+    race.apply(Command::Dnf, 12_000).unwrap();
+    race.apply(Command::Resume, 12_000).unwrap();
+    race.apply(lap(), 20_000).unwrap();
+    assert_eq!(race.state, RaceState::Over);
+    assert_eq!(race.valid_laps(), 2);
+}
+
+#[test]
+fn validity_toggles_during_and_after_the_race() {
+    let mut race = started(RaceRules::default());
+    race.apply(lap(), 9_000).unwrap();
+    race.apply(Command::ToggleValid { lap: 0 }, 9_500).unwrap();
+    assert!(!race.laps[0].valid);
+    race.apply(Command::End, 10_000).unwrap();
+    race.apply(Command::ToggleValid { lap: 0 }, 10_500).unwrap();
+    assert!(race.laps[0].valid);
+    assert_eq!(
+        race.apply(Command::ToggleValid { lap: 3 }, 11_000),
+        Err(RaceError::NoSuchLap(3))
+    );
+}
+
+#[test]
+fn timer_crossings_start_capture_and_resume() {
+    let mut race = Race::new(RaceRules::default());
+    race.apply(Command::Crossing, 1_000).unwrap();
+    assert_eq!(race.state, RaceState::Running);
+    race.apply(Command::Crossing, 10_000).unwrap();
+    race.apply(Command::Pause, 12_000).unwrap();
+    race.apply(Command::Crossing, 20_000).unwrap();
+    assert_eq!(race.state, RaceState::Running);
+    race.apply(Command::Crossing, 27_000).unwrap();
+    assert_eq!(times(&race), vec![9_000, 9_000]);
+    assert!(race.laps.iter().all(|l| l.source == LapSource::Timer));
+}
+
+#[test]
+fn manual_and_timer_captures_mix_without_a_lap_spanning_two() {
+    let mut race = started(RaceRules::default());
+    race.apply(Command::Crossing, 10_000).unwrap();
+    race.apply(lap(), 19_000).unwrap();
+    race.apply(Command::Crossing, 28_500).unwrap();
+    assert_eq!(times(&race), vec![9_000, 9_000, 9_500]);
+}
+
+#[test]
+fn discard_from_ready_or_over_only() {
+    let mut ready = Race::new(RaceRules::default());
+    ready.apply(Command::Discard, 0).unwrap();
+    assert_eq!(ready.state, RaceState::Discarded);
+    let mut running = started(RaceRules::default());
+    assert!(running.apply(Command::Discard, 2_000).is_err());
+    running.apply(Command::End, 3_000).unwrap();
+    running.apply(Command::Discard, 4_000).unwrap();
+    assert_eq!(running.state, RaceState::Discarded);
+}
+
+#[test]
+fn commands_out_of_place_are_refused_and_change_nothing() {
+    let ready = Race::new(RaceRules::default());
+    for command in [
+        lap(),
+        Command::Pause,
+        Command::Resume,
+        Command::End,
+        Command::Submit,
+        Command::Dnf,
+    ] {
+        let mut race = ready.clone();
+        assert!(
+            race.apply(command, 5_000).is_err(),
+            "{command:?} while ready"
+        );
+        assert_eq!(race, ready);
+    }
+    let mut submitted = started(RaceRules::default());
+    submitted.apply(Command::End, 2_000).unwrap();
+    submitted.apply(Command::Submit, 3_000).unwrap();
+    for command in [
+        Command::Start,
+        lap(),
+        Command::Crossing,
+        Command::Discard,
+        Command::End,
+    ] {
+        assert!(
+            submitted.clone().apply(command, 5_000).is_err(),
+            "{command:?} when submitted"
+        );
+    }
+}
+
+#[test]
+fn a_race_survives_a_round_trip_through_storage() {
+    let mut race = started(RaceRules::default());
+    race.apply(lap(), 9_000).unwrap();
+    race.apply(Command::ResetUp, 9_500).unwrap();
+    let stored = serde_json::to_string(&race).unwrap();
+    let mut restored: Race = serde_json::from_str(&stored).unwrap();
+    assert_eq!(restored, race);
+    restored.apply(lap(), 18_000).unwrap();
+    assert_eq!(times(&restored), vec![8_000, 9_000]);
+}

@@ -1,0 +1,255 @@
+//! The results engine (domain.md §4): per racer over all their races on a track, the
+//! statistics every page shows, and the ranking by the event's method. One engine
+//! serves the leaderboard, overlays, race admin and exports alike.
+
+use super::rules::Ranking;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One lap as results see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LapRecord {
+    pub time_ms: u64,
+    pub resets: u32,
+    pub valid: bool,
+}
+
+/// One submitted race of a racer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceRecord {
+    pub racer: String,
+    /// Submission order (e.g. milliseconds since the epoch): earlier wins a tie.
+    pub order: u64,
+    pub laps: Vec<LapRecord>,
+}
+
+/// A time and when it was achieved (race order, lap index), for tie-breaking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Achieved {
+    pub value_ms: u64,
+    pub at: (u64, u32),
+}
+
+/// Everything the pages show about one racer on one track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RacerStats {
+    pub racer: String,
+    pub races: u32,
+    pub laps: u32,
+    pub valid_laps: u32,
+    pub invalid_laps: u32,
+    pub resets: u32,
+    pub fastest_lap: Option<Achieved>,
+    pub slowest_valid_lap: Option<u64>,
+    /// The best window's average (rounded ms); `None` without a full valid window.
+    pub best_average: Option<Achieved>,
+    /// Total of the first N valid laps in the best race (lap-count ranking).
+    pub best_lap_count_total: Option<Achieved>,
+    pub average_lap_ms: Option<u64>,
+    pub most_consecutive_valid: u32,
+    /// Valid / total laps, 0.0 without laps.
+    pub completion_ratio: f64,
+}
+
+impl RacerStats {
+    /// The result the ranking method ranks by; `None` means unranked ("no time").
+    pub fn ranked_result(&self, ranking: Ranking) -> Option<Achieved> {
+        match ranking {
+            Ranking::BestLap => self.fastest_lap,
+            Ranking::BestAverage { .. } => self.best_average,
+            Ranking::LapCount { .. } => self.best_lap_count_total,
+        }
+    }
+
+    /// Average laps per race.
+    pub fn laps_per_race(&self) -> f64 {
+        if self.races == 0 {
+            0.0
+        } else {
+            f64::from(self.laps) / f64::from(self.races)
+        }
+    }
+}
+
+/// The window size for averages (the method's N, or 3 for other methods' statistics).
+fn window(ranking: Ranking) -> usize {
+    match ranking {
+        Ranking::BestAverage { laps } => usize::from(laps.max(1)),
+        _ => 3,
+    }
+}
+
+fn lap_target(ranking: Ranking) -> Option<usize> {
+    match ranking {
+        Ranking::LapCount { laps } => Some(usize::from(laps.max(1))),
+        _ => None,
+    }
+}
+
+fn min_achieved(a: Option<Achieved>, b: Achieved) -> Option<Achieved> {
+    Some(a.map_or(b, |a| a.min(b)))
+}
+
+/// Statistics of one racer over their races.
+fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats {
+    let n = window(ranking);
+    let mut s = RacerStats {
+        racer: racer.to_string(),
+        races: races.len() as u32,
+        laps: 0,
+        valid_laps: 0,
+        invalid_laps: 0,
+        resets: 0,
+        fastest_lap: None,
+        slowest_valid_lap: None,
+        best_average: None,
+        best_lap_count_total: None,
+        average_lap_ms: None,
+        most_consecutive_valid: 0,
+        completion_ratio: 0.0,
+    };
+    let mut valid_sum: u64 = 0;
+    for race in races {
+        let mut run = 0u32;
+        let mut window_sum: u64 = 0;
+        let mut lap_count: (usize, u64) = (0, 0);
+        for (index, lap) in race.laps.iter().enumerate() {
+            let at = (race.order, index as u32);
+            s.laps += 1;
+            s.resets += lap.resets;
+            if !lap.valid {
+                s.invalid_laps += 1;
+                run = 0;
+                window_sum = 0;
+                continue;
+            }
+            s.valid_laps += 1;
+            valid_sum += lap.time_ms;
+            s.fastest_lap = min_achieved(
+                s.fastest_lap,
+                Achieved {
+                    value_ms: lap.time_ms,
+                    at,
+                },
+            );
+            s.slowest_valid_lap = Some(s.slowest_valid_lap.unwrap_or(0).max(lap.time_ms));
+            run += 1;
+            s.most_consecutive_valid = s.most_consecutive_valid.max(run);
+            // A window is the last n laps of an unbroken run inside this race.
+            window_sum += lap.time_ms;
+            if run as usize > n {
+                window_sum -= race.laps[index - n].time_ms;
+            }
+            if run as usize >= n {
+                let average = (window_sum + n as u64 / 2) / n as u64;
+                s.best_average = min_achieved(
+                    s.best_average,
+                    Achieved {
+                        value_ms: average,
+                        at,
+                    },
+                );
+            }
+            if let Some(target) = lap_target(ranking) {
+                if lap_count.0 < target {
+                    lap_count = (lap_count.0 + 1, lap_count.1 + lap.time_ms);
+                    if lap_count.0 == target {
+                        s.best_lap_count_total = min_achieved(
+                            s.best_lap_count_total,
+                            Achieved {
+                                value_ms: lap_count.1,
+                                at,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if s.valid_laps > 0 {
+        s.average_lap_ms =
+            Some((valid_sum + u64::from(s.valid_laps) / 2) / u64::from(s.valid_laps));
+    }
+    if s.laps > 0 {
+        s.completion_ratio = f64::from(s.valid_laps) / f64::from(s.laps);
+    }
+    s
+}
+
+/// Statistics per racer, over all their races (ordered by racer).
+pub fn compute(ranking: Ranking, races: &[RaceRecord]) -> Vec<RacerStats> {
+    let mut by_racer: BTreeMap<&str, Vec<&RaceRecord>> = BTreeMap::new();
+    for race in races {
+        by_racer.entry(race.racer.as_str()).or_default().push(race);
+    }
+    by_racer
+        .into_iter()
+        .map(|(racer, mut races)| {
+            races.sort_by_key(|r| r.order);
+            stats_of(racer, &races, ranking)
+        })
+        .collect()
+}
+
+/// One row of a leaderboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Standing {
+    /// 1-based; equal results share a position ("1, 1, 3"); `None` = no time yet.
+    pub position: Option<u32>,
+    pub result: Option<Achieved>,
+    pub stats: RacerStats,
+}
+
+/// Ranks racers by `ranking`: ranked racers by result (ties share a position and are
+/// ordered by who achieved it first), then those without a result, by name.
+pub fn rank(ranking: Ranking, stats: Vec<RacerStats>) -> Vec<Standing> {
+    let mut rows: Vec<Standing> = stats
+        .into_iter()
+        .map(|stats| Standing {
+            position: None,
+            result: stats.ranked_result(ranking),
+            stats,
+        })
+        .collect();
+    rows.sort_by(|a, b| match (a.result, b.result) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.stats.racer.cmp(&b.stats.racer)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.stats.racer.cmp(&b.stats.racer),
+    });
+    let mut previous: Option<(u64, u32)> = None;
+    for (index, row) in rows.iter_mut().enumerate() {
+        let Some(result) = row.result else { break };
+        let position = match previous {
+            Some((value, position)) if value == result.value_ms => position,
+            _ => index as u32 + 1,
+        };
+        row.position = Some(position);
+        previous = Some((result.value_ms, position));
+    }
+    rows
+}
+
+/// The combined leaderboard over several tracks: each racer's best result by the same
+/// ranking method (never by fastest lap when ranking by average).
+pub fn combined(ranking: Ranking, tracks: &[Vec<RacerStats>]) -> Vec<Standing> {
+    let mut best: BTreeMap<String, RacerStats> = BTreeMap::new();
+    for stats in tracks.iter().flatten() {
+        let better = match best.get(&stats.racer) {
+            None => true,
+            Some(current) => match (stats.ranked_result(ranking), current.ranked_result(ranking)) {
+                (Some(new), Some(old)) => new < old,
+                (Some(_), None) => true,
+                _ => false,
+            },
+        };
+        if better {
+            best.insert(stats.racer.clone(), stats.clone());
+        }
+    }
+    rank(ranking, best.into_values().collect())
+}
+
+#[cfg(test)]
+#[path = "results_tests.rs"]
+mod tests;

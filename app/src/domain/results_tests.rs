@@ -1,0 +1,260 @@
+//! Example tests for each results rule, and property tests for the invariants.
+
+use super::*;
+use proptest::prelude::*;
+
+fn lap(time_ms: u64, valid: bool) -> LapRecord {
+    LapRecord {
+        time_ms,
+        resets: 0,
+        valid,
+    }
+}
+
+fn race(racer: &str, order: u64, laps: &[(u64, bool)]) -> RaceRecord {
+    RaceRecord {
+        racer: racer.to_string(),
+        order,
+        laps: laps.iter().map(|&(t, v)| lap(t, v)).collect(),
+    }
+}
+
+fn board(ranking: Ranking, races: &[RaceRecord]) -> Vec<(Option<u32>, String, Option<u64>)> {
+    rank(ranking, compute(ranking, races))
+        .into_iter()
+        .map(|s| (s.position, s.stats.racer, s.result.map(|r| r.value_ms)))
+        .collect()
+}
+
+#[test]
+fn statistics_of_one_racer() {
+    let races = [
+        race(
+            "ann",
+            1,
+            &[
+                (10_000, true),
+                (9_000, true),
+                (12_000, false),
+                (11_000, true),
+            ],
+        ),
+        race("ann", 2, &[(9_500, true), (9_700, true), (9_600, true)]),
+    ];
+    let stats = &compute(Ranking::BestAverage { laps: 3 }, &races)[0];
+    assert_eq!(stats.races, 2);
+    assert_eq!(
+        (stats.laps, stats.valid_laps, stats.invalid_laps),
+        (7, 6, 1)
+    );
+    assert_eq!(stats.fastest_lap.map(|a| a.value_ms), Some(9_000));
+    assert_eq!(stats.slowest_valid_lap, Some(11_000));
+    assert_eq!(stats.best_average.map(|a| a.value_ms), Some(9_600));
+    assert_eq!(
+        stats.average_lap_ms,
+        Some((10_000 + 9_000 + 11_000 + 9_500 + 9_700 + 9_600) / 6)
+    );
+    assert_eq!(stats.most_consecutive_valid, 3);
+    assert!((stats.completion_ratio - 6.0 / 7.0).abs() < 1e-9);
+    assert!((stats.laps_per_race() - 3.5).abs() < 1e-9);
+}
+
+#[test]
+fn windows_need_consecutive_valid_laps_within_one_race() {
+    let races = [
+        race("bo", 1, &[(9_000, true), (9_000, true)]),
+        race("bo", 2, &[(9_000, true), (9_000, false), (9_000, true)]),
+    ];
+    let stats = &compute(Ranking::BestAverage { laps: 3 }, &races)[0];
+    assert_eq!(
+        stats.best_average, None,
+        "no window spans two races or an invalid lap"
+    );
+}
+
+#[test]
+fn ties_share_a_position_and_the_earlier_time_comes_first() {
+    let races = [
+        race("cy", 5, &[(9_000, true)]),
+        race("ann", 3, &[(9_000, true)]),
+        race("bo", 1, &[(8_000, true)]),
+        race("di", 2, &[(9_500, true)]),
+    ];
+    assert_eq!(
+        board(Ranking::BestLap, &races),
+        vec![
+            (Some(1), "bo".into(), Some(8_000)),
+            (Some(2), "ann".into(), Some(9_000)),
+            (Some(2), "cy".into(), Some(9_000)),
+            (Some(4), "di".into(), Some(9_500)),
+        ]
+    );
+}
+
+#[test]
+fn racers_without_a_result_are_listed_last() {
+    let races = [
+        race("zed", 1, &[(9_000, false)]),
+        race("amy", 2, &[(12_000, true)]),
+        race("bob", 3, &[]),
+    ];
+    assert_eq!(
+        board(Ranking::BestLap, &races),
+        vec![
+            (Some(1), "amy".into(), Some(12_000)),
+            (None, "bob".into(), None),
+            (None, "zed".into(), None),
+        ]
+    );
+}
+
+#[test]
+fn lap_count_ranks_by_the_total_of_the_first_valid_laps() {
+    let ranking = Ranking::LapCount { laps: 2 };
+    let races = [
+        race(
+            "ann",
+            1,
+            &[
+                (10_000, true),
+                (5_000, false),
+                (10_000, true),
+                (1_000, true),
+            ],
+        ),
+        race("bo", 2, &[(9_000, true)]),
+        race("cy", 3, &[(9_000, true), (10_500, true)]),
+    ];
+    assert_eq!(
+        board(ranking, &races),
+        vec![
+            (Some(1), "cy".into(), Some(19_500)),
+            (Some(2), "ann".into(), Some(20_000)),
+            (None, "bo".into(), None),
+        ]
+    );
+}
+
+#[test]
+fn combined_keeps_each_racers_best_by_the_ranking_method() {
+    let ranking = Ranking::BestAverage { laps: 3 };
+    let track_a = compute(
+        ranking,
+        &[race(
+            "ann",
+            1,
+            &[(7_000, true), (20_000, true), (20_000, true)],
+        )],
+    );
+    let track_b = compute(
+        ranking,
+        &[race(
+            "ann",
+            2,
+            &[(10_000, true), (10_000, true), (10_000, true)],
+        )],
+    );
+    let rows = combined(ranking, &[track_a, track_b]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].result.map(|r| r.value_ms),
+        Some(10_000),
+        "by average, not fastest lap"
+    );
+}
+
+fn arb_races() -> impl Strategy<Value = Vec<RaceRecord>> {
+    let lap = (1_000u64..60_000, any::<bool>()).prop_map(|(t, v)| lap(t, v));
+    let racer = prop::sample::select(vec!["a", "b", "c", "d", "e"]).prop_map(String::from);
+    let race = (racer, proptest::collection::vec(lap, 0..12));
+    proptest::collection::vec(race, 0..12).prop_map(|races| {
+        races
+            .into_iter()
+            .enumerate()
+            .map(|(i, (racer, laps))| RaceRecord {
+                racer,
+                order: i as u64,
+                laps,
+            })
+            .collect()
+    })
+}
+
+fn arb_ranking() -> impl Strategy<Value = Ranking> {
+    prop_oneof![
+        Just(Ranking::BestLap),
+        (3u8..=7).prop_map(|laps| Ranking::BestAverage { laps }),
+        (1u8..=5).prop_map(|laps| Ranking::LapCount { laps }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn ranking_is_a_permutation_of_the_racers(ranking in arb_ranking(), races in arb_races()) {
+        let mut racers: Vec<String> = races.iter().map(|r| r.racer.clone()).collect();
+        racers.sort();
+        racers.dedup();
+        let mut ranked: Vec<String> = rank(ranking, compute(ranking, &races))
+            .into_iter()
+            .map(|s| s.stats.racer)
+            .collect();
+        ranked.sort();
+        prop_assert_eq!(ranked, racers);
+    }
+
+    #[test]
+    fn order_is_monotone_in_the_ranked_time(ranking in arb_ranking(), races in arb_races()) {
+        let rows = rank(ranking, compute(ranking, &races));
+        for pair in rows.windows(2) {
+            match (pair[0].result, pair[1].result) {
+                (Some(a), Some(b)) => {
+                    prop_assert!(a.value_ms <= b.value_ms);
+                    prop_assert!(pair[0].position <= pair[1].position);
+                    prop_assert_eq!(a.value_ms == b.value_ms, pair[0].position == pair[1].position);
+                }
+                (None, Some(_)) => prop_assert!(false, "an unranked racer before a ranked one"),
+                _ => {}
+            }
+            prop_assert_eq!(pair[0].result.is_some(), pair[0].position.is_some());
+        }
+    }
+
+    #[test]
+    fn a_valid_lap_added_never_worsens_a_result(
+        ranking in arb_ranking(),
+        races in arb_races(),
+        extra in 1_000u64..60_000,
+        pick in any::<prop::sample::Index>(),
+    ) {
+        prop_assume!(!races.is_empty());
+        let i = pick.index(races.len());
+        let racer = races[i].racer.clone();
+        let before = compute(ranking, &races).into_iter().find(|s| s.racer == racer).unwrap();
+        let mut more = races.clone();
+        more[i].laps.push(lap(extra, true));
+        let after = compute(ranking, &more).into_iter().find(|s| s.racer == racer).unwrap();
+        match (before.ranked_result(ranking), after.ranked_result(ranking)) {
+            (Some(b), Some(a)) => prop_assert!(a.value_ms <= b.value_ms),
+            (Some(_), None) => prop_assert!(false, "a result was lost"),
+            _ => {}
+        }
+        prop_assert_eq!(after.valid_laps, before.valid_laps + 1);
+    }
+
+    #[test]
+    fn windows_never_cross_races(n in 3u8..=7, times in proptest::collection::vec(1_000u64..60_000, 14)) {
+        // Each race has n-1 valid laps: only a window across races could average n.
+        let short = usize::from(n) - 1;
+        let races: Vec<RaceRecord> = times
+            .chunks(short)
+            .enumerate()
+            .map(|(i, chunk)| RaceRecord {
+                racer: "ann".into(),
+                order: i as u64,
+                laps: chunk.iter().map(|&t| lap(t, true)).collect(),
+            })
+            .collect();
+        let stats = &compute(Ranking::BestAverage { laps: n }, &races)[0];
+        prop_assert_eq!(stats.best_average, None);
+    }
+}

@@ -1,0 +1,149 @@
+//! Race rules (domain.md §2): how racers are ranked, how long a race lasts, how many
+//! resets a lap may have, how many runs a racer gets. Every rule has a default, so a
+//! partial configuration can never break a race.
+
+use super::account::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// How racers are ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Ranking {
+    /// The fastest valid lap.
+    BestLap,
+    /// The best average of `laps` consecutive valid laps within one race (3..=7).
+    BestAverage { laps: u8 },
+    /// First to `laps` valid laps: ranked by the total time of those laps.
+    LapCount { laps: u8 },
+}
+
+impl Default for Ranking {
+    fn default() -> Self {
+        Ranking::BestLap
+    }
+}
+
+impl Ranking {
+    /// A short description for pages.
+    pub fn describe(self) -> String {
+        match self {
+            Ranking::BestLap => "Fastest lap".into(),
+            Ranking::BestAverage { laps } => format!("Best average of {laps} consecutive laps"),
+            Ranking::LapCount { laps } => format!("Fastest {laps} valid laps in one race"),
+        }
+    }
+}
+
+/// The rules one race runs under; copied into the race when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaceRules {
+    #[serde(default)]
+    pub ranking: Ranking,
+    /// Race length in milliseconds; `None` for no limit.
+    #[serde(default = "default_race_time")]
+    pub race_time_ms: Option<u64>,
+    /// Resets a lap may have and stay valid; `None` for unlimited.
+    #[serde(default)]
+    pub resets_per_lap: Option<u32>,
+    /// Races a racer may run on a track; `None` for unlimited.
+    #[serde(default)]
+    pub runs_per_racer: Option<u32>,
+}
+
+fn default_race_time() -> Option<u64> {
+    Some(2 * 60_000)
+}
+
+impl Default for RaceRules {
+    fn default() -> Self {
+        Self {
+            ranking: Ranking::default(),
+            race_time_ms: default_race_time(),
+            resets_per_lap: None,
+            runs_per_racer: None,
+        }
+    }
+}
+
+impl RaceRules {
+    /// Checks every rule against its allowed range.
+    pub fn validate(self) -> Result<Self, FieldError> {
+        match self.ranking {
+            Ranking::BestAverage { laps } if !(3..=7).contains(&laps) => {
+                return Err(FieldError::new("ranking", "Average over 3 to 7 laps."));
+            }
+            Ranking::LapCount { laps } if !(1..=50).contains(&laps) => {
+                return Err(FieldError::new("ranking", "Race to 1 to 50 laps."));
+            }
+            _ => {}
+        }
+        if let Some(ms) = self.race_time_ms {
+            if !(60_000..=600_000).contains(&ms) || ms % 1000 != 0 {
+                return Err(FieldError::new(
+                    "race_time",
+                    "Race time is 1 to 10 minutes in whole seconds, or none.",
+                ));
+            }
+        }
+        if self.resets_per_lap.is_some_and(|r| r > 10) {
+            return Err(FieldError::new(
+                "resets_per_lap",
+                "Allow 0 to 10 resets, or unlimited.",
+            ));
+        }
+        if self.runs_per_racer.is_some_and(|r| !(1..=5).contains(&r)) {
+            return Err(FieldError::new(
+                "runs_per_racer",
+                "Allow 1 to 5 runs, or unlimited.",
+            ));
+        }
+        Ok(self)
+    }
+
+    /// Whether a lap with this many resets counts.
+    pub fn resets_allowed(self, resets: u32) -> bool {
+        self.resets_per_lap.is_none_or(|max| resets <= max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_fill_a_partial_config() {
+        assert_eq!(RaceRules::default().validate(), Ok(RaceRules::default()));
+        let partial: RaceRules = serde_json::from_str("{}").unwrap();
+        assert_eq!(partial, RaceRules::default());
+        let some: RaceRules =
+            serde_json::from_str(r#"{"ranking":{"kind":"best_average","laps":5}}"#).unwrap();
+        assert_eq!(some.ranking, Ranking::BestAverage { laps: 5 });
+        assert_eq!(some.race_time_ms, Some(120_000));
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        let with = |f: fn(&mut RaceRules)| {
+            let mut r = RaceRules::default();
+            f(&mut r);
+            r.validate()
+        };
+        assert!(with(|r| r.ranking = Ranking::BestAverage { laps: 2 }).is_err());
+        assert!(with(|r| r.ranking = Ranking::BestAverage { laps: 7 }).is_ok());
+        assert!(with(|r| r.race_time_ms = Some(59_000)).is_err());
+        assert!(with(|r| r.race_time_ms = Some(600_000)).is_ok());
+        assert!(with(|r| r.race_time_ms = None).is_ok());
+        assert!(with(|r| r.resets_per_lap = Some(11)).is_err());
+        assert!(with(|r| r.runs_per_racer = Some(0)).is_err());
+        assert!(with(|r| r.runs_per_racer = Some(5)).is_ok());
+    }
+
+    #[test]
+    fn resets() {
+        let mut r = RaceRules::default();
+        assert!(r.resets_allowed(99));
+        r.resets_per_lap = Some(2);
+        assert!(r.resets_allowed(2));
+        assert!(!r.resets_allowed(3));
+    }
+}
