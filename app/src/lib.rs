@@ -6,8 +6,10 @@ pub mod auth;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod model;
 pub mod pages;
+pub mod race;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -69,6 +71,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/racers") view=accounts::staff_page::RacersPage />
                     <Route path=path!("/registration") view=accounts::staff_page::AddRacerPage />
                     <Route path=path!("/admin/users") view=accounts::staff_page::UsersPage />
+                    <Route path=path!("/events") view=events::page::EventsPage />
+                    <Route path=path!("/events/:id") view=events::page::EventPage />
+                    <Route path=path!("/race") view=race::page::RaceManagerPage />
                 </Routes>
             </main>
         </Router>

@@ -24,6 +24,18 @@ fn tiles_for(user: &SessionUser) -> Vec<(&'static str, &'static str, &'static st
     if user.has(Role::Registration) || user.has(Role::Commentator) || user.has(Role::Operator) {
         tiles.push(("/racers", "Racers", "Find any racer by name."));
     }
+    if user.has(Role::Operator) {
+        tiles.push((
+            "/race",
+            "Race manager",
+            "Time races on a track: keyboard shortcuts, resets, DNF, undo.",
+        ));
+        tiles.push((
+            "/events",
+            "Events and tracks",
+            "Set up events, their tracks and race rules.",
+        ));
+    }
     if user.has(Role::Admin) {
         tiles.push((
             "/admin/users",

@@ -57,6 +57,8 @@ test('an admin grants operator and the operator sees operator items', async ({ b
 
   await open(racer, '/');
   await expect(mainNav(racer).getByRole('link', { name: 'Racers' })).toBeVisible();
+  await expect(mainNav(racer).getByRole('link', { name: 'Race manager' })).toBeVisible();
+  await expect(mainNav(racer).getByRole('link', { name: 'Events' })).toBeVisible();
   await expect(mainNav(racer).getByRole('link', { name: 'Users' })).toHaveCount(0);
   await expect(mainNav(racer).getByRole('link', { name: 'Add racer' })).toHaveCount(0);
   await mainNav(racer).getByRole('link', { name: 'Racers' }).click();

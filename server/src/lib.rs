@@ -4,6 +4,7 @@ pub mod config;
 mod http;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
+use app::ssr::clock::RaceClock;
 use app::ssr::state::AppState;
 use app::ssr::storage::{self, DbConfig};
 use app::ssr::throttle::SignInThrottle;
@@ -91,6 +92,7 @@ impl Application {
             leptos_options,
             public_url: Arc::from(public_url.as_str()),
             throttle: Arc::new(SignInThrottle::default()),
+            clock: RaceClock::default(),
         };
         let secure_cookies = public_url.starts_with("https://");
         let router = http::router(state, secure_cookies);

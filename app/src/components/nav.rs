@@ -43,6 +43,10 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
     if user.has(Role::Registration) || user.has(Role::Commentator) || user.has(Role::Operator) {
         links.push(("/racers", "Racers"));
     }
+    if user.has(Role::Operator) {
+        links.push(("/race", "Race manager"));
+        links.push(("/events", "Events"));
+    }
     if user.has(Role::Admin) {
         links.push(("/admin/users", "Users"));
     }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod countries;
+pub mod event;
 pub mod laptime;
 pub mod race;
 pub mod results;

@@ -142,6 +142,17 @@ impl Race {
         self.laps.iter().filter(|l| l.valid).count()
     }
 
+    /// Whether "undo false finish" is possible now: there is a lap, and the race is on
+    /// or was ended by that lap's capture.
+    pub fn can_undo(&self) -> bool {
+        !self.laps.is_empty()
+            && match self.state {
+                RaceState::Running | RaceState::Paused => true,
+                RaceState::Over => self.ended_by_capture_at.is_some(),
+                _ => false,
+            }
+    }
+
     /// Whether the clocks are ticking (pages tick them locally).
     pub fn is_running(&self) -> bool {
         self.running_since.is_some()

@@ -132,6 +132,7 @@ fn undo_reopens_a_race_ended_by_a_false_finish() {
     let mut race = started(rules(Some(60_000), None));
     race.apply(lap(), 71_000).unwrap();
     assert_eq!(race.state, RaceState::Over);
+    assert!(race.can_undo());
     race.apply(Command::UndoFalseFinish, 74_000).unwrap();
     assert_eq!(race.state, RaceState::Running);
     race.apply(lap(), 80_000).unwrap();
@@ -148,6 +149,7 @@ fn undo_after_ending_the_race_is_refused() {
     let mut race = started(RaceRules::default());
     race.apply(lap(), 9_000).unwrap();
     race.apply(Command::End, 10_000).unwrap();
+    assert!(!race.can_undo());
     assert!(race.apply(Command::UndoFalseFinish, 11_000).is_err());
 }
 

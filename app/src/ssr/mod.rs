@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the browser bundle.
 
 pub mod bootstrap;
+pub mod clock;
 pub mod guard;
 pub mod password;
 pub mod state;

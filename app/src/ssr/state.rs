@@ -1,5 +1,6 @@
 //! `AppState`: what every request handler and server function can reach.
 
+use super::clock::RaceClock;
 use super::throttle::SignInThrottle;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -16,6 +17,8 @@ pub struct AppState {
     /// Where people reach drem, without a trailing slash (used in invite links and QR codes).
     pub public_url: Arc<str>,
     pub throttle: Arc<SignInThrottle>,
+    /// Where race times come from.
+    pub clock: RaceClock,
 }
 
 impl FromRef<AppState> for LeptosOptions {

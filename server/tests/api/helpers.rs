@@ -117,19 +117,36 @@ impl Browser {
         (status, res.text().await.unwrap_or_default())
     }
 
+    /// Posts a JSON body to the server function `F` (those declared `input = Json`).
+    pub async fn post_json<F: ServerFn>(&self, body: &serde_json::Value) -> (StatusCode, String) {
+        let res = self
+            .client
+            .post(format!("{}{}", self.base_url, F::PATH))
+            .header("Accept", "application/json")
+            .json(body)
+            .send()
+            .await
+            .expect("server answers");
+        let status = res.status();
+        (status, res.text().await.unwrap_or_default())
+    }
+
+    /// Calls the JSON server function `F` and decodes its answer.
+    pub async fn call_json<F: ServerFn, T: DeserializeOwned>(
+        &self,
+        body: serde_json::Value,
+    ) -> Result<T, Failure> {
+        let (status, body) = self.post_json::<F>(&body).await;
+        decode(status, body)
+    }
+
     /// Calls the server function `F` and decodes its answer.
     pub async fn call<F: ServerFn, T: DeserializeOwned>(
         &self,
         form: &[(&str, &str)],
     ) -> Result<T, Failure> {
         let (status, body) = self.post::<F>(form).await;
-        if status.is_success() {
-            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("bad answer {body:?}: {e}")))
-        } else {
-            let error = serde_json::from_str(&body)
-                .unwrap_or_else(|e| panic!("bad error {status} {body:?}: {e}"));
-            Err(Failure { status, error })
-        }
+        decode(status, body)
     }
 
     pub async fn sign_up(&self, username: &str) -> Result<SessionUser, Failure> {
@@ -164,6 +181,16 @@ impl Browser {
             .into_iter()
             .find(|u| u.username == username)
             .unwrap_or_else(|| panic!("{username} not listed"))
+    }
+}
+
+fn decode<T: DeserializeOwned>(status: StatusCode, body: String) -> Result<T, Failure> {
+    if status.is_success() {
+        Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("bad answer {body:?}: {e}")))
+    } else {
+        let error = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("bad error {status} {body:?}: {e}"));
+        Err(Failure { status, error })
     }
 }
 

@@ -2,6 +2,8 @@
 
 mod accounts;
 mod auth;
+mod events;
 mod helpers;
 mod matrix;
+mod races;
 mod restart;

@@ -7,6 +7,8 @@ use crate::helpers::{spawn_app, Browser};
 use app::accounts::api::*;
 use app::auth::api::*;
 use app::domain::roles::Role;
+use app::events::api::*;
+use app::race::api::*;
 use reqwest::StatusCode;
 use server_fn::ServerFn;
 
@@ -18,6 +20,7 @@ enum Who {
     Registration,
     /// Registration, commentator, operator (and admin).
     Staff,
+    Operator,
     Admin,
 }
 
@@ -42,78 +45,166 @@ fn allowed(who: Who, caller: Option<Role>) -> bool {
             role,
             Role::Registration | Role::Commentator | Role::Operator
         ),
+        (Who::Operator, Some(role)) => role == Role::Operator,
         (Who::Admin, Some(_)) => false,
     }
 }
 
-type Row = (&'static str, Who, &'static [(&'static str, &'static str)]);
+/// Arguments: a form for most server functions, a JSON body for those taking JSON.
+enum Args {
+    Form(&'static [(&'static str, &'static str)]),
+    Json(&'static str),
+}
+
+type Row = (&'static str, Who, Args);
 
 /// Each server function with arguments that pass decoding but change nothing
 /// (unknown ids, wrong passwords), so allowed calls are harmless. Sign-out runs last.
 fn rows() -> Vec<Row> {
     vec![
-        (CurrentUser::PATH, Who::Anyone, &[]),
+        (CurrentUser::PATH, Who::Anyone, Args::Form(&[])),
         (
             SignUp::PATH,
             Who::Anyone,
-            &[
+            Args::Form(&[
                 ("username", "x"),
                 ("email", "x"),
                 ("country", "XX"),
                 ("password", "x"),
-            ],
+            ]),
         ),
         (
             SignIn::PATH,
             Who::Anyone,
-            &[("username", "nobody"), ("password", "wrong-password")],
+            Args::Form(&[("username", "nobody"), ("password", "wrong-password")]),
         ),
-        (GetInvite::PATH, Who::Anyone, &[("token", "nope")]),
+        (
+            GetInvite::PATH,
+            Who::Anyone,
+            Args::Form(&[("token", "nope")]),
+        ),
         (
             RedeemInvite::PATH,
             Who::Anyone,
-            &[("token", "nope"), ("password", "whatever-long")],
+            Args::Form(&[("token", "nope"), ("password", "whatever-long")]),
         ),
-        (GetProfile::PATH, Who::SignedIn, &[]),
+        (GetProfile::PATH, Who::SignedIn, Args::Form(&[])),
         (
             UpdateProfile::PATH,
             Who::SignedIn,
-            &[
+            Args::Form(&[
                 ("display_name", ""),
                 ("country", "XX"),
                 ("highlight_colour", ""),
-            ],
+            ]),
         ),
         (
             ChangePassword::PATH,
             Who::SignedIn,
-            &[("current_password", "wrong"), ("new_password", "x")],
+            Args::Form(&[("current_password", "wrong"), ("new_password", "x")]),
         ),
-        (DeleteAccount::PATH, Who::SignedIn, &[("password", "wrong")]),
-        (ListRacers::PATH, Who::Staff, &[("search", "")]),
+        (
+            DeleteAccount::PATH,
+            Who::SignedIn,
+            Args::Form(&[("password", "wrong")]),
+        ),
+        (ListRacers::PATH, Who::Staff, Args::Form(&[("search", "")])),
         (
             RegisterRacer::PATH,
             Who::Registration,
-            &[("username", "x"), ("email", ""), ("country", "XX")],
+            Args::Form(&[("username", "x"), ("email", ""), ("country", "XX")]),
         ),
-        (RenewInvite::PATH, Who::Registration, &[("user", "nobody")]),
-        (ListUsers::PATH, Who::Admin, &[("search", "")]),
+        (
+            RenewInvite::PATH,
+            Who::Registration,
+            Args::Form(&[("user", "nobody")]),
+        ),
+        (ListUsers::PATH, Who::Admin, Args::Form(&[("search", "")])),
         (
             SetUserRole::PATH,
             Who::Admin,
-            &[
+            Args::Form(&[
                 ("user", "nobody"),
                 ("role", "operator"),
                 ("granted", "true"),
-            ],
+            ]),
         ),
         (
             SetUserDisabled::PATH,
             Who::Admin,
-            &[("user", "nobody"), ("disabled", "true")],
+            Args::Form(&[("user", "nobody"), ("disabled", "true")]),
         ),
-        (DeleteUser::PATH, Who::Admin, &[("user", "nobody")]),
-        (SignOut::PATH, Who::Anyone, &[]),
+        (
+            DeleteUser::PATH,
+            Who::Admin,
+            Args::Form(&[("user", "nobody")]),
+        ),
+        (
+            ListEvents::PATH,
+            Who::Operator,
+            Args::Json(r#"{"kind":null}"#),
+        ),
+        (
+            GetEvent::PATH,
+            Who::Operator,
+            Args::Json(r#"{"id":"nope"}"#),
+        ),
+        (
+            CreateEvent::PATH,
+            Who::Operator,
+            Args::Json(
+                r#"{"input":{"name":"","kind":"test","date":"x","country":"XX","sponsor":"","links":[],"rules":{}}}"#,
+            ),
+        ),
+        (
+            UpdateEvent::PATH,
+            Who::Operator,
+            Args::Json(
+                r#"{"id":"nope","input":{"name":"","kind":"test","date":"x","country":"XX","sponsor":"","links":[],"rules":{}}}"#,
+            ),
+        ),
+        (
+            DeleteEvent::PATH,
+            Who::Operator,
+            Args::Json(r#"{"id":"nope"}"#),
+        ),
+        (
+            AddTrack::PATH,
+            Who::Operator,
+            Args::Json(
+                r#"{"event":"nope","input":{"title":"","footer":"","layout":"other","rules":null}}"#,
+            ),
+        ),
+        (
+            UpdateTrack::PATH,
+            Who::Operator,
+            Args::Json(
+                r#"{"id":"nope","input":{"title":"","footer":"","layout":"other","rules":null}}"#,
+            ),
+        ),
+        (
+            DeleteTrack::PATH,
+            Who::Operator,
+            Args::Json(r#"{"id":"nope"}"#),
+        ),
+        (
+            GetRaceDesk::PATH,
+            Who::Operator,
+            Args::Json(r#"{"track":"nope"}"#),
+        ),
+        (
+            StartRace::PATH,
+            Who::Operator,
+            Args::Json(
+                r#"{"track":"nope","racer":"nobody","by_proxy":false,"override_runs":false}"#,
+            ),
+        ),
+        (
+            RaceCommand::PATH,
+            Who::Operator,
+            Args::Json(r#"{"race":"nope","version":1,"command":{"command":"start"}}"#),
+        ),
+        (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]
 }
 
@@ -147,16 +238,19 @@ async fn every_server_function_checks_the_callers_role() {
         };
         browsers.push((caller, browser));
     }
-    for (path, who, form) in rows() {
+    for (path, who, args) in rows() {
         for (caller, browser) in &browsers {
-            let res = browser
+            let request = browser
                 .client
                 .post(format!("{}{}", browser.base_url, path))
-                .header("Accept", "application/json")
-                .form(form)
-                .send()
-                .await
-                .unwrap();
+                .header("Accept", "application/json");
+            let request = match &args {
+                Args::Form(form) => request.form(form),
+                Args::Json(body) => request
+                    .header("Content-Type", "application/json")
+                    .body(*body),
+            };
+            let res = request.send().await.unwrap();
             let status = res.status();
             if allowed(who, *caller) {
                 assert!(

@@ -74,3 +74,70 @@ async fn accounts_and_sessions_survive_a_restart() {
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+#[tokio::test]
+async fn a_race_in_progress_survives_a_crash() {
+    use crate::races::{command, track_with_rules};
+    use app::domain::race::RaceState;
+    use app::model::{LiveRace, RaceDesk};
+    use serde_json::json;
+
+    let data = tempfile::tempdir().unwrap();
+    let (mut first, url) = start(data.path());
+    let op = Browser {
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        base_url: url,
+    };
+    let admin = op.sign_in("admin", ADMIN_PASSWORD).await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let race: LiveRace = op
+        .call_json::<app::race::api::StartRace, _>(
+            json!({"track": track.id, "racer": admin.id, "by_proxy": true, "override_runs": false}),
+        )
+        .await
+        .unwrap();
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let race = command(
+        &op,
+        &race,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap();
+    let race = command(&op, &race, json!({"command": "reset_up"}))
+        .await
+        .unwrap();
+    // SIGKILL: no shutdown, no flush.
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let (mut second, url) = start(data.path());
+    let op = Browser {
+        base_url: url,
+        ..op
+    };
+    let desk: RaceDesk = op
+        .call_json::<app::race::api::GetRaceDesk, _>(json!({"track": track.id}))
+        .await
+        .unwrap();
+    let after = desk.race.expect("the open race is still there");
+    assert_eq!(after.version, race.version);
+    assert_eq!(after.race.state, RaceState::Running);
+    assert_eq!(after.race.laps, race.race.laps);
+    assert_eq!(after.race.current_resets, 1);
+    let on = command(
+        &op,
+        &after,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .expect("the race continues");
+    assert_eq!(on.race.laps.len(), 2);
+    second.kill().unwrap();
+    second.wait().unwrap();
+}

@@ -1,12 +1,21 @@
 //! The only module that speaks SurrealQL. It takes and returns drem's own types;
 //! every value is bound, never formatted into query text.
 
+pub mod events;
 pub mod invites;
+pub mod races;
 pub mod schema;
 pub mod users;
 
 use super::state::Db;
 use crate::error::AppError;
+use surrealdb::types::SurrealValue;
+
+/// The id of a created or updated record, selected as `record::id(id) AS id`.
+#[derive(SurrealValue)]
+pub(crate) struct IdRow {
+    pub id: String,
+}
 
 /// Where the database lives, parsed from `--database-url`.
 pub struct DbConfig {

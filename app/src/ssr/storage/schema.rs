@@ -35,6 +35,46 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD IF NOT EXISTS expiry_date ON session TYPE int;
     DEFINE INDEX IF NOT EXISTS session_expiry ON session FIELDS expiry_date;
     "#,
+    // 2: events and their tracks. Nested values (links, rules) are JSON text typed by
+    // serde on the Rust side, so the domain types need no database traits.
+    r#"
+    DEFINE TABLE IF NOT EXISTS event SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS name ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS kind ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS date ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS country ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS sponsor ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS links ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS rules ON event TYPE string;
+    DEFINE FIELD IF NOT EXISTS created_at ON event TYPE datetime DEFAULT time::now();
+
+    DEFINE TABLE IF NOT EXISTS track SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS event ON track TYPE record<event>;
+    DEFINE FIELD IF NOT EXISTS title ON track TYPE string;
+    DEFINE FIELD IF NOT EXISTS footer ON track TYPE string;
+    DEFINE FIELD IF NOT EXISTS layout ON track TYPE string;
+    DEFINE FIELD IF NOT EXISTS rules ON track TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS created_at ON track TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS track_event ON track FIELDS event;
+    "#,
+    // 3: races. `doc` is the domain race as JSON; `active_track` is set while the race
+    // is open, and its unique index keeps one open race per track.
+    r#"
+    DEFINE TABLE IF NOT EXISTS race SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS event ON race TYPE record<event>;
+    DEFINE FIELD IF NOT EXISTS track ON race TYPE record<track>;
+    DEFINE FIELD IF NOT EXISTS racer ON race TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS by_proxy ON race TYPE bool;
+    DEFINE FIELD IF NOT EXISTS state ON race TYPE string;
+    DEFINE FIELD IF NOT EXISTS doc ON race TYPE string;
+    DEFINE FIELD IF NOT EXISTS version ON race TYPE int;
+    DEFINE FIELD IF NOT EXISTS active_track ON race TYPE option<record<track>>;
+    DEFINE FIELD IF NOT EXISTS runs_override_by ON race TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS created_at ON race TYPE datetime DEFAULT time::now();
+    DEFINE FIELD IF NOT EXISTS submitted_at ON race TYPE option<datetime>;
+    DEFINE INDEX IF NOT EXISTS race_active ON race FIELDS active_track UNIQUE;
+    DEFINE INDEX IF NOT EXISTS race_track_racer ON race FIELDS track, racer;
+    "#,
 ];
 
 /// The schema version this build of drem expects.

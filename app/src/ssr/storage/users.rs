@@ -1,6 +1,7 @@
 //! Users: accounts, credentials, profiles and roles.
 
 use super::super::state::Db;
+use super::IdRow;
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::model::{Profile, SessionUser, UserId, UserSummary};
@@ -97,10 +98,6 @@ const DEFAULT_COLOUR: &str = "#0000FF";
 
 /// Creates an account. `Conflict` when the username or email is taken.
 pub async fn create(db: &Db, user: NewUser) -> Result<UserId, AppError> {
-    #[derive(SurrealValue)]
-    struct Created {
-        id: String,
-    }
     let res = db
         .query(
             "CREATE ONLY user CONTENT {
@@ -116,7 +113,7 @@ pub async fn create(db: &Db, user: NewUser) -> Result<UserId, AppError> {
         .bind(("password_hash", user.password_hash))
         .bind(("roles", role_names(&user.roles)))
         .await
-        .and_then(|mut res| res.take::<Option<Created>>(0));
+        .and_then(|mut res| res.take::<Option<IdRow>>(0));
     match res {
         Ok(Some(created)) => Ok(UserId(created.id)),
         Ok(None) => Err(AppError::Internal),

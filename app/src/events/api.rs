@@ -1,0 +1,85 @@
+//! Server functions for events and tracks (operators and admins).
+//!
+//! They take JSON: an event carries nested links and rules that a flat form cannot.
+
+use crate::error::AppError;
+use crate::model::{Event, EventId, EventInput, EventKind, Track, TrackId, TrackInput};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{event, roles::Action},
+    ssr::{guard::require, storage::events},
+};
+
+/// Every event with its tracks, optionally of one kind.
+#[server(endpoint = "list_events", input = Json)]
+pub async fn list_events(kind: Option<EventKind>) -> Result<Vec<Event>, AppError> {
+    let caller = require(Action::Operate).await?;
+    events::list(&caller.state.db, kind).await
+}
+
+/// One event with its tracks.
+#[server(endpoint = "get_event", input = Json)]
+pub async fn get_event(id: EventId) -> Result<Event, AppError> {
+    let caller = require(Action::Operate).await?;
+    events::get(&caller.state.db, &id).await
+}
+
+/// Creates an event.
+#[server(endpoint = "create_event", input = Json)]
+pub async fn create_event(input: EventInput) -> Result<Event, AppError> {
+    let caller = require(Action::Operate).await?;
+    let input = event::validate_event(input)?;
+    let id = events::create(&caller.state.db, &input).await?;
+    tracing::info!(event = %id.0, name = %input.name, "event created");
+    events::get(&caller.state.db, &id).await
+}
+
+/// Saves an event. A race in progress keeps the rules it started with.
+#[server(endpoint = "update_event", input = Json)]
+pub async fn update_event(id: EventId, input: EventInput) -> Result<Event, AppError> {
+    let caller = require(Action::Operate).await?;
+    let input = event::validate_event(input)?;
+    events::update(&caller.state.db, &id, &input).await?;
+    tracing::info!(event = %id.0, "event updated");
+    events::get(&caller.state.db, &id).await
+}
+
+/// Deletes an event and its tracks.
+#[server(endpoint = "delete_event", input = Json)]
+pub async fn delete_event(id: EventId) -> Result<(), AppError> {
+    let caller = require(Action::Operate).await?;
+    events::delete(&caller.state.db, &id).await?;
+    tracing::info!(event = %id.0, "event deleted");
+    Ok(())
+}
+
+/// Adds a track to an event.
+#[server(endpoint = "add_track", input = Json)]
+pub async fn add_track(event: EventId, input: TrackInput) -> Result<Track, AppError> {
+    let caller = require(Action::Operate).await?;
+    let input = event::validate_track(input)?;
+    let id = events::add_track(&caller.state.db, &event, &input).await?;
+    tracing::info!(event = %event.0, track = %id.0, "track added");
+    events::track(&caller.state.db, &id).await
+}
+
+/// Saves a track.
+#[server(endpoint = "update_track", input = Json)]
+pub async fn update_track(id: TrackId, input: TrackInput) -> Result<Track, AppError> {
+    let caller = require(Action::Operate).await?;
+    let input = event::validate_track(input)?;
+    events::update_track(&caller.state.db, &id, &input).await?;
+    events::track(&caller.state.db, &id).await
+}
+
+/// Deletes a track (the other tracks keep their ids).
+#[server(endpoint = "delete_track", input = Json)]
+pub async fn delete_track(id: TrackId) -> Result<(), AppError> {
+    let caller = require(Action::Operate).await?;
+    events::delete_track(&caller.state.db, &id).await?;
+    tracing::info!(track = %id.0, "track deleted");
+    Ok(())
+}

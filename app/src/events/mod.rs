@@ -1,0 +1,4 @@
+//! Events and tracks: what staff set up before race day.
+
+pub mod api;
+pub mod page;

@@ -1,0 +1,460 @@
+//! Events list and the event editor with its tracks and race rules.
+
+use super::api::*;
+use crate::components::form::{FieldMessage, FormMessage, Problem};
+use crate::components::rules::RulesFields;
+use crate::domain::countries;
+use crate::domain::rules::RaceRules;
+use crate::error::AppError;
+use crate::model::{
+    Event, EventId, EventInput, EventKind, LandingLink, Track, TrackInput, TrackLayout,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let kind = RwSignal::new(String::new());
+    let events = Resource::new(move || kind.get(), |k| list_events(EventKind::parse(&k)));
+    let kinds = EventKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.as_str()>{k.label()}</option> })
+        .collect_view();
+    view! {
+        <Title text="Events" />
+        <div class="page-head">
+            <h1>"Events"</h1>
+            <A href="/events/new" attr:class="button primary">"New event"</A>
+        </div>
+        <div class="field search">
+            <label for="kind-filter">"Show"</label>
+            <select id="kind-filter" on:change=move |ev| kind.set(event_target_value(&ev))>
+                <option value="">"All kinds"</option>
+                {kinds}
+            </select>
+        </div>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match events.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="empty">"No events yet. Create one to set up tracks and race rules."</p>
+                    }
+                    .into_any(),
+                    Ok(list) => view! {
+                        <div class="tiles">
+                            {list.into_iter().map(|e| view! { <EventTile event=e /> }).collect_view()}
+                        </div>
+                    }
+                    .into_any(),
+                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn EventTile(event: Event) -> impl IntoView {
+    let tracks = match event.tracks.len() {
+        1 => "1 track".to_string(),
+        n => format!("{n} tracks"),
+    };
+    view! {
+        <A href=format!("/events/{}", event.id.0) attr:class="tile">
+            <h2>{event.name.clone()}</h2>
+            <p>{event.kind.label()} " · " {event.date.clone()} " · " {countries::name(&event.country).to_string()}</p>
+            <p>{tracks} " · " {event.rules.ranking.describe()}</p>
+        </A>
+    }
+}
+
+/// `/events/new` and `/events/:id`.
+#[component]
+pub fn EventPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").filter(|id| id != "new");
+    let event = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_event(EventId(id)).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match event.await {
+                    Ok(Some(event)) => view! {
+                        <Title text=event.name.clone() />
+                        <h1>{event.name.clone()}</h1>
+                        <div class="columns wide-first">
+                            <EventForm event=Some(event.clone()) />
+                            <TracksEditor event />
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(None) => view! {
+                        <Title text="New event" />
+                        <h1>"New event"</h1>
+                        <EventForm event=None />
+                    }
+                    .into_any(),
+                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn input_of(event: &Option<Event>) -> EventInput {
+    match event {
+        Some(e) => EventInput {
+            name: e.name.clone(),
+            kind: e.kind,
+            date: e.date.clone(),
+            country: e.country.clone(),
+            sponsor: e.sponsor.clone(),
+            links: e.links.clone(),
+            rules: e.rules,
+        },
+        None => EventInput {
+            name: String::new(),
+            kind: EventKind::PrivateTrackRace,
+            date: String::new(),
+            country: String::new(),
+            sponsor: String::new(),
+            links: Vec::new(),
+            rules: RaceRules::default(),
+        },
+    }
+}
+
+#[component]
+fn EventForm(event: Option<Event>) -> impl IntoView {
+    let id = event.as_ref().map(|e| e.id.clone());
+    let start = input_of(&event);
+    let name = RwSignal::new(start.name);
+    let kind = RwSignal::new(start.kind);
+    let date = RwSignal::new(start.date);
+    let country = RwSignal::new(start.country);
+    let sponsor = RwSignal::new(start.sponsor);
+    let links = RwSignal::new(start.links);
+    let rules = RwSignal::new(start.rules);
+    let create = ServerAction::<CreateEvent>::new();
+    let update = ServerAction::<UpdateEvent>::new();
+    let error = Signal::derive(move || {
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| update.value().get().and_then(Result::err))
+    });
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(event)) = create.value().get() {
+            navigate(&format!("/events/{}", event.id.0), Default::default());
+        }
+    });
+    let is_new = id.is_none();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = EventInput {
+            name: name.get(),
+            kind: kind.get(),
+            date: date.get(),
+            country: country.get(),
+            sponsor: sponsor.get(),
+            links: links.get(),
+            rules: rules.get(),
+        };
+        match id.clone() {
+            Some(id) => {
+                update.dispatch(UpdateEvent { id, input });
+            }
+            None => {
+                create.dispatch(CreateEvent { input });
+            }
+        }
+    };
+    let kinds = EventKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option> })
+        .collect_view();
+    let country_options = countries::all()
+        .into_iter()
+        .map(|c| view! { <option value=c.code selected=move || country.get() == c.code>{c.name}</option> })
+        .collect_view();
+    view! {
+        <form class="card" on:submit=submit aria-label="Event">
+            <h2>"Event"</h2>
+            <div class="field">
+                <label for="event-name">"Event name"</label>
+                <input id="event-name" required=true maxlength="80" prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev)) />
+                <FieldMessage field="name" error />
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="event-kind">"Type"</label>
+                    <select id="event-kind" on:change=move |ev| {
+                        if let Some(k) = EventKind::parse(&event_target_value(&ev)) { kind.set(k) }
+                    }>{kinds}</select>
+                </div>
+                <div class="field">
+                    <label for="event-date">"Date"</label>
+                    <input id="event-date" type="date" required=true prop:value=move || date.get()
+                        on:input=move |ev| date.set(event_target_value(&ev)) />
+                    <FieldMessage field="date" error />
+                </div>
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="event-country">"Country"</label>
+                    <select id="event-country" required=true on:change=move |ev| country.set(event_target_value(&ev))>
+                        <option value="" selected=move || country.get().is_empty()>"Choose a country"</option>
+                        {country_options}
+                    </select>
+                    <FieldMessage field="country" error />
+                </div>
+                <div class="field">
+                    <label for="event-sponsor">"Sponsor (optional)"</label>
+                    <input id="event-sponsor" maxlength="80" prop:value=move || sponsor.get()
+                        on:input=move |ev| sponsor.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            <fieldset class="field">
+                <legend>"Race rules"</legend>
+                <p class="hint">"Every track uses these unless it has its own. A race in progress keeps the rules it started with."</p>
+                <RulesFields rules prefix="event" />
+                <FieldMessage field="ranking" error />
+                <FieldMessage field="race_time" error />
+            </fieldset>
+            <LinksEditor links error />
+            <FormMessage error />
+            <button type="submit" class="button primary">{if is_new { "Create event" } else { "Save event" }}</button>
+            <Show when=saved><p class="ok" role="status">"Saved."</p></Show>
+        </form>
+    }
+}
+
+#[component]
+fn LinksEditor(
+    links: RwSignal<Vec<LandingLink>>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let set = move |i: usize, f: fn(&mut LandingLink, String), value: String| {
+        links.update(|l| {
+            if let Some(link) = l.get_mut(i) {
+                f(link, value)
+            }
+        })
+    };
+    view! {
+        <fieldset class="field">
+            <legend>"Landing-page links"</legend>
+            <p class="hint">"Shown on the event's landing page, next to \"follow the race live\"."</p>
+            {move || {
+                links
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, link)| view! {
+                        <div class="link-row">
+                            <input aria-label=format!("Link {} name", i + 1) placeholder="Name" value=link.name
+                                on:input=move |ev| set(i, |l, v| l.name = v, event_target_value(&ev)) />
+                            <input aria-label=format!("Link {} address", i + 1) placeholder="https://…" type="url" value=link.url
+                                on:input=move |ev| set(i, |l, v| l.url = v, event_target_value(&ev)) />
+                            <input aria-label=format!("Link {} description", i + 1) placeholder="Description (optional)" value=link.description
+                                on:input=move |ev| set(i, |l, v| l.description = v, event_target_value(&ev)) />
+                            <button type="button" class="button small" aria-label=format!("Remove link {}", i + 1)
+                                on:click=move |_| links.update(|l| { l.remove(i); })>"Remove"</button>
+                            <FieldMessage field=leak_field(i) error />
+                        </div>
+                    })
+                    .collect_view()
+            }}
+            <button type="button" class="button small" on:click=move |_| links.update(|l| l.push(LandingLink {
+                name: String::new(), description: String::new(), url: String::new(),
+            }))>"Add link"</button>
+        </fieldset>
+    }
+}
+
+/// Field names of link rows ("links.0" …) as the `&'static str` the messages match on.
+fn leak_field(index: usize) -> &'static str {
+    const NAMES: [&str; 20] = [
+        "links.0", "links.1", "links.2", "links.3", "links.4", "links.5", "links.6", "links.7",
+        "links.8", "links.9", "links.10", "links.11", "links.12", "links.13", "links.14",
+        "links.15", "links.16", "links.17", "links.18", "links.19",
+    ];
+    NAMES.get(index).copied().unwrap_or("links")
+}
+
+#[component]
+fn TracksEditor(event: Event) -> impl IntoView {
+    let tracks = RwSignal::new(event.tracks.clone());
+    let add = ServerAction::<AddTrack>::new();
+    Effect::new(move || {
+        if let Some(Ok(track)) = add.value().get() {
+            tracks.update(|t| {
+                if !t.iter().any(|x| x.id == track.id) {
+                    t.push(track)
+                }
+            });
+        }
+    });
+    let event_id = event.id.clone();
+    view! {
+        <section class="card" aria-label="Tracks">
+            <h2>"Tracks"</h2>
+            {move || {
+                let list = tracks.get();
+                if list.is_empty() {
+                    view! { <p class="empty">"No tracks yet: add the first one below."</p> }.into_any()
+                } else {
+                    list.into_iter()
+                        .enumerate()
+                        .map(|(i, t)| view! { <TrackForm track=t number=i + 1 tracks /> })
+                        .collect_view()
+                        .into_any()
+                }
+            }}
+            <NewTrackForm event=event_id.clone() action=add />
+        </section>
+    }
+}
+
+fn track_input(
+    title: String,
+    footer: String,
+    layout: TrackLayout,
+    own_rules: Option<RaceRules>,
+) -> TrackInput {
+    TrackInput {
+        title,
+        footer,
+        layout,
+        rules: own_rules,
+    }
+}
+
+#[component]
+fn TrackFields(
+    prefix: String,
+    title: RwSignal<String>,
+    footer: RwSignal<String>,
+    layout: RwSignal<TrackLayout>,
+    own: RwSignal<bool>,
+    rules: RwSignal<RaceRules>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let layouts = TrackLayout::ALL
+        .into_iter()
+        .map(|l| view! { <option value=l.as_str() selected=move || layout.get() == l>{l.label()}</option> })
+        .collect_view();
+    let id = move |name: &str| format!("{prefix}-{name}");
+    view! {
+        <div class="field">
+            <label for=id("title")>"Leaderboard title"</label>
+            <input id=id("title") required=true maxlength="60" prop:value=move || title.get()
+                on:input=move |ev| title.set(event_target_value(&ev)) />
+            <FieldMessage field="title" error />
+        </div>
+        <div class="field">
+            <label for=id("footer")>"Leaderboard footer"</label>
+            <input id=id("footer") maxlength="120" placeholder="Follow the race #AWSDeepRacer" prop:value=move || footer.get()
+                on:input=move |ev| footer.set(event_target_value(&ev)) />
+        </div>
+        <div class="field">
+            <label for=id("layout")>"Track layout"</label>
+            <select id=id("layout") on:change=move |ev| {
+                if let Some(l) = TrackLayout::parse(&event_target_value(&ev)) { layout.set(l) }
+            }>{layouts}</select>
+        </div>
+        <label class="check">
+            <input type="checkbox" prop:checked=move || own.get() on:change=move |ev| own.set(event_target_checked(&ev)) />
+            "This track has its own race rules"
+        </label>
+        <Show when=move || own.get()>
+            <RulesFields rules prefix=id("rules") />
+        </Show>
+    }
+}
+
+#[component]
+fn TrackForm(track: Track, number: usize, tracks: RwSignal<Vec<Track>>) -> impl IntoView {
+    let title = RwSignal::new(track.title.clone());
+    let footer = RwSignal::new(track.footer.clone());
+    let layout = RwSignal::new(track.layout);
+    let own = RwSignal::new(track.rules.is_some());
+    let rules = RwSignal::new(track.rules.unwrap_or_default());
+    let save = ServerAction::<UpdateTrack>::new();
+    let remove = ServerAction::<DeleteTrack>::new();
+    let error = Signal::derive(move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    });
+    let id = track.id.clone();
+    Effect::new(move || {
+        if let Some(Ok(())) = remove.value().get() {
+            tracks.update(|t| t.retain(|x| x.id != id));
+        }
+    });
+    let save_id = track.id.clone();
+    let delete_id = track.id.clone();
+    let name = track.title.clone();
+    view! {
+        <form class="track" aria-label=format!("Track {number}") on:submit=move |ev| {
+            ev.prevent_default();
+            let own_rules = own.get().then(|| rules.get());
+            save.dispatch(UpdateTrack { id: save_id.clone(), input: track_input(title.get(), footer.get(), layout.get(), own_rules) });
+        }>
+            <h3>{format!("Track {number}")}</h3>
+            <TrackFields prefix=format!("track-{number}") title footer layout own rules error />
+            <FormMessage error />
+            <div class="row-actions">
+                <button type="submit" class="button">"Save track"</button>
+                <button type="button" class="button danger" on:click=move |_| {
+                    let sure = window()
+                        .confirm_with_message(&format!("Delete the track {name}?"))
+                        .unwrap_or(false);
+                    if sure {
+                        remove.dispatch(DeleteTrack { id: delete_id.clone() });
+                    }
+                }>"Delete track"</button>
+            </div>
+            <Show when=move || matches!(save.value().get(), Some(Ok(_)))><p class="ok" role="status">"Saved."</p></Show>
+        </form>
+    }
+}
+
+#[component]
+fn NewTrackForm(event: EventId, action: ServerAction<AddTrack>) -> impl IntoView {
+    let title = RwSignal::new(String::new());
+    let footer = RwSignal::new("Follow the race #AWSDeepRacer".to_string());
+    let layout = RwSignal::new(TrackLayout::ReInvent2018);
+    let own = RwSignal::new(false);
+    let rules = RwSignal::new(RaceRules::default());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    Effect::new(move || {
+        if let Some(Ok(_)) = action.value().get() {
+            title.set(String::new());
+        }
+    });
+    view! {
+        <form class="track new" aria-label="New track" on:submit=move |ev| {
+            ev.prevent_default();
+            let own_rules = own.get().then(|| rules.get());
+            action.dispatch(AddTrack { event: event.clone(), input: track_input(title.get(), footer.get(), layout.get(), own_rules) });
+        }>
+            <h3>"Add a track"</h3>
+            <TrackFields prefix="new-track".to_string() title footer layout own rules error />
+            <FormMessage error />
+            <button type="submit" class="button primary">"Add track"</button>
+        </form>
+    }
+}

@@ -1,0 +1,192 @@
+//! Races: the server owns every race, stored after each command before it is answered.
+
+use super::super::state::Db;
+use super::IdRow;
+use crate::domain::race::{Race, RaceState};
+use crate::error::AppError;
+use crate::model::{EventId, LiveRace, RaceId, TrackId, UserId};
+use surrealdb::types::SurrealValue;
+
+#[derive(SurrealValue)]
+struct RaceRow {
+    id: String,
+    event: String,
+    track: String,
+    racer: String,
+    racer_name: String,
+    racer_colour: String,
+    by_proxy: bool,
+    version: i64,
+    doc: String,
+}
+
+macro_rules! race_fields {
+    () => {
+        "record::id(id) AS id, record::id(event) AS event, record::id(track) AS track,
+         record::id(racer) AS racer, racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
+         racer.highlight_colour ?? '#FFFFFF' AS racer_colour, by_proxy, version, doc"
+    };
+}
+
+fn state_name(state: RaceState) -> &'static str {
+    match state {
+        RaceState::Ready => "ready",
+        RaceState::Running => "running",
+        RaceState::Paused => "paused",
+        RaceState::Over => "over",
+        RaceState::Submitted => "submitted",
+        RaceState::Discarded => "discarded",
+    }
+}
+
+/// Whether the race still holds its track.
+fn is_open(state: RaceState) -> bool {
+    !matches!(state, RaceState::Submitted | RaceState::Discarded)
+}
+
+fn encode(race: &Race) -> Result<String, AppError> {
+    serde_json::to_string(race).map_err(|e| {
+        tracing::error!(error = %e, "race encoding failed");
+        AppError::Internal
+    })
+}
+
+impl RaceRow {
+    fn into_live(self, now_ms: u64) -> Result<LiveRace, AppError> {
+        let race: Race = serde_json::from_str(&self.doc).map_err(|e| {
+            tracing::error!(error = %e, race = %self.id, "stored race unreadable");
+            AppError::Internal
+        })?;
+        Ok(LiveRace {
+            id: RaceId(self.id),
+            event: EventId(self.event),
+            track: TrackId(self.track),
+            racer: UserId(self.racer),
+            racer_name: self.racer_name,
+            racer_colour: self.racer_colour,
+            by_proxy: self.by_proxy,
+            version: self.version.max(0) as u64,
+            race,
+            server_now_ms: now_ms,
+        })
+    }
+}
+
+/// The open race on a track, if any.
+pub async fn open_on(db: &Db, track: &TrackId, now_ms: u64) -> Result<Option<LiveRace>, AppError> {
+    let mut res = db
+        .query(concat!(
+            "SELECT ",
+            race_fields!(),
+            " FROM race WHERE active_track = type::record('track', $track) LIMIT 1"
+        ))
+        .bind(("track", track.0.clone()))
+        .await?;
+    let rows: Vec<RaceRow> = res.take(0)?;
+    rows.into_iter()
+        .next()
+        .map(|r| r.into_live(now_ms))
+        .transpose()
+}
+
+/// One race.
+pub async fn get(db: &Db, id: &RaceId, now_ms: u64) -> Result<LiveRace, AppError> {
+    let mut res = db
+        .query(concat!(
+            "SELECT ",
+            race_fields!(),
+            " FROM ONLY type::record('race', $id)"
+        ))
+        .bind(("id", id.0.clone()))
+        .await?;
+    let row: Option<RaceRow> = res.take(0)?;
+    row.ok_or_else(|| AppError::NotFound("Race".into()))?
+        .into_live(now_ms)
+}
+
+/// Submitted races of a racer on a track: the runs they used.
+pub async fn runs_used(db: &Db, track: &TrackId, racer: &UserId) -> Result<u32, AppError> {
+    let mut res = db
+        .query(
+            "SELECT VALUE id FROM race WHERE track = type::record('track', $track)
+                AND racer = type::record('user', $racer) AND state = 'submitted'",
+        )
+        .bind(("track", track.0.clone()))
+        .bind(("racer", racer.0.clone()))
+        .await?;
+    let ids: Vec<surrealdb::types::RecordId> = res.take(0)?;
+    Ok(ids.len() as u32)
+}
+
+/// The racer for a new race.
+pub struct NewRace<'a> {
+    pub event: &'a EventId,
+    pub track: &'a TrackId,
+    pub racer: &'a UserId,
+    pub by_proxy: bool,
+    /// Who let the racer run past the allowed runs, if anyone.
+    pub runs_override_by: Option<String>,
+    pub race: &'a Race,
+}
+
+/// Stores a new open race. `Conflict` when the track already has one.
+pub async fn create(db: &Db, new: NewRace<'_>) -> Result<RaceId, AppError> {
+    let res = db
+        .query(
+            "CREATE ONLY race CONTENT {
+                event: type::record('event', $event), track: type::record('track', $track),
+                racer: type::record('user', $racer), by_proxy: $by_proxy, state: $state,
+                doc: $doc, version: 1, active_track: type::record('track', $track),
+                runs_override_by: $override
+            } RETURN record::id(id) AS id",
+        )
+        .bind(("event", new.event.0.clone()))
+        .bind(("track", new.track.0.clone()))
+        .bind(("racer", new.racer.0.clone()))
+        .bind(("by_proxy", new.by_proxy))
+        .bind(("state", state_name(new.race.state).to_string()))
+        .bind(("doc", encode(new.race)?))
+        .bind(("override", new.runs_override_by))
+        .await
+        .and_then(|mut res| res.take::<Option<IdRow>>(0));
+    match res {
+        Ok(Some(row)) => Ok(RaceId(row.id)),
+        Ok(None) => Err(AppError::Internal),
+        Err(e) if e.to_string().contains("race_active") => Err(AppError::Conflict(
+            "A race is already open on this track: finish or discard it first.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Saves a race if nobody changed it since `version`; returns the new version.
+/// A submitted or discarded race frees its track.
+pub async fn save(db: &Db, id: &RaceId, version: u64, race: &Race) -> Result<u64, AppError> {
+    let mut res = db
+        .query(
+            "UPDATE type::record('race', $id) SET doc = $doc, state = $state,
+                version = version + 1,
+                active_track = IF $open { active_track } ELSE { NONE },
+                submitted_at = IF $state = 'submitted' { time::now() } ELSE { submitted_at }
+             WHERE version = $version
+             RETURN version",
+        )
+        .bind(("id", id.0.clone()))
+        .bind(("doc", encode(race)?))
+        .bind(("state", state_name(race.state).to_string()))
+        .bind(("open", is_open(race.state)))
+        .bind(("version", version as i64))
+        .await?;
+    #[derive(SurrealValue)]
+    struct Saved {
+        version: i64,
+    }
+    let saved: Vec<Saved> = res.take(0)?;
+    match saved.first() {
+        Some(row) => Ok(row.version.max(0) as u64),
+        None => Err(AppError::Conflict(
+            "The race changed in another tab or device; the page now shows the latest state."
+                .into(),
+        )),
+    }
+}

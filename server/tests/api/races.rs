@@ -1,0 +1,145 @@
+//! The race manager's server side: one open race per track, commands applied at the
+//! server's clock and stored before they are answered, stale tabs refused, runs counted.
+
+use crate::helpers::{spawn_app, Browser};
+use app::domain::race::RaceState;
+use app::domain::roles::Role;
+use app::events::api::{AddTrack, CreateEvent};
+use app::model::{Event, LiveRace, RaceDesk, Track};
+use app::race::api::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// An event with one track under `rules`; returns the track.
+pub async fn track_with_rules(op: &Browser, rules: Value) -> Track {
+    let event: Event = op
+        .call_json::<CreateEvent, _>(json!({"input": {
+            "name": "Race night", "kind": "private_track_race", "date": "2026-11-26",
+            "country": "GB", "sponsor": "", "links": [], "rules": rules
+        }}))
+        .await
+        .unwrap();
+    op.call_json::<AddTrack, _>(json!({"event": event.id, "input":
+        {"title": "Main track", "footer": "", "layout": "re_invent2018", "rules": null}}))
+        .await
+        .unwrap()
+}
+
+pub async fn command(
+    op: &Browser,
+    race: &LiveRace,
+    command: Value,
+) -> Result<LiveRace, crate::helpers::Failure> {
+    op.call_json::<RaceCommand, LiveRace>(
+        json!({"race": race.id, "version": race.version, "command": command}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_race_is_run_on_the_server_clock() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    let racer = racer.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+
+    let ready: LiveRace = op
+        .call_json::<StartRace, _>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
+        .await
+        .unwrap();
+    assert_eq!(ready.race.state, RaceState::Ready);
+    let second = op
+        .call_json::<StartRace, LiveRace>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        second.status,
+        StatusCode::CONFLICT,
+        "one open race per track"
+    );
+
+    let running = command(&op, &ready, json!({"command": "start"}))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+    let lapped = command(
+        &op,
+        &running,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(lapped.race.laps.len(), 1);
+    assert!(lapped.race.laps[0].time_ms >= 120, "{:?}", lapped.race.laps);
+
+    // A tab that missed the lap cannot apply its stale key press.
+    let stale = command(
+        &op,
+        &running,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    let desk: RaceDesk = op
+        .call_json::<GetRaceDesk, _>(json!({"track": track.id}))
+        .await
+        .unwrap();
+    assert_eq!(desk.race.as_ref().map(|r| r.version), Some(lapped.version));
+
+    let refused = command(&op, &lapped, json!({"command": "submit"}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.status,
+        StatusCode::CONFLICT,
+        "submit needs an ended race"
+    );
+    let over = command(&op, &lapped, json!({"command": "end"}))
+        .await
+        .unwrap();
+    let done = command(&op, &over, json!({"command": "submit"}))
+        .await
+        .unwrap();
+    assert_eq!(done.race.state, RaceState::Submitted);
+    let desk: RaceDesk = op
+        .call_json::<GetRaceDesk, _>(json!({"track": track.id}))
+        .await
+        .unwrap();
+    assert!(desk.race.is_none(), "a submitted race frees the track");
+}
+
+#[tokio::test]
+async fn runs_per_racer_are_enforced_unless_overridden() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    let racer = racer.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({"runs_per_racer": 1})).await;
+    let start = |override_runs: bool| {
+        op.call_json::<StartRace, LiveRace>(
+            json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": override_runs}),
+        )
+    };
+    let race = start(false).await.unwrap();
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let race = command(&op, &race, json!({"command": "end"}))
+        .await
+        .unwrap();
+    command(&op, &race, json!({"command": "submit"}))
+        .await
+        .unwrap();
+    let refused = start(false).await.unwrap_err();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.error.to_string().contains("used all"),
+        "{refused:?}"
+    );
+    start(true)
+        .await
+        .expect("an operator may allow one more run");
+}
