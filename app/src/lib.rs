@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! drem's Leptos app: the pages and server functions shared by the server (feature
 //! `ssr`) and the browser (feature `hydrate`), and the pure domain rules under them.
 

@@ -300,3 +300,37 @@ pub struct RaceDesk {
     pub race: Option<LiveRace>,
     pub server_now_ms: u64,
 }
+
+/// A race as race admin lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RaceSummary {
+    pub id: RaceId,
+    pub track: TrackId,
+    pub racer: UserId,
+    pub racer_name: String,
+    pub by_proxy: bool,
+    pub version: u64,
+    pub race: crate::domain::race::Race,
+    /// When it was submitted, `YYYY-MM-DD HH:MM:SS` UTC.
+    pub submitted_at: String,
+    /// Submission time in ms since the epoch: the results engine's tie-break order.
+    pub order: u64,
+}
+
+/// A leaderboard row with the racer's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedStanding {
+    pub name: String,
+    pub country: String,
+    pub colour: String,
+    pub by_proxy: bool,
+    pub standing: crate::domain::results::Standing,
+}
+
+/// Results of one event: per track, and combined when it has several tracks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventResults {
+    pub ranking: crate::domain::rules::Ranking,
+    pub tracks: Vec<(Track, Vec<NamedStanding>)>,
+    pub combined: Option<Vec<NamedStanding>>,
+}

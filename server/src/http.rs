@@ -1,13 +1,17 @@
 //! The router: Leptos pages and server functions, health check, sessions, request
 //! ids, request logs, and HTTP statuses that match each error.
 
+use app::domain::roles::Action;
 use app::error::AppError;
+use app::model::EventId;
+use app::ssr::export;
+use app::ssr::guard::require_in;
 use app::ssr::state::AppState;
-use app::ssr::storage;
+use app::ssr::storage::{self, events, races};
 use app::{shell, App};
 use axum::body::{to_bytes, Body};
-use axum::extract::{Request, State};
-use axum::http::{HeaderName, StatusCode};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,6 +49,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/exports/{event}/{file}", get(export))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(status_from_app_error))
@@ -77,6 +82,49 @@ async fn healthz(State(state): State<AppState>) -> Response {
     match storage::ping(&state.db).await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// `GET /exports/EVENT/laps.csv` and `…/summary.csv`: downloads for operators.
+async fn export(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path((event, file)): Path<(String, String)>,
+) -> Response {
+    let result = async {
+        let caller = require_in(state, session, Action::Operate).await?;
+        let db = &caller.state.db;
+        let event = events::get(db, &EventId(event)).await?;
+        let races = races::submitted(db, &event.id, None, None).await?;
+        let bytes = match file.as_str() {
+            "laps.csv" => export::laps_csv(&event, &races)?,
+            "summary.csv" => export::summary_csv(&event, &races)?,
+            _ => return Err(AppError::NotFound("Export".into())),
+        };
+        Ok((event.name, bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => {
+            let safe: String = name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            let disposition = format!("attachment; filename=\"{safe}-{file}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.to_string(),
+        )
+            .into_response(),
     }
 }
 

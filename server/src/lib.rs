@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The drem server: configuration, start-up, and the axum router around the Leptos app.
 
 pub mod config;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod countries;
 pub mod event;
+pub mod export;
 pub mod laptime;
 pub mod race;
 pub mod results;

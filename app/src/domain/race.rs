@@ -65,6 +65,29 @@ pub enum Command {
     Discard,
 }
 
+/// A race admin's correction of a recorded lap (any state but discarded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "edit", rename_all = "snake_case")]
+pub enum LapEdit {
+    /// A corrected time (e.g. from video), 1 ms to 1 hour.
+    SetTime {
+        lap: usize,
+        time_ms: u64,
+    },
+    /// Corrected resets; validity follows the rules again (a DNF stays invalid).
+    SetResets {
+        lap: usize,
+        resets: u32,
+    },
+    SetValid {
+        lap: usize,
+        valid: bool,
+    },
+    Delete {
+        lap: usize,
+    },
+}
+
 /// Why a command was refused, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum RaceError {
@@ -74,6 +97,8 @@ pub enum RaceError {
     NoLap,
     #[error("Lap {0} does not exist.")]
     NoSuchLap(usize),
+    #[error("A lap time must be between 1 ms and 1 hour.")]
+    BadTime,
 }
 
 /// A race in progress or finished.
@@ -242,6 +267,41 @@ impl Race {
             (Command::Submit, Over) => self.state = Submitted,
             (Command::Discard, Ready | Over) => self.state = Discarded,
             (command, _) => return self.refuse(&format!("{command:?}")),
+        }
+        Ok(())
+    }
+
+    /// Applies a race admin's correction to a recorded lap.
+    pub fn edit(&mut self, edit: LapEdit) -> Result<(), RaceError> {
+        if self.state == RaceState::Discarded {
+            return self.refuse("editing laps");
+        }
+        let index = match edit {
+            LapEdit::SetTime { lap, .. }
+            | LapEdit::SetResets { lap, .. }
+            | LapEdit::SetValid { lap, .. }
+            | LapEdit::Delete { lap } => lap,
+        };
+        let rules = self.rules;
+        let lap = self
+            .laps
+            .get_mut(index)
+            .ok_or(RaceError::NoSuchLap(index))?;
+        match edit {
+            LapEdit::SetTime { time_ms, .. } => {
+                if !(1..=3_600_000).contains(&time_ms) {
+                    return Err(RaceError::BadTime);
+                }
+                lap.time_ms = time_ms;
+            }
+            LapEdit::SetResets { resets, .. } => {
+                lap.resets = resets;
+                lap.valid = !lap.dnf && rules.resets_allowed(resets);
+            }
+            LapEdit::SetValid { valid, .. } => lap.valid = valid,
+            LapEdit::Delete { .. } => {
+                self.laps.remove(index);
+            }
         }
         Ok(())
     }

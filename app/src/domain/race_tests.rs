@@ -263,3 +263,41 @@ fn a_race_survives_a_round_trip_through_storage() {
     restored.apply(lap(), 18_000).unwrap();
     assert_eq!(times(&restored), vec![8_000, 9_000]);
 }
+
+#[test]
+fn race_admin_corrects_laps_of_a_submitted_race() {
+    let mut race = started(rules(None, Some(1)));
+    race.apply(lap(), 10_000).unwrap();
+    race.apply(lap(), 20_000).unwrap();
+    race.apply(Command::Dnf, 30_000).unwrap();
+    race.apply(Command::End, 30_000).unwrap();
+    race.apply(Command::Submit, 31_000).unwrap();
+    race.edit(LapEdit::SetTime {
+        lap: 0,
+        time_ms: 8_888,
+    })
+    .unwrap();
+    race.edit(LapEdit::SetResets { lap: 1, resets: 2 }).unwrap();
+    assert!(!race.laps[1].valid, "too many resets");
+    race.edit(LapEdit::SetResets { lap: 2, resets: 0 }).unwrap();
+    assert!(!race.laps[2].valid, "a DNF stays invalid");
+    race.edit(LapEdit::SetValid {
+        lap: 2,
+        valid: true,
+    })
+    .unwrap();
+    assert!(race.laps[2].valid, "an explicit override wins");
+    race.edit(LapEdit::Delete { lap: 1 }).unwrap();
+    assert_eq!(times(&race), vec![8_888, 10_000]);
+    assert_eq!(
+        race.edit(LapEdit::SetTime { lap: 0, time_ms: 0 }),
+        Err(RaceError::BadTime)
+    );
+    assert_eq!(
+        race.edit(LapEdit::Delete { lap: 9 }),
+        Err(RaceError::NoSuchLap(9))
+    );
+    let mut discarded = Race::new(RaceRules::default());
+    discarded.apply(Command::Discard, 0).unwrap();
+    assert!(discarded.edit(LapEdit::Delete { lap: 0 }).is_err());
+}

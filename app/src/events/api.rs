@@ -75,11 +75,18 @@ pub async fn update_track(id: TrackId, input: TrackInput) -> Result<Track, AppEr
     events::track(&caller.state.db, &id).await
 }
 
-/// Deletes a track (the other tracks keep their ids).
+/// Deletes a track (the other tracks keep their ids). A track with races is only
+/// deleted with `delete_races`, which deletes its races too: never orphans.
 #[server(endpoint = "delete_track", input = Json)]
-pub async fn delete_track(id: TrackId) -> Result<(), AppError> {
+pub async fn delete_track(id: TrackId, delete_races: bool) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
-    events::delete_track(&caller.state.db, &id).await?;
+    let db = &caller.state.db;
+    if !delete_races && crate::ssr::storage::races::track_has_races(db, &id).await? {
+        return Err(AppError::Conflict(
+            "This track has races. Delete them with the track, or keep the track.".into(),
+        ));
+    }
+    events::delete_track(db, &id).await?;
     tracing::info!(track = %id.0, "track deleted");
     Ok(())
 }

@@ -381,6 +381,7 @@ fn TrackFields(
             <RulesFields rules prefix=id("rules") />
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -398,6 +399,9 @@ fn TrackForm(track: Track, number: usize, tracks: RwSignal<Vec<Track>>) -> impl 
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     });
+    // Deleting a track with races asks a second time, naming what goes with it.
+    let has_races =
+        Memo::new(move |_| matches!(remove.value().get(), Some(Err(AppError::Conflict(_)))));
     let id = track.id.clone();
     Effect::new(move || {
         if let Some(Ok(())) = remove.value().get() {
@@ -419,13 +423,16 @@ fn TrackForm(track: Track, number: usize, tracks: RwSignal<Vec<Track>>) -> impl 
             <div class="row-actions">
                 <button type="submit" class="button">"Save track"</button>
                 <button type="button" class="button danger" on:click=move |_| {
-                    let sure = window()
-                        .confirm_with_message(&format!("Delete the track {name}?"))
-                        .unwrap_or(false);
-                    if sure {
-                        remove.dispatch(DeleteTrack { id: delete_id.clone() });
+                    let with_races = has_races.get_untracked();
+                    let question = if with_races {
+                        format!("Delete the track {name} AND all its races? Their results are lost.")
+                    } else {
+                        format!("Delete the track {name}?")
+                    };
+                    if window().confirm_with_message(&question).unwrap_or(false) {
+                        remove.dispatch(DeleteTrack { id: delete_id.clone(), delete_races: with_races });
                     }
-                }>"Delete track"</button>
+                }>{move || if has_races.get() { "Delete track and its races" } else { "Delete track" }}</button>
             </div>
             <Show when=move || matches!(save.value().get(), Some(Ok(_)))><p class="ok" role="status">"Saved."</p></Show>
         </form>

@@ -1,4 +1,5 @@
 //! The race manager: the operator's single page to run races on one track.
 
+pub mod admin_api;
 pub mod api;
 pub mod page;

@@ -37,6 +37,15 @@ async fn session() -> Result<Session, AppError> {
 pub async fn require(action: Action) -> Result<Caller, AppError> {
     let state = AppState::current()?;
     let session = session().await?;
+    require_in(state, session, action).await
+}
+
+/// `require` for plain axum handlers (downloads), which have state and session at hand.
+pub async fn require_in(
+    state: AppState,
+    session: Session,
+    action: Action,
+) -> Result<Caller, AppError> {
     let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(|e| {
         tracing::error!(error = %e, "session store failed");
         AppError::Internal

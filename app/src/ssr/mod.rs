@@ -3,8 +3,10 @@
 
 pub mod bootstrap;
 pub mod clock;
+pub mod export;
 pub mod guard;
 pub mod password;
+pub mod standings;
 pub mod state;
 pub mod storage;
 pub mod throttle;

@@ -76,7 +76,7 @@ async fn operators_set_up_an_event_with_tracks() {
     assert_eq!(loaded.rules_for(&b.id).race_time_ms, Some(180_000));
 
     // Deleting track A leaves track B's id as it was.
-    op.call_json::<DeleteTrack, ()>(json!({"id": a.id}))
+    op.call_json::<DeleteTrack, ()>(json!({"id": a.id, "delete_races": false}))
         .await
         .unwrap();
     let loaded: Event = op

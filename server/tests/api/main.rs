@@ -5,5 +5,6 @@ mod auth;
 mod events;
 mod helpers;
 mod matrix;
+mod race_admin;
 mod races;
 mod restart;

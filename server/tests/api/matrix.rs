@@ -8,6 +8,7 @@ use app::accounts::api::*;
 use app::auth::api::*;
 use app::domain::roles::Role;
 use app::events::api::*;
+use app::race::admin_api::*;
 use app::race::api::*;
 use reqwest::StatusCode;
 use server_fn::ServerFn;
@@ -185,7 +186,7 @@ fn rows() -> Vec<Row> {
         (
             DeleteTrack::PATH,
             Who::Operator,
-            Args::Json(r#"{"id":"nope"}"#),
+            Args::Json(r#"{"id":"nope","delete_races":false}"#),
         ),
         (
             GetRaceDesk::PATH,
@@ -203,6 +204,26 @@ fn rows() -> Vec<Row> {
             RaceCommand::PATH,
             Who::Operator,
             Args::Json(r#"{"race":"nope","version":1,"command":{"command":"start"}}"#),
+        ),
+        (
+            ListRaces::PATH,
+            Who::Operator,
+            Args::Json(r#"{"event":"nope","track":null,"racer":null}"#),
+        ),
+        (
+            EditLap::PATH,
+            Who::Operator,
+            Args::Json(r#"{"race":"nope","version":1,"edit":{"edit":"delete","lap":0}}"#),
+        ),
+        (
+            DeleteRace::PATH,
+            Who::Operator,
+            Args::Json(r#"{"race":"nope"}"#),
+        ),
+        (
+            GetEventResults::PATH,
+            Who::Operator,
+            Args::Json(r#"{"event":"nope"}"#),
         ),
         (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]

@@ -188,11 +188,12 @@ pub async fn update(db: &Db, id: &EventId, input: &EventInput) -> Result<(), App
     Ok(())
 }
 
-/// Deletes an event and its tracks.
+/// Deletes an event with its tracks and races.
 pub async fn delete(db: &Db, id: &EventId) -> Result<(), AppError> {
     get(db, id).await?;
     let res = db
         .query("BEGIN TRANSACTION")
+        .query("DELETE race WHERE event = type::record('event', $id)")
         .query("DELETE track WHERE event = type::record('event', $id)")
         .query("DELETE type::record('event', $id)")
         .query("COMMIT TRANSACTION")
@@ -256,12 +257,16 @@ pub async fn update_track(db: &Db, id: &TrackId, input: &TrackInput) -> Result<(
     Ok(())
 }
 
-/// Deletes a track.
+/// Deletes a track and its races.
 pub async fn delete_track(db: &Db, id: &TrackId) -> Result<(), AppError> {
     track(db, id).await?;
-    db.query("DELETE type::record('track', $id)")
+    let res = db
+        .query("BEGIN TRANSACTION")
+        .query("DELETE race WHERE track = type::record('track', $id)")
+        .query("DELETE type::record('track', $id)")
+        .query("COMMIT TRANSACTION")
         .bind(("id", id.0.clone()))
-        .await?
-        .check()?;
+        .await;
+    super::check_cause(res)?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use super::super::state::Db;
 use super::IdRow;
 use crate::domain::race::{Race, RaceState};
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, RaceId, TrackId, UserId};
+use crate::model::{EventId, LiveRace, RaceId, RaceSummary, TrackId, UserId};
 use surrealdb::types::SurrealValue;
 
 #[derive(SurrealValue)]
@@ -189,4 +189,108 @@ pub async fn save(db: &Db, id: &RaceId, version: u64, race: &Race) -> Result<u64
                 .into(),
         )),
     }
+}
+
+#[derive(SurrealValue)]
+struct SummaryRow {
+    id: String,
+    track: String,
+    racer: String,
+    racer_name: String,
+    by_proxy: bool,
+    version: i64,
+    doc: String,
+    submitted_at: String,
+    order: i64,
+}
+
+/// Submitted races of an event, oldest first, optionally of one track or racer.
+pub async fn submitted(
+    db: &Db,
+    event: &EventId,
+    track: Option<&TrackId>,
+    racer: Option<&UserId>,
+) -> Result<Vec<RaceSummary>, AppError> {
+    let mut res = db
+        .query(
+            "SELECT record::id(id) AS id, record::id(track) AS track, record::id(racer) AS racer,
+                racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
+                by_proxy, version, doc,
+                time::format(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at,
+                time::millis(submitted_at) AS order
+             FROM race
+             WHERE event = type::record('event', $event) AND state = 'submitted'
+                AND ($track = NONE OR track = type::record('track', $track))
+                AND ($racer = NONE OR racer = type::record('user', $racer))
+             ORDER BY order",
+        )
+        .bind(("event", event.0.clone()))
+        .bind(("track", track.map(|t| t.0.clone())))
+        .bind(("racer", racer.map(|r| r.0.clone())))
+        .await?;
+    let rows: Vec<SummaryRow> = res.take(0)?;
+    rows.into_iter()
+        .map(|r| {
+            let race: Race = serde_json::from_str(&r.doc).map_err(|e| {
+                tracing::error!(error = %e, race = %r.id, "stored race unreadable");
+                AppError::Internal
+            })?;
+            Ok(RaceSummary {
+                id: RaceId(r.id),
+                track: TrackId(r.track),
+                racer: UserId(r.racer),
+                racer_name: r.racer_name,
+                by_proxy: r.by_proxy,
+                version: r.version.max(0) as u64,
+                race,
+                submitted_at: r.submitted_at,
+                order: r.order.max(0) as u64,
+            })
+        })
+        .collect()
+}
+
+/// Deletes a race.
+pub async fn delete(db: &Db, id: &RaceId) -> Result<(), AppError> {
+    get(db, id, 0).await?;
+    db.query("DELETE type::record('race', $id)")
+        .bind(("id", id.0.clone()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
+/// Whether a track has races.
+pub async fn track_has_races(db: &Db, track: &TrackId) -> Result<bool, AppError> {
+    let mut res = db
+        .query("SELECT VALUE id FROM race WHERE track = type::record('track', $track) LIMIT 1")
+        .bind(("track", track.0.clone()))
+        .await?;
+    let ids: Vec<surrealdb::types::RecordId> = res.take(0)?;
+    Ok(!ids.is_empty())
+}
+
+/// Racers' country and colour for leaderboards, by racer id.
+pub async fn racer_looks(
+    db: &Db,
+    racers: Vec<String>,
+) -> Result<std::collections::HashMap<String, (String, String)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Look {
+        id: String,
+        country: String,
+        colour: String,
+    }
+    let mut res = db
+        .query(
+            "SELECT record::id(id) AS id, country, highlight_colour AS colour FROM user
+             WHERE record::id(id) IN $racers",
+        )
+        .bind(("racers", racers))
+        .await?;
+    let looks: Vec<Look> = res.take(0)?;
+    Ok(looks
+        .into_iter()
+        .map(|l| (l.id, (l.country, l.colour)))
+        .collect())
 }

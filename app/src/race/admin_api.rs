@@ -1,0 +1,61 @@
+//! Server functions of race admin: submitted races, lap corrections, results.
+//! Every change recomputes results, since results are always computed from races.
+
+use crate::domain::race::LapEdit;
+use crate::error::AppError;
+use crate::model::{EventId, EventResults, RaceId, RaceSummary, TrackId, UserId};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::roles::Action,
+    ssr::{guard::require, standings, storage::events, storage::races},
+};
+
+/// Submitted races of an event, optionally of one track or racer.
+#[server(endpoint = "list_races", input = Json)]
+pub async fn list_races(
+    event: EventId,
+    track: Option<TrackId>,
+    racer: Option<UserId>,
+) -> Result<Vec<RaceSummary>, AppError> {
+    let caller = require(Action::Operate).await?;
+    races::submitted(&caller.state.db, &event, track.as_ref(), racer.as_ref()).await
+}
+
+/// Corrects one lap of a race made against `version`.
+#[server(endpoint = "edit_lap", input = Json)]
+pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), AppError> {
+    let caller = require(Action::Operate).await?;
+    let db = &caller.state.db;
+    let mut live = races::get(db, &race, 0).await?;
+    if live.version != version {
+        return Err(AppError::Conflict(
+            "The race changed meanwhile; reload to see the latest laps.".into(),
+        ));
+    }
+    live.race
+        .edit(edit)
+        .map_err(|e| AppError::invalid("lap", e.to_string()))?;
+    races::save(db, &race, version, &live.race).await?;
+    tracing::info!(race = %race.0, ?edit, "lap corrected");
+    Ok(())
+}
+
+/// Deletes a race and its laps.
+#[server(endpoint = "delete_race", input = Json)]
+pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
+    let caller = require(Action::Operate).await?;
+    races::delete(&caller.state.db, &race).await?;
+    tracing::info!(race = %race.0, "race deleted");
+    Ok(())
+}
+
+/// The event's rankings per track and combined.
+#[server(endpoint = "get_event_results", input = Json)]
+pub async fn get_event_results(event: EventId) -> Result<EventResults, AppError> {
+    let caller = require(Action::Operate).await?;
+    let event = events::get(&caller.state.db, &event).await?;
+    standings::event_results(&caller.state.db, &event).await
+}

@@ -1,0 +1,100 @@
+//! Event results from stored races through the one results engine: race admin, the
+//! leaderboards and the exports all read them from here.
+
+use super::state::Db;
+use super::storage::races;
+use crate::domain::results::{self, LapRecord, RaceRecord, RacerStats, Standing};
+use crate::domain::rules::Ranking;
+use crate::error::AppError;
+use crate::model::{Event, EventResults, NamedStanding, RaceSummary};
+use std::collections::{HashMap, HashSet};
+
+/// A submitted race as the results engine sees it.
+pub fn record_of(race: &RaceSummary) -> RaceRecord {
+    RaceRecord {
+        racer: race.racer.0.clone(),
+        order: race.order,
+        laps: race
+            .race
+            .laps
+            .iter()
+            .map(|l| LapRecord {
+                time_ms: l.time_ms,
+                resets: l.resets,
+                valid: l.valid,
+            })
+            .collect(),
+    }
+}
+
+/// Statistics per racer on each track, from the given races.
+pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStats>> {
+    event
+        .tracks
+        .iter()
+        .map(|track| {
+            let ranking = event.rules_for(&track.id).ranking;
+            let records: Vec<RaceRecord> = races
+                .iter()
+                .filter(|r| r.track == track.id)
+                .map(record_of)
+                .collect();
+            results::compute(ranking, &records)
+        })
+        .collect()
+}
+
+/// The event's results: per track by each track's ranking, combined by the event's.
+pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppError> {
+    let races = races::submitted(db, &event.id, None, None).await?;
+    let names: HashMap<String, (String, bool)> = races
+        .iter()
+        .map(|r| (r.racer.0.clone(), (r.racer_name.clone(), false)))
+        .collect();
+    let proxied: HashSet<String> = races
+        .iter()
+        .filter(|r| r.by_proxy)
+        .map(|r| r.racer.0.clone())
+        .collect();
+    let looks = races::racer_looks(db, names.keys().cloned().collect()).await?;
+    let name = |standing: Standing| {
+        let id = &standing.stats.racer;
+        let (country, colour) = looks.get(id).cloned().unwrap_or_default();
+        NamedStanding {
+            name: names.get(id).map(|n| n.0.clone()).unwrap_or_default(),
+            country,
+            colour,
+            by_proxy: proxied.contains(id),
+            standing,
+        }
+    };
+    let per_track = stats_by_track(event, &races);
+    let ranking: Ranking = event.rules.ranking;
+    let combined = (event.tracks.len() > 1).then(|| {
+        results::combined(ranking, &per_track)
+            .into_iter()
+            .map(name)
+            .collect()
+    });
+    let tracks = event
+        .tracks
+        .iter()
+        .cloned()
+        .zip(per_track)
+        .map(|(track, stats)| {
+            let ranking = event.rules_for(&track.id).ranking;
+            (
+                track,
+                results::rank(ranking, stats)
+                    .into_iter()
+                    .map(name)
+                    .collect(),
+            )
+        })
+        .collect();
+    Ok(EventResults {
+        ranking,
+        tracks,
+        combined,
+    })
+}
