@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events") view=events::page::EventsPage />
                     <Route path=path!("/events/:id") view=events::page::EventPage />
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
+                    <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
                 </Routes>
             </main>
         </Router>

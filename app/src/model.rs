@@ -317,6 +317,26 @@ pub struct RaceSummary {
     pub order: u64,
 }
 
+impl RaceSummary {
+    /// The race as the results engine sees it.
+    pub fn record(&self) -> crate::domain::results::RaceRecord {
+        crate::domain::results::RaceRecord {
+            racer: self.racer.0.clone(),
+            order: self.order,
+            laps: self
+                .race
+                .laps
+                .iter()
+                .map(|l| crate::domain::results::LapRecord {
+                    time_ms: l.time_ms,
+                    resets: l.resets,
+                    valid: l.valid,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A leaderboard row with the racer's name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NamedStanding {

@@ -31,6 +31,11 @@ fn tiles_for(user: &SessionUser) -> Vec<(&'static str, &'static str, &'static st
             "Time races on a track: keyboard shortcuts, resets, DNF, undo.",
         ));
         tiles.push((
+            "/race-admin",
+            "Race admin",
+            "Results, lap corrections and CSV downloads.",
+        ));
+        tiles.push((
             "/events",
             "Events and tracks",
             "Set up events, their tracks and race rules.",

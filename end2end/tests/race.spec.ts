@@ -56,3 +56,62 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await page.keyboard.press('s');
   await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
 });
+
+test('race admin shows the ranking, re-ranks after a lap edit and exports the laps', async ({ page }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Admin race ');
+  await open(page, '/events/new');
+  await page.getByLabel('Event name').fill(eventName);
+  await page.getByLabel('Date').fill('2026-11-26');
+  await page.getByLabel('Country').selectOption('DE');
+  await page.getByRole('button', { name: 'Create event' }).click();
+  await expect(page.getByRole('heading', { name: eventName })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  await page.getByRole('form', { name: 'New track' }).getByLabel('Leaderboard title').fill('Only track');
+  await page.getByRole('button', { name: 'Add track' }).click();
+  await expect(page.getByRole('form', { name: 'Track 1' })).toBeVisible();
+
+  await open(page, '/race');
+  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Only track` });
+  await page.getByLabel('Find racer').fill('admin');
+  await expect(page.getByRole('button', { name: /^Race: / })).toHaveCount(1);
+  await page.getByLabel('Find racer').press('Enter');
+  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
+  await expect(status).toHaveText('Ready');
+  await page.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  for (const n of [1, 2]) {
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Enter');
+    await expect(page.locator('table.laps tbody tr')).toHaveCount(n);
+  }
+  await page.keyboard.press('x');
+  await page.keyboard.press('y');
+  await expect(status).toHaveText('Race over');
+  await page.keyboard.press('s');
+  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+
+  await open(page, '/race-admin');
+  await page.getByLabel('Event', { exact: true }).selectOption({ label: eventName });
+  const standings = page.getByRole('table', { name: 'Standings Only track' });
+  await expect(standings.getByRole('row').nth(1)).toContainText('admin');
+  await expect(standings.getByRole('row').nth(1)).toContainText('2/2');
+  const metrics = page.getByRole('region', { name: 'Races' }).getByLabel('Metrics');
+  await expect(metrics).toContainText('Laps2');
+
+  // Invalidate both laps: admin drops to "DNF" with no ranked result.
+  const race = page.getByRole('region', { name: 'Races' }).getByRole('article');
+  await race.getByRole('button', { name: 'Valid', exact: true }).first().click();
+  await expect(race.getByRole('button', { name: 'Invalid', exact: true })).toHaveCount(1);
+  await race.getByRole('button', { name: 'Valid', exact: true }).first().click();
+  await expect(standings.getByRole('row').nth(1)).toContainText('DNF');
+  await expect(standings.getByRole('row').nth(1)).toContainText('0/2');
+
+  const href = await page.getByRole('link', { name: 'all laps (CSV)' }).getAttribute('href');
+  const csv = await page.request.get(href!);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split('\n');
+  expect(lines[0]).toBe('race id,racer,track,by proxy,date,lap,time ms,time s,resets,valid');
+  expect(lines).toHaveLength(3);
+  expect(lines[1]).toContain('admin');
+});

@@ -45,6 +45,7 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
     }
     if user.has(Role::Operator) {
         links.push(("/race", "Race manager"));
+        links.push(("/race-admin", "Race admin"));
         links.push(("/events", "Events"));
     }
     if user.has(Role::Admin) {

@@ -250,6 +250,47 @@ pub fn combined(ranking: Ranking, tracks: &[Vec<RacerStats>]) -> Vec<Standing> {
     rank(ranking, best.into_values().collect())
 }
 
+/// Totals over a selection of races (race admin's metrics).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub races: u32,
+    pub racers: u32,
+    pub laps: u32,
+    pub valid_laps: u32,
+    pub resets: u32,
+    pub average_lap_ms: Option<u64>,
+    pub fastest_lap_ms: Option<u64>,
+    pub slowest_lap_ms: Option<u64>,
+}
+
+/// Metrics over `races`; lap times count valid laps only.
+pub fn metrics(races: &[RaceRecord]) -> Metrics {
+    let mut m = Metrics {
+        races: races.len() as u32,
+        racers: races
+            .iter()
+            .map(|r| r.racer.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u32,
+        ..Metrics::default()
+    };
+    let mut sum = 0u64;
+    for lap in races.iter().flat_map(|r| &r.laps) {
+        m.laps += 1;
+        m.resets += lap.resets;
+        if lap.valid {
+            m.valid_laps += 1;
+            sum += lap.time_ms;
+            m.fastest_lap_ms = Some(m.fastest_lap_ms.map_or(lap.time_ms, |f| f.min(lap.time_ms)));
+            m.slowest_lap_ms = Some(m.slowest_lap_ms.map_or(lap.time_ms, |f| f.max(lap.time_ms)));
+        }
+    }
+    if m.valid_laps > 0 {
+        m.average_lap_ms = Some((sum + u64::from(m.valid_laps) / 2) / u64::from(m.valid_laps));
+    }
+    m
+}
+
 #[cfg(test)]
 #[path = "results_tests.rs"]
 mod tests;

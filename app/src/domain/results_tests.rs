@@ -163,6 +163,21 @@ fn combined_keeps_each_racers_best_by_the_ranking_method() {
     );
 }
 
+#[test]
+fn metrics_over_selected_races() {
+    let races = [
+        race("ann", 1, &[(10_000, true), (12_000, false)]),
+        race("bo", 2, &[(8_000, true), (9_000, true)]),
+        race("ann", 3, &[]),
+    ];
+    let m = metrics(&races);
+    assert_eq!((m.races, m.racers, m.laps, m.valid_laps), (3, 2, 4, 3));
+    assert_eq!(m.fastest_lap_ms, Some(8_000));
+    assert_eq!(m.slowest_lap_ms, Some(10_000));
+    assert_eq!(m.average_lap_ms, Some(9_000));
+    assert_eq!(metrics(&[]), Metrics::default());
+}
+
 fn arb_races() -> impl Strategy<Value = Vec<RaceRecord>> {
     let lap = (1_000u64..60_000, any::<bool>()).prop_map(|(t, v)| lap(t, v));
     let racer = prop::sample::select(vec!["a", "b", "c", "d", "e"]).prop_map(String::from);

@@ -1,5 +1,6 @@
 //! The race manager: the operator's single page to run races on one track.
 
 pub mod admin_api;
+pub mod admin_page;
 pub mod api;
 pub mod page;

@@ -3,29 +3,11 @@
 
 use super::state::Db;
 use super::storage::races;
-use crate::domain::results::{self, LapRecord, RaceRecord, RacerStats, Standing};
+use crate::domain::results::{self, RaceRecord, RacerStats, Standing};
 use crate::domain::rules::Ranking;
 use crate::error::AppError;
 use crate::model::{Event, EventResults, NamedStanding, RaceSummary};
 use std::collections::{HashMap, HashSet};
-
-/// A submitted race as the results engine sees it.
-pub fn record_of(race: &RaceSummary) -> RaceRecord {
-    RaceRecord {
-        racer: race.racer.0.clone(),
-        order: race.order,
-        laps: race
-            .race
-            .laps
-            .iter()
-            .map(|l| LapRecord {
-                time_ms: l.time_ms,
-                resets: l.resets,
-                valid: l.valid,
-            })
-            .collect(),
-    }
-}
 
 /// Statistics per racer on each track, from the given races.
 pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStats>> {
@@ -37,7 +19,7 @@ pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStat
             let records: Vec<RaceRecord> = races
                 .iter()
                 .filter(|r| r.track == track.id)
-                .map(record_of)
+                .map(RaceSummary::record)
                 .collect();
             results::compute(ranking, &records)
         })
