@@ -13,6 +13,7 @@ use crate::model::{EventId, EventResults, NamedStanding, RaceSummary, Track};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 #[component]
 pub fn RaceAdminPage() -> impl IntoView {
@@ -20,6 +21,22 @@ pub fn RaceAdminPage() -> impl IntoView {
     let event = Signal::derive(move || query.get().get("event").map(EventId));
     let events = Resource::new(|| (), |_| list_events(None));
     let navigate = use_navigate();
+    // Without an event in the URL, open the one of the track this person timed last.
+    let choice = Resource::new(|| (), |_| super::api::get_current_choice());
+    let go = navigate.clone();
+    Effect::new(move || {
+        if event.get_untracked().is_none() {
+            if let Some(Ok(Some((last, _)))) = choice.get() {
+                go(
+                    &format!("/race-admin?event={}", last.0),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    });
     view! {
         <Title text="Race admin" />
         <h1>"Race admin"</h1>

@@ -3,7 +3,7 @@
 
 use crate::domain::race::Command;
 use crate::error::AppError;
-use crate::model::{LiveRace, RaceDesk, RaceId, TrackId, UserId};
+use crate::model::{EventId, LiveRace, RaceDesk, RaceId, TrackId, UserId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -21,6 +21,10 @@ pub async fn get_race_desk(track: TrackId) -> Result<RaceDesk, AppError> {
     let track = events::track(db, &track).await?;
     let event = events::get(db, &track.event).await?;
     let now = caller.state.clock.now_ms();
+    let choice = (event.id.clone(), track.id.clone());
+    if let Err(e) = caller.session.insert(CURRENT_CHOICE, choice).await {
+        tracing::warn!(error = %e, "could not remember the current track");
+    }
     Ok(RaceDesk {
         rules: event.rules_for(&track.id),
         race: races::open_on(db, &track.id, now).await?,
@@ -28,6 +32,21 @@ pub async fn get_race_desk(track: TrackId) -> Result<RaceDesk, AppError> {
         event,
         track,
     })
+}
+
+/// Session key of the staff member's current event and track.
+#[cfg(feature = "ssr")]
+const CURRENT_CHOICE: &str = "current_choice";
+
+/// The event and track this staff member last timed, if any.
+#[server(endpoint = "get_current_choice", input = Json)]
+pub async fn get_current_choice() -> Result<Option<(EventId, TrackId)>, AppError> {
+    let caller = require(Action::Commentate).await?;
+    Ok(caller
+        .session
+        .get::<(EventId, TrackId)>(CURRENT_CHOICE)
+        .await
+        .unwrap_or(None))
 }
 
 /// Puts a racer on the track: a race ready to start under the rules in force now.

@@ -13,6 +13,7 @@ use crate::model::{LiveRace, RaceDesk, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
 /// Milliseconds of the browser's monotonic clock.
 fn local_ms() -> f64 {
@@ -43,6 +44,22 @@ impl Received {
 pub fn RaceManagerPage() -> impl IntoView {
     let query = use_query_map();
     let track = Signal::derive(move || query.get().get("track").map(TrackId));
+    // Without a track in the URL, continue on the one this person timed last.
+    let choice = Resource::new(|| (), |_| get_current_choice());
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if track.get_untracked().is_none() {
+            if let Some(Ok(Some((_, last)))) = choice.get() {
+                navigate(
+                    &format!("/race?track={}", last.0),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    });
     view! {
         <Title text="Race manager" />
         <TrackPicker current=track />

@@ -21,6 +21,8 @@ enum Who {
     Registration,
     /// Registration, commentator, operator (and admin).
     Staff,
+    /// Commentator, operator (and admin).
+    Commentator,
     Operator,
     Admin,
 }
@@ -47,6 +49,7 @@ fn allowed(who: Who, caller: Option<Role>) -> bool {
             Role::Registration | Role::Commentator | Role::Operator
         ),
         (Who::Operator, Some(role)) => role == Role::Operator,
+        (Who::Commentator, Some(role)) => matches!(role, Role::Commentator | Role::Operator),
         (Who::Admin, Some(_)) => false,
     }
 }
@@ -225,6 +228,7 @@ fn rows() -> Vec<Row> {
             Who::Operator,
             Args::Json(r#"{"event":"nope"}"#),
         ),
+        (GetCurrentChoice::PATH, Who::Commentator, Args::Json("{}")),
         (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]
 }

@@ -88,6 +88,15 @@ async fn a_race_is_run_on_the_server_clock() {
         .await
         .unwrap();
     assert_eq!(desk.race.as_ref().map(|r| r.version), Some(lapped.version));
+    let choice: Option<(app::model::EventId, app::model::TrackId)> = op
+        .call_json::<GetCurrentChoice, _>(json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        choice,
+        Some((track.event.clone(), track.id.clone())),
+        "the track opened last is the current choice"
+    );
 
     let refused = command(&op, &lapped, json!({"command": "submit"}))
         .await
