@@ -32,7 +32,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${path.join(targetDir, 'debug', 'drem')} --bind 127.0.0.1:${port} --database-url mem:// --log warn`,
+    command: `${path.join(targetDir, 'debug', 'drem')} --bind 127.0.0.1:${port} --database-url mem:// --log ${process.env.DREM_E2E_LOG || 'warn'}`,
     cwd: root,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,

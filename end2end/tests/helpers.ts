@@ -37,3 +37,13 @@ export async function signUp(page: Page, username: string): Promise<void> {
 export function mainNav(page: Page) {
   return page.getByRole('navigation', { name: 'Main' });
 }
+
+/** On the admin's users page, grants `role` (its label) to `username`. */
+export async function grantRole(admin: Page, username: string, role: string): Promise<void> {
+  await open(admin, '/admin/users');
+  await admin.getByLabel('Find a user').fill(username);
+  const toggle = admin.getByRole('button', { name: `${role} for ${username}` });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+}

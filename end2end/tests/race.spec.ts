@@ -1,8 +1,14 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, open, signIn, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, grantRole, open, signIn, signUp, uniqueName } from './helpers';
 
-test('an operator sets up an event with two tracks and runs a race with the keyboard', async ({ page }) => {
-  await signIn(page, 'admin', ADMIN_PASSWORD);
+test('an operator sets up an event with two tracks and runs a race with the keyboard', async ({ page, browser }) => {
+  const operator = uniqueName('timer');
+  await signUp(page, operator);
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await grantRole(admin, operator, 'Operator');
+  await adminContext.close();
   const eventName = uniqueName('Night race ');
   await open(page, '/events/new');
   await page.getByLabel('Event name').fill(eventName);
@@ -21,11 +27,12 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Track B` });
   await expect(page.getByRole('heading', { name: 'Track B' })).toBeVisible();
 
-  // Keyboard only from here: find the racer, pick them, run the race.
+  // Keyboard only from here: find the racer (the operator races too), pick, run the race.
   await page.getByLabel('Find racer').focus();
-  await page.keyboard.type('admin');
+  await page.keyboard.type(operator);
   await expect(page.getByRole('button', { name: /^Race: / })).toHaveCount(1);
-  await expect(page.getByRole('button', { name: 'Race: admin' })).toBeVisible();
+  await expect(page.getByRole('button', { name: `Race: ${operator}` })).toBeVisible();
+  await expect(page.getByText('0 runs')).toBeVisible();
   await page.keyboard.press('Enter');
   const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
   await expect(status).toHaveText('Ready');
@@ -55,6 +62,8 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(status).toHaveText('Race over');
   await page.keyboard.press('s');
   await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+  await page.getByLabel('Find racer').fill(operator);
+  await expect(page.getByText('1 run', { exact: true })).toBeVisible();
 });
 
 test('race admin shows the ranking, re-ranks after a lap edit and exports the laps', async ({ page }) => {

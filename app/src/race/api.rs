@@ -49,6 +49,13 @@ pub async fn get_current_choice() -> Result<Option<(EventId, TrackId)>, AppError
         .unwrap_or(None))
 }
 
+/// Runs each racer has used on a track, for the racer picker.
+#[server(endpoint = "get_track_runs", input = Json)]
+pub async fn get_track_runs(track: TrackId) -> Result<Vec<(UserId, u32)>, AppError> {
+    let caller = require(Action::Operate).await?;
+    races::runs_per_racer(&caller.state.db, &track).await
+}
+
 /// Puts a racer on the track: a race ready to start under the rules in force now.
 /// A racer who used all runs needs `override_runs`, which is recorded.
 #[server(endpoint = "start_race", input = Json)]

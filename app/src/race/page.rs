@@ -115,19 +115,15 @@ fn TrackPicker(current: Signal<Option<TrackId>>) -> impl IntoView {
 
 #[component]
 fn RaceDeskView(track: TrackId) -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
     let track_for_desk = track.clone();
-    let desk = Resource::new(
-        move || refresh.get(),
-        move |_| get_race_desk(track_for_desk.clone()),
-    );
+    let desk = Resource::new(|| (), move |_| get_race_desk(track_for_desk.clone()));
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 let track = track.clone();
                 Suspend::new(async move {
                     match desk.await {
-                        Ok(desk) => view! { <RaceControl desk track refresh /> }.into_any(),
+                        Ok(desk) => view! { <RaceControl desk track /> }.into_any(),
                         Err(e) => view! { <Problem error=e /> }.into_any(),
                     }
                 })
@@ -147,29 +143,57 @@ const KEYS: &[(&str, &str)] = &[
     ("X", "end race"),
 ];
 
+/// The race to show: `None` once it is submitted or discarded (the next racer's turn).
+fn shown(live: LiveRace) -> Option<Received> {
+    let open = !matches!(live.race.state, RaceState::Submitted | RaceState::Discarded);
+    open.then(|| Received {
+        live,
+        at_local_ms: local_ms(),
+    })
+}
+
 #[component]
-fn RaceControl(desk: RaceDesk, track: TrackId, refresh: RwSignal<u32>) -> impl IntoView {
-    let received: RwSignal<Option<Received>> =
-        RwSignal::new(desk.race.clone().map(|live| Received {
-            live,
-            at_local_ms: local_ms(),
-        }));
+fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
+    let received: RwSignal<Option<Received>> = RwSignal::new(desk.race.clone().and_then(shown));
+    // Catches up with changes from another tab or device, without re-rendering the page:
+    // only a different race or a newer version replaces what is shown.
+    let sync = {
+        let track = track.clone();
+        move || {
+            let track = track.clone();
+            leptos::task::spawn_local(async move {
+                let Ok(desk) = get_race_desk(track).await else {
+                    return;
+                };
+                let fresh = desk.race.and_then(shown);
+                let newer = match (received.get_untracked(), &fresh) {
+                    (Some(old), Some(new)) => {
+                        old.live.id != new.live.id || new.live.version > old.live.version
+                    }
+                    (None, None) => false,
+                    _ => true,
+                };
+                if newer {
+                    received.set(fresh);
+                }
+            });
+        }
+    };
     let now = RwSignal::new(local_ms());
     let confirm_end = RwSignal::new(false);
     let command = ServerAction::<RaceCommand>::new();
     let error = RwSignal::new(None::<AppError>);
+    let sync = StoredValue::new(sync);
+    let sync_now = move || sync.with_value(|s| s());
     Effect::new(move || match command.value().get() {
         Some(Ok(live)) => {
             error.set(None);
-            received.set(Some(Received {
-                live,
-                at_local_ms: local_ms(),
-            }));
+            received.set(shown(live));
         }
         Some(Err(e)) => {
-            // A stale tab or a refused command: show why and reload the true state.
+            // A stale tab or a refused command: show why and catch up with the true state.
             error.set(Some(e));
-            refresh.update(|r| *r += 1);
+            sync_now();
         }
         None => {}
     });
@@ -190,10 +214,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId, refresh: RwSignal<u32>) -> impl I
             std::time::Duration::from_millis(47),
         );
         // Another tab or device changed the race: poll until live pages arrive.
-        let poll = set_interval_with_handle(
-            move || refresh.update(|r| *r += 1),
-            std::time::Duration::from_millis(3000),
-        );
+        let poll = set_interval_with_handle(sync_now, std::time::Duration::from_millis(2000));
         let keys = window_event_listener(leptos::ev::keydown, move |ev| {
             if ev.repeat() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
@@ -269,7 +290,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId, refresh: RwSignal<u32>) -> impl I
         </div>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         {move || match received.get() {
-            None => view! { <RacerPicker track=track.clone() received /> }.into_any(),
+            None => view! { <RacerPicker track=track.clone() runs_allowed=rules.runs_per_racer received /> }.into_any(),
             Some(r) => {
                 let server_now = move || received.get().map(|r| r.server_now(now.get())).unwrap_or(0);
                 view! { <RaceBoard received=r send server_now=Signal::derive(server_now) confirm_end /> }.into_any()
@@ -286,7 +307,13 @@ fn RaceControl(desk: RaceDesk, track: TrackId, refresh: RwSignal<u32>) -> impl I
 }
 
 #[component]
-fn RacerPicker(track: TrackId, received: RwSignal<Option<Received>>) -> impl IntoView {
+fn RacerPicker(
+    track: TrackId,
+    runs_allowed: Option<u32>,
+    received: RwSignal<Option<Received>>,
+) -> impl IntoView {
+    let track_for_runs = track.clone();
+    let runs = Resource::new(|| (), move |_| get_track_runs(track_for_runs.clone()));
     let search = RwSignal::new(String::new());
     let by_proxy = RwSignal::new(false);
     let override_runs = RwSignal::new(false);
@@ -361,8 +388,23 @@ fn RacerPicker(track: TrackId, received: RwSignal<Option<Received>>) -> impl Int
                                         let track = track.clone();
                                         let id = r.id.clone();
                                         let name = r.display_name.clone().unwrap_or_else(|| r.username.clone());
+                                        let racer = r.id.clone();
+                                        let used = Signal::derive(move || {
+                                            runs.get()
+                                                .and_then(Result::ok)
+                                                .and_then(|list| list.iter().find(|(u, _)| *u == racer).map(|(_, n)| *n))
+                                                .unwrap_or(0)
+                                        });
+                                        let runs_text = move || match runs_allowed {
+                                            Some(max) => format!("{} of {max} runs used", used.get()),
+                                            None => match used.get() {
+                                                1 => "1 run".to_string(),
+                                                n => format!("{n} runs"),
+                                            },
+                                        };
+                                        let out = move || runs_allowed.is_some_and(|max| used.get() >= max);
                                         view! {
-                                            <li>
+                                            <li class:out-of-runs=out>
                                                 <button class="button racer-pick" on:click=move |_| {
                                                     start.dispatch(StartRace {
                                                         track: track.clone(),
@@ -371,6 +413,7 @@ fn RacerPicker(track: TrackId, received: RwSignal<Option<Received>>) -> impl Int
                                                         override_runs: override_runs.get_untracked(),
                                                     });
                                                 }>{format!("Race: {name}")}</button>
+                                                <span class="sub runs">{runs_text}</span>
                                             </li>
                                         }
                                     }).collect_view()}

@@ -229,6 +229,11 @@ fn rows() -> Vec<Row> {
             Args::Json(r#"{"event":"nope"}"#),
         ),
         (GetCurrentChoice::PATH, Who::Commentator, Args::Json("{}")),
+        (
+            GetTrackRuns::PATH,
+            Who::Operator,
+            Args::Json(r#"{"track":"nope"}"#),
+        ),
         (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]
 }

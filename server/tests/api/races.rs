@@ -142,6 +142,11 @@ async fn runs_per_racer_are_enforced_unless_overridden() {
     command(&op, &race, json!({"command": "submit"}))
         .await
         .unwrap();
+    let runs: Vec<(app::model::UserId, u32)> = op
+        .call_json::<GetTrackRuns, _>(json!({"track": track.id}))
+        .await
+        .unwrap();
+    assert_eq!(runs, vec![(racer.id.clone(), 1)]);
     let refused = start(false).await.unwrap_err();
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(

@@ -294,3 +294,25 @@ pub async fn racer_looks(
         .map(|l| (l.id, (l.country, l.colour)))
         .collect())
 }
+
+/// Runs used (submitted races) per racer on a track.
+pub async fn runs_per_racer(db: &Db, track: &TrackId) -> Result<Vec<(UserId, u32)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Runs {
+        racer: String,
+        runs: i64,
+    }
+    let mut res = db
+        .query(
+            "SELECT record::id(racer) AS racer, count() AS runs FROM race
+             WHERE track = type::record('track', $track) AND state = 'submitted'
+             GROUP BY racer",
+        )
+        .bind(("track", track.0.clone()))
+        .await?;
+    let rows: Vec<Runs> = res.take(0)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (UserId(r.racer), r.runs.max(0) as u32))
+        .collect())
+}
