@@ -47,3 +47,19 @@ export async function grantRole(admin: Page, username: string, role: string): Pr
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
 }
+
+/** Creates an event with the given tracks through the event editor. */
+export async function createEvent(page: Page, name: string, country: string, tracks: string[]): Promise<void> {
+  await open(page, '/events/new');
+  await page.getByLabel('Event name').fill(name);
+  await page.getByLabel('Date').fill('2026-11-26');
+  await page.getByLabel('Country').selectOption(country);
+  await page.getByRole('button', { name: 'Create event' }).click();
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  for (const [i, title] of tracks.entries()) {
+    await page.getByRole('form', { name: 'New track' }).getByLabel('Leaderboard title').fill(title);
+    await page.getByRole('button', { name: 'Add track' }).click();
+    await expect(page.getByRole('form', { name: `Track ${i + 1}` })).toBeVisible();
+  }
+}

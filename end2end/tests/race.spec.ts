@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, grantRole, open, signIn, signUp, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, createEvent, grantRole, open, signIn, signUp, uniqueName } from './helpers';
 
 test('an operator sets up an event with two tracks and runs a race with the keyboard', async ({ page, browser }) => {
   const operator = uniqueName('timer');
@@ -10,18 +10,7 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await grantRole(admin, operator, 'Operator');
   await adminContext.close();
   const eventName = uniqueName('Night race ');
-  await open(page, '/events/new');
-  await page.getByLabel('Event name').fill(eventName);
-  await page.getByLabel('Date').fill('2026-11-26');
-  await page.getByLabel('Country').selectOption('GB');
-  await page.getByRole('button', { name: 'Create event' }).click();
-  await expect(page.getByRole('heading', { name: eventName })).toBeVisible();
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-  for (const title of ['Track A', 'Track B']) {
-    await page.getByRole('form', { name: 'New track' }).getByLabel('Leaderboard title').fill(title);
-    await page.getByRole('button', { name: 'Add track' }).click();
-    await expect(page.getByRole('form', { name: `Track ${title === 'Track A' ? 1 : 2}` })).toBeVisible();
-  }
+  await createEvent(page, eventName, 'GB', ['Track A', 'Track B']);
 
   await open(page, '/race');
   await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Track B` });
@@ -69,16 +58,7 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
 test('race admin shows the ranking, re-ranks after a lap edit and exports the laps', async ({ page }) => {
   await signIn(page, 'admin', ADMIN_PASSWORD);
   const eventName = uniqueName('Admin race ');
-  await open(page, '/events/new');
-  await page.getByLabel('Event name').fill(eventName);
-  await page.getByLabel('Date').fill('2026-11-26');
-  await page.getByLabel('Country').selectOption('DE');
-  await page.getByRole('button', { name: 'Create event' }).click();
-  await expect(page.getByRole('heading', { name: eventName })).toBeVisible();
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-  await page.getByRole('form', { name: 'New track' }).getByLabel('Leaderboard title').fill('Only track');
-  await page.getByRole('button', { name: 'Add track' }).click();
-  await expect(page.getByRole('form', { name: 'Track 1' })).toBeVisible();
+  await createEvent(page, eventName, 'DE', ['Only track']);
 
   await open(page, '/race');
   await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Only track` });

@@ -68,8 +68,6 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
                         request_id = %id,
                         method = %req.method(),
                         path = %req.uri().path(),
-                        user = tracing::field::Empty,
-                        action = tracing::field::Empty,
                     )
                 }))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),

@@ -163,6 +163,11 @@ pub async fn register_racer(
 pub async fn renew_invite(user: UserId) -> Result<Invite, AppError> {
     let caller = require(Action::RegisterRacer).await?;
     let profile = users::profile(&caller.state.db, &user).await?;
+    // Staff accounts get their links from an admin: a registration desk must not be
+    // able to take over an operator's or admin's account before its owner signs in.
+    if profile.roles.iter().any(|r| *r != Role::Racer) && !caller.user()?.has(Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
     if users::password_hash(&caller.state.db, &user)
         .await?
         .is_some()

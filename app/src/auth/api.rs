@@ -63,6 +63,7 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
         .throttle
         .check(&username, &address)
         .map_err(AppError::TooManyAttempts)?;
+    state.throttle.attempt(&username, &address);
     let found = users::credentials(&state.db, &username).await?;
     let (id, hash, disabled) = match found {
         Some(c) => (Some(c.id), c.password_hash, c.disabled),
@@ -72,7 +73,6 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
     // does not reveal which usernames exist.
     let ok = password::verify(password, hash).await;
     let Some(id) = id.filter(|_| ok) else {
-        state.throttle.failed(&username, &address);
         tracing::info!(user = %username, "sign-in failed");
         return Err(AppError::invalid("password", "Wrong username or password."));
     };
@@ -82,7 +82,7 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
             "This account is disabled. Ask an event admin to enable it.",
         ));
     }
-    state.throttle.succeeded(&username);
+    state.throttle.succeeded(&username, &address);
     ssr::start_session(&caller.session, &id).await?;
     tracing::info!(user = %username, "signed in");
     users::session_user(&state.db, &id.0)

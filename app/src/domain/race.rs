@@ -99,7 +99,12 @@ pub enum RaceError {
     NoSuchLap(usize),
     #[error("A lap time must be between 1 ms and 1 hour.")]
     BadTime,
+    #[error("A lap has 0 to 100 resets.")]
+    BadResets,
 }
+
+/// More resets than any lap can have; guards totals against absurd input.
+pub const MAX_RESETS: u32 = 100;
 
 /// A race in progress or finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +123,10 @@ pub struct Race {
     running_since: Option<Millis>,
     /// When a lap capture after the time ran out ended the race (undo can reopen it).
     ended_by_capture_at: Option<Millis>,
+    /// Whether the clocks stood still when that capture ended the race (a DNF while
+    /// paused): undo then reopens it paused, without counting the time since.
+    #[serde(default)]
+    ended_while_paused: bool,
 }
 
 impl Race {
@@ -132,6 +141,7 @@ impl Race {
             lap_ms_before: 0,
             running_since: None,
             ended_by_capture_at: None,
+            ended_while_paused: false,
         }
     }
 
@@ -202,6 +212,7 @@ impl Race {
 
     /// Records the lap in progress and starts the next one.
     fn record_lap(&mut self, now: Millis, source: LapSource, dnf: bool) {
+        let was_running = self.running_since.is_some();
         self.settle(now);
         let resets = self.current_resets;
         self.laps.push(Lap {
@@ -219,6 +230,7 @@ impl Race {
             self.state = RaceState::Over;
             self.running_since = None;
             self.ended_by_capture_at = Some(now);
+            self.ended_while_paused = !was_running;
         }
     }
 
@@ -241,7 +253,9 @@ impl Race {
             }
             (Command::CaptureLap { source }, Running) => self.record_lap(now, source, false),
             (Command::Crossing, Running) => self.record_lap(now, LapSource::Timer, false),
-            (Command::ResetUp, Running | Paused) => self.current_resets += 1,
+            (Command::ResetUp, Running | Paused) => {
+                self.current_resets = (self.current_resets + 1).min(MAX_RESETS)
+            }
             (Command::ResetDown, Running | Paused) => {
                 self.current_resets = self.current_resets.saturating_sub(1)
             }
@@ -295,6 +309,9 @@ impl Race {
                 lap.time_ms = time_ms;
             }
             LapEdit::SetResets { resets, .. } => {
+                if resets > MAX_RESETS {
+                    return Err(RaceError::BadResets);
+                }
                 lap.resets = resets;
                 lap.valid = !lap.dnf && rules.resets_allowed(resets);
             }
@@ -312,9 +329,13 @@ impl Race {
         }
         let last = self.laps.pop().ok_or(RaceError::NoLap)?;
         if let Some(ended_at) = self.ended_by_capture_at.take() {
-            // The car kept driving after the false finish: the clocks never stopped.
-            self.state = RaceState::Running;
-            self.running_since = Some(ended_at);
+            if self.ended_while_paused {
+                self.state = RaceState::Paused;
+            } else {
+                // The car kept driving after the false finish: the clocks never stopped.
+                self.state = RaceState::Running;
+                self.running_since = Some(ended_at);
+            }
         }
         self.settle(now);
         self.lap_ms_before += last.time_ms;

@@ -301,3 +301,37 @@ fn race_admin_corrects_laps_of_a_submitted_race() {
     discarded.apply(Command::Discard, 0).unwrap();
     assert!(discarded.edit(LapEdit::Delete { lap: 0 }).is_err());
 }
+
+#[test]
+fn undo_of_a_dnf_that_ended_a_paused_race_reopens_it_paused() {
+    let mut race = started(rules(Some(60_000), None));
+    race.apply(lap(), 50_000).unwrap();
+    race.apply(Command::Pause, 70_000).unwrap();
+    assert!(race.time_up(70_000));
+    race.apply(Command::Dnf, 80_000).unwrap();
+    assert_eq!(race.state, RaceState::Over);
+    race.apply(Command::UndoFalseFinish, 110_000).unwrap();
+    assert_eq!(race.state, RaceState::Paused);
+    assert_eq!(
+        race.lap_elapsed(200_000),
+        20_000,
+        "no phantom time while paused"
+    );
+}
+
+#[test]
+fn resets_are_bounded() {
+    let mut race = started(RaceRules::default());
+    race.apply(lap(), 5_000).unwrap();
+    assert_eq!(
+        race.edit(LapEdit::SetResets {
+            lap: 0,
+            resets: u32::MAX
+        }),
+        Err(RaceError::BadResets)
+    );
+    for _ in 0..150 {
+        race.apply(Command::ResetUp, 6_000).unwrap();
+    }
+    assert_eq!(race.current_resets, MAX_RESETS);
+}

@@ -116,7 +116,7 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
         for (index, lap) in race.laps.iter().enumerate() {
             let at = (race.order, index as u32);
             s.laps += 1;
-            s.resets += lap.resets;
+            s.resets = s.resets.saturating_add(lap.resets);
             if !lap.valid {
                 s.invalid_laps += 1;
                 run = 0;
@@ -277,7 +277,7 @@ pub fn metrics(races: &[RaceRecord]) -> Metrics {
     let mut sum = 0u64;
     for lap in races.iter().flat_map(|r| &r.laps) {
         m.laps += 1;
-        m.resets += lap.resets;
+        m.resets = m.resets.saturating_add(lap.resets);
         if lap.valid {
             m.valid_laps += 1;
             sum += lap.time_ms;

@@ -66,6 +66,14 @@ impl Throttle {
         record.failures += 1;
     }
 
+    /// Takes back one counted failure of `key` (an attempt counted up front that
+    /// turned out to succeed).
+    pub fn forgive(&mut self, key: &str) {
+        if let Some(record) = self.records.get_mut(key) {
+            record.failures = record.failures.saturating_sub(1);
+        }
+    }
+
     /// Forgets `key` (after a successful sign-in).
     pub fn clear(&mut self, key: &str) {
         self.records.remove(key);
@@ -122,6 +130,17 @@ mod tests {
         }
         t.clear("ann");
         assert_eq!(t.wait_for("ann", LIMIT, secs(1)), None);
+    }
+
+    #[test]
+    fn forgive_takes_back_one_failure() {
+        let mut t = Throttle::default();
+        for _ in 0..3 {
+            t.fail("ann", LIMIT, secs(0));
+        }
+        t.forgive("ann");
+        assert_eq!(t.wait_for("ann", LIMIT, secs(1)), None);
+        t.forgive("nobody");
     }
 
     #[test]

@@ -3,4 +3,7 @@
 pub mod admin_api;
 pub mod admin_page;
 pub mod api;
+mod board;
 pub mod page;
+mod picker;
+mod ticking;

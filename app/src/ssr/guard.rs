@@ -54,13 +54,16 @@ pub async fn require_in(
         Some(id) => storage::users::session_user(&state.db, &id).await?,
         None => None,
     };
-    let span = tracing::Span::current();
-    span.record(
-        "user",
-        user.as_ref().map(|u| u.username.as_str()).unwrap_or("-"),
-    );
-    span.record("action", format!("{action:?}"));
-    if allows(user.as_ref().map(|u| u.roles.as_slice()), action) {
+    let name = user.as_ref().map_or("-", |u| u.username.as_str());
+    let allowed = allows(user.as_ref().map(|u| u.roles.as_slice()), action);
+    // One line per protected call, inside the request's span (so with its request id).
+    // Public calls (every page load asks who is signed in) stay out of the log.
+    if !allowed {
+        tracing::info!(user = name, ?action, "refused");
+    } else if action != Action::ViewPublic {
+        tracing::info!(user = name, ?action, "allowed");
+    }
+    if allowed {
         Ok(Caller {
             state,
             session,

@@ -4,6 +4,11 @@ use crate::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 use std::sync::LazyLock;
+use tokio::sync::Semaphore;
+
+/// Each hash takes 19 MiB and a core for a moment: at most two run at once, the rest
+/// wait their turn, so a flood of sign-ins cannot exhaust memory or threads.
+static HASHING: Semaphore = Semaphore::const_new(2);
 
 /// OWASP's recommendation (argon2id, 19 MiB, 2 iterations, 1 lane) is exactly the
 /// crate's default; spelled out so a change of default cannot weaken it silently.
@@ -35,6 +40,7 @@ fn verify_now(password: &str, phc: &str) -> bool {
 
 /// Hashes a password into a PHC string.
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || hash_now(&password))
         .await
         .map_err(|e| {
@@ -49,6 +55,9 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 
 /// Checks a password against a stored hash, or against a dummy one when there is none.
 pub async fn verify(password: String, phc: Option<String>) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || match phc {
         Some(phc) => verify_now(&password, &phc),
         None => {

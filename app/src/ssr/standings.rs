@@ -52,8 +52,22 @@ pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppEr
     };
     let per_track = stats_by_track(event, &races);
     let ranking: Ranking = event.rules.ranking;
+    // The combined board compares racers across tracks by the event's own method, so
+    // each track's statistics are recomputed with it (a track may rank by another).
     let combined = (event.tracks.len() > 1).then(|| {
-        results::combined(ranking, &per_track)
+        let by_event_method: Vec<Vec<RacerStats>> = event
+            .tracks
+            .iter()
+            .map(|track| {
+                let records: Vec<RaceRecord> = races
+                    .iter()
+                    .filter(|r| r.track == track.id)
+                    .map(RaceSummary::record)
+                    .collect();
+                results::compute(ranking, &records)
+            })
+            .collect();
+        results::combined(ranking, &by_event_method)
             .into_iter()
             .map(name)
             .collect()

@@ -54,8 +54,9 @@ impl SignInThrottle {
         })
     }
 
-    /// Records a failed sign-in.
-    pub fn failed(&self, username: &str, address: &str) {
+    /// Counts an attempt as failed before the password is checked, so parallel
+    /// guesses cannot all slip past `check` while the slow hash runs.
+    pub fn attempt(&self, username: &str, address: &str) {
         let now = self.now();
         self.with(|t| {
             t.fail(&account_key(username), PER_ACCOUNT, now);
@@ -63,8 +64,12 @@ impl SignInThrottle {
         });
     }
 
-    /// Forgets the account's failures after a successful sign-in.
-    pub fn succeeded(&self, username: &str) {
-        self.with(|t| t.clear(&account_key(username)));
+    /// A counted attempt succeeded: forget the account's failures and take this one
+    /// back from the address (a venue shares one address among many racers).
+    pub fn succeeded(&self, username: &str, address: &str) {
+        self.with(|t| {
+            t.clear(&account_key(username));
+            t.forgive(&address_key(address));
+        });
     }
 }

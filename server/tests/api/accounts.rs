@@ -295,3 +295,31 @@ async fn a_renewed_invite_replaces_the_old_link() {
         .unwrap_err();
     assert_eq!(done.status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_registration_desk_cannot_renew_a_staff_members_link() {
+    let app = spawn_app().await;
+    let (desk, _) = app.signed_in_as(Role::Registration).await;
+    let admin = app.admin().await;
+    desk.call::<RegisterRacer, Invite>(&[
+        ("username", "newstaff"),
+        ("email", ""),
+        ("country", "SE"),
+    ])
+    .await
+    .unwrap();
+    let id = admin.find_user("newstaff").await.id;
+    admin
+        .call::<SetUserRole, ()>(&[("user", &id.0), ("role", "operator"), ("granted", "true")])
+        .await
+        .unwrap();
+    let refused = desk
+        .call::<RenewInvite, Invite>(&[("user", &id.0)])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    admin
+        .call::<RenewInvite, Invite>(&[("user", &id.0)])
+        .await
+        .expect("an admin may renew a staff member's link");
+}

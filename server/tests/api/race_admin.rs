@@ -11,6 +11,17 @@ use app::race::api::StartRace;
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// GETs a path with the browser's cookies: status and body.
+async fn download(b: &Browser, path: &str) -> (StatusCode, String) {
+    let res = b
+        .client
+        .get(format!("{}{path}", b.base_url))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap_or_default())
+}
+
 /// Runs and submits a race of `laps` quick laps for `racer`.
 async fn race(op: &Browser, track: &Track, racer: &UserId, laps: usize, pause_ms: u64) -> LiveRace {
     let mut r: LiveRace = op
@@ -54,6 +65,10 @@ async fn results_follow_every_correction() {
     assert_eq!(board[0].name, a.username, "a's laps were faster");
     assert_eq!(board[0].standing.position, Some(1));
 
+    let before: Vec<RaceSummary> = op
+        .call_json::<ListRaces, _>(json!({"event": track.event, "track": null, "racer": b.id}))
+        .await
+        .unwrap();
     // Correct b's first lap to 1 ms: b leads now.
     op.call_json::<EditLap, ()>(json!({"race": slow.id, "version": slow.version,
         "edit": {"edit": "set_time", "lap": 0, "time_ms": 1}}))
@@ -82,6 +97,11 @@ async fn results_follow_every_correction() {
         .await
         .unwrap();
     assert_eq!(races.len(), 1);
+    assert_eq!(
+        (races[0].order, &races[0].submitted_at),
+        (before[0].order, &before[0].submitted_at),
+        "a correction keeps the race's place in time (tie-breaks)"
+    );
     op.call_json::<DeleteRace, ()>(json!({"race": races[0].id}))
         .await
         .unwrap();
@@ -91,52 +111,30 @@ async fn results_follow_every_correction() {
         .unwrap();
     assert_eq!(results.tracks[0].1.len(), 1, "b's only race is gone");
 
-    // The CSV exports hold the laps, guarded against formulas, for operators only.
-    let laps = op
+    // The CSV exports hold the laps, for operators only.
+    let laps_path = format!("/exports/{}/laps.csv", track.event.0);
+    let head = op
         .client
-        .get(format!(
-            "{}/exports/{}/laps.csv",
-            op.base_url, track.event.0
-        ))
+        .get(format!("{}{laps_path}", op.base_url))
         .send()
         .await
         .unwrap();
-    assert_eq!(laps.status(), StatusCode::OK);
-    assert!(laps.headers()["content-type"]
+    assert!(head.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("text/csv"));
-    let text = laps.text().await.unwrap();
+    let (status, text) = download(&op, &laps_path).await;
+    assert_eq!(status, StatusCode::OK);
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
         Some("race id,racer,track,by proxy,date,lap,time ms,time s,resets,valid")
     );
     assert_eq!(lines.count(), 2, "two laps of a's race");
-    let summary = op
-        .client
-        .get(format!(
-            "{}/exports/{}/summary.csv",
-            op.base_url, track.event.0
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, summary) = download(&op, &format!("/exports/{}/summary.csv", track.event.0)).await;
     assert!(summary.contains(&a.username), "{summary}");
-    let anonymous = app
-        .browser()
-        .client
-        .get(format!(
-            "{}/exports/{}/laps.csv",
-            op.base_url, track.event.0
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let (anonymous, _) = download(&app.browser(), &laps_path).await;
+    assert_eq!(anonymous, StatusCode::UNAUTHORIZED);
 
     // A track with races is deleted only together with its races, on request.
     let kept = op
@@ -169,18 +167,7 @@ async fn csv_cells_cannot_run_formulas() {
     .unwrap();
     let track = track_with_rules(&op, json!({})).await;
     race(&op, &track, &user.id, 1, 10).await;
-    let text = op
-        .client
-        .get(format!(
-            "{}/exports/{}/laps.csv",
-            op.base_url, track.event.0
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, text) = download(&op, &format!("/exports/{}/laps.csv", track.event.0)).await;
     assert!(text.contains("'=HYPERLINK"), "{text}");
     assert!(!text.contains(",=HYPERLINK"), "{text}");
 }

@@ -167,7 +167,7 @@ pub async fn save(db: &Db, id: &RaceId, version: u64, race: &Race) -> Result<u64
             "UPDATE type::record('race', $id) SET doc = $doc, state = $state,
                 version = version + 1,
                 active_track = IF $open { active_track } ELSE { NONE },
-                submitted_at = IF $state = 'submitted' { time::now() } ELSE { submitted_at }
+                submitted_at = IF $state = 'submitted' AND submitted_at = NONE { time::now() } ELSE { submitted_at }
              WHERE version = $version
              RETURN version",
         )

@@ -1,0 +1,129 @@
+//! The race board: racer, state, the ticking clocks, one big button per action, laps.
+
+use super::ticking::Received;
+use crate::domain::laptime::format_ms;
+use crate::domain::race::{Command, LapSource, RaceState};
+use leptos::prelude::*;
+
+fn state_label(state: RaceState) -> &'static str {
+    match state {
+        RaceState::Ready => "Ready",
+        RaceState::Running => "Running",
+        RaceState::Paused => "Paused",
+        RaceState::Over => "Race over",
+        RaceState::Submitted => "Submitted",
+        RaceState::Discarded => "Discarded",
+    }
+}
+
+#[component]
+pub fn RaceBoard(
+    received: Received,
+    send: impl Fn(Command) + Copy + Send + Sync + 'static,
+    server_now: Signal<u64>,
+    confirm_end: RwSignal<bool>,
+) -> impl IntoView {
+    let live = received.live.clone();
+    let race = live.race.clone();
+    let state = race.state;
+    let lap_now = {
+        let race = race.clone();
+        move || format_ms(race.lap_elapsed(server_now.get()))
+    };
+    let left = {
+        let race = race.clone();
+        move || {
+            race.remaining(server_now.get())
+                .map(format_ms)
+                .unwrap_or_else(|| "no limit".into())
+        }
+    };
+    let time_up = {
+        let race = race.clone();
+        move || race.time_up(server_now.get())
+    };
+    let laps = race
+        .laps
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, lap)| {
+            let valid = lap.valid;
+            view! {
+                <tr class:invalid=!valid>
+                    <td>{i + 1}</td>
+                    <td class="num">{format_ms(lap.time_ms)}</td>
+                    <td class="num">{lap.resets}</td>
+                    <td>
+                        <button class="button small" aria-pressed=valid.to_string()
+                            aria-label=format!("Lap {} valid", i + 1)
+                            on:click=move |_| send(Command::ToggleValid { lap: i })>
+                            {if valid { "Valid" } else { "Invalid" }}
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let big = |label: &'static str, key: &'static str, cmd: Command, class: &'static str| {
+        view! {
+            <button class=format!("button big {class}") on:click=move |_| send(cmd)>
+                {label} <kbd>{key}</kbd>
+            </button>
+        }
+    };
+    view! {
+        <section class=format!("race-board state-{}", state_label(state).to_lowercase().replace(' ', "-")) aria-label="Race">
+            <div class="race-status">
+                <span class="racer-dot" style=format!("background:{}", live.racer_colour)></span>
+                <strong class="racer-name">{live.racer_name.clone()} {live.by_proxy.then_some(" *")}</strong>
+                <span class="state-badge" role="status">{state_label(state)}</span>
+            </div>
+            <div class="clocks">
+                <div><span class="clock-label">"Lap"</span><span class="clock" data-testid="lap-clock">{lap_now}</span></div>
+                <div><span class="clock-label">"Time left"</span><span class="clock" class:time-up=time_up data-testid="time-left">{left}</span></div>
+                <div><span class="clock-label">"Resets"</span><span class="clock">{race.current_resets}</span></div>
+            </div>
+            <div class="race-buttons">
+                {match state {
+                    RaceState::Ready => big("Start", "Space", Command::Start, "primary").into_any(),
+                    RaceState::Running => view! {
+                        {big("Lap", "Enter", Command::CaptureLap { source: LapSource::Manual }, "primary lap")}
+                        {big("Pause", "Space", Command::Pause, "")}
+                        {big("Reset +1", "R", Command::ResetUp, "")}
+                        {big("Reset −1", "E", Command::ResetDown, "")}
+                        {big("DNF", "D", Command::Dnf, "")}
+                        {big("Undo lap", "U", Command::UndoFalseFinish, "")}
+                    }.into_any(),
+                    RaceState::Paused => view! {
+                        {big("Resume", "Space", Command::Resume, "primary")}
+                        {big("Reset +1", "R", Command::ResetUp, "")}
+                        {big("Reset −1", "E", Command::ResetDown, "")}
+                        {big("Undo lap", "U", Command::UndoFalseFinish, "")}
+                    }.into_any(),
+                    RaceState::Over => view! {
+                        {big("Submit", "S", Command::Submit, "primary")}
+                        {big("Discard", "—", Command::Discard, "danger")}
+                        {race.can_undo().then(|| big("Undo lap", "U", Command::UndoFalseFinish, ""))}
+                    }.into_any(),
+                    _ => ().into_any(),
+                }}
+                {matches!(state, RaceState::Running | RaceState::Paused).then(|| view! {
+                    <button class="button big danger" on:click=move |_| confirm_end.set(true)>"End race " <kbd>"X"</kbd></button>
+                })}
+                {(state == RaceState::Ready).then(|| big("Discard", "—", Command::Discard, "danger"))}
+            </div>
+            <Show when=move || confirm_end.get()>
+                <div class="confirm" role="alert">
+                    "End the race? The lap in progress will not count. "
+                    <button class="button danger" on:click=move |_| { confirm_end.set(false); send(Command::End) }>"End race " <kbd>"Y"</kbd></button>
+                    <button class="button" on:click=move |_| confirm_end.set(false)>"Keep racing " <kbd>"N"</kbd></button>
+                </div>
+            </Show>
+            <table class="laps">
+                <thead><tr><th>"Lap"</th><th class="num">"Time"</th><th class="num">"Resets"</th><th>"Counts"</th></tr></thead>
+                <tbody>{laps}</tbody>
+            </table>
+        </section>
+    }
+}

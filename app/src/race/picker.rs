@@ -1,0 +1,140 @@
+//! The racer picker: find a racer, see their runs, put them on the track.
+
+use super::api::{get_track_runs, StartRace};
+use super::ticking::{local_ms, Received};
+use crate::accounts::api::list_racers;
+use crate::components::form::Problem;
+use crate::model::TrackId;
+use leptos::prelude::*;
+
+#[component]
+pub fn RacerPicker(
+    track: TrackId,
+    runs_allowed: Option<u32>,
+    received: RwSignal<Option<Received>>,
+) -> impl IntoView {
+    let track_for_runs = track.clone();
+    let runs = Resource::new(|| (), move |_| get_track_runs(track_for_runs.clone()));
+    let search = RwSignal::new(String::new());
+    let by_proxy = RwSignal::new(false);
+    let override_runs = RwSignal::new(false);
+    // Each answer carries the search it answers, so Enter never acts on a stale list.
+    let racers = Resource::new(
+        move || search.get(),
+        |query| async move {
+            let list = list_racers(query.clone()).await;
+            (query, list)
+        },
+    );
+    let start = ServerAction::<StartRace>::new();
+    Effect::new(move || {
+        if let Some(Ok(live)) = start.value().get() {
+            received.set(Some(Received {
+                live,
+                at_local_ms: local_ms(),
+            }));
+        }
+    });
+    let error = move || start.value().get().and_then(Result::err);
+    // Enter in the search box races the first match: one search and one key.
+    let first_match = Memo::new(move |_| {
+        racers
+            .get()
+            .filter(|(query, _)| *query == search.get())
+            .and_then(|(_, list)| list.ok())
+            .and_then(|list| list.first().map(|r| r.id.clone()))
+    });
+    // An override covers one start only: it never carries over to the next racer.
+    let pick = {
+        let track = track.clone();
+        move |racer| {
+            start.dispatch(StartRace {
+                track: track.clone(),
+                racer,
+                by_proxy: by_proxy.get_untracked(),
+                override_runs: override_runs.get_untracked(),
+            });
+            override_runs.set(false);
+        }
+    };
+    let pick = StoredValue::new(pick);
+    let on_search_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.repeat() {
+            ev.prevent_default();
+            if let Some(racer) = first_match.get_untracked() {
+                pick.with_value(|p| p(racer));
+            }
+        }
+    };
+    view! {
+        <section class="card" aria-label="Next racer">
+            <h2>"Next racer"</h2>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || by_proxy.get() on:change=move |ev| by_proxy.set(event_target_checked(&ev)) />
+                "Raced by proxy (the racer is not here)"
+            </label>
+            <div class="field">
+                <label for="racer-search">"Find racer"</label>
+                <input id="racer-search" type="search" autocomplete="off" autofocus=true
+                    aria-describedby="racer-search-hint"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))
+                    on:keydown=on_search_key />
+                <p class="hint" id="racer-search-hint">"Enter races the first match."</p>
+            </div>
+            {move || error().map(|e| {
+                let out_of_runs = e.to_string().contains("used all");
+                view! {
+                    <p class="form-error" role="alert">{e.to_string()}</p>
+                    {out_of_runs.then(|| view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || override_runs.get()
+                                on:change=move |ev| override_runs.set(event_target_checked(&ev)) />
+                            "Allow one more run (recorded)"
+                        </label>
+                    })}
+                }
+            })}
+            <Transition fallback=|| ()>
+                {move || {
+                    Suspend::new(async move {
+                        match racers.await.1 {
+                            Ok(list) => view! {
+                                <ul class="racer-list">
+                                    {list.into_iter().take(30).map(|r| {
+                                        let id = r.id.clone();
+                                        let name = r.display_name.clone().unwrap_or_else(|| r.username.clone());
+                                        let racer = r.id.clone();
+                                        let used = Signal::derive(move || {
+                                            runs.get()
+                                                .and_then(Result::ok)
+                                                .and_then(|list| list.iter().find(|(u, _)| *u == racer).map(|(_, n)| *n))
+                                                .unwrap_or(0)
+                                        });
+                                        let runs_text = move || match runs_allowed {
+                                            Some(max) => format!("{} of {max} runs used", used.get()),
+                                            None => match used.get() {
+                                                1 => "1 run".to_string(),
+                                                n => format!("{n} runs"),
+                                            },
+                                        };
+                                        let out = move || runs_allowed.is_some_and(|max| used.get() >= max);
+                                        view! {
+                                            <li class:out-of-runs=out>
+                                                <button class="button racer-pick" on:click=move |_| {
+                                                    pick.with_value(|p| p(id.clone()));
+                                                }>{format!("Race: {name}")}</button>
+                                                <span class="sub runs">{runs_text}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }
+                            .into_any(),
+                            Err(e) => view! { <Problem error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
