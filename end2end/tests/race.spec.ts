@@ -27,10 +27,19 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(status).toHaveText('Ready');
   await page.keyboard.press('Space');
   await expect(status).toHaveText('Running');
+  // A second tab on the same track follows the race live, without reloading.
+  const second = await page.context().newPage();
+  await open(second, page.url());
+  await expect(second.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  const secondLaps = second.locator('table.laps tbody tr');
+  await expect(secondLaps).toHaveCount(0);
+  await page.bringToFront();
   await page.waitForTimeout(600);
   await page.keyboard.press('Enter');
   const laps = page.locator('table.laps tbody tr');
   await expect(laps).toHaveCount(1);
+  await expect(secondLaps).toHaveCount(1);
+  await second.close();
   await page.keyboard.press('r');
   await page.waitForTimeout(400);
   await page.keyboard.press('Enter');

@@ -50,6 +50,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/exports/{event}/{file}", get(export))
+        .route("/live/tracks/{track}", get(crate::live::track_events))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(status_from_app_error))
@@ -118,12 +119,17 @@ async fn export(
             )
                 .into_response()
         }
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            e.to_string(),
-        )
-            .into_response(),
+        Err(e) => error_response(e),
     }
+}
+
+/// A plain-text answer with the error's own status, for routes outside server functions.
+pub(crate) fn error_response(e: AppError) -> Response {
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        e.to_string(),
+    )
+        .into_response()
 }
 
 /// Server functions answer every error with 500; this gives each `AppError` its own

@@ -3,9 +3,11 @@
 
 pub mod config;
 mod http;
+mod live;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
 use app::ssr::clock::RaceClock;
+use app::ssr::hub::Hub;
 use app::ssr::state::AppState;
 use app::ssr::storage::{self, DbConfig};
 use app::ssr::throttle::SignInThrottle;
@@ -94,6 +96,7 @@ impl Application {
             public_url: Arc::from(public_url.as_str()),
             throttle: Arc::new(SignInThrottle::default()),
             clock: RaceClock::default(),
+            hub: Arc::new(Hub::default()),
         };
         let secure_cookies = public_url.starts_with("https://");
         let router = http::router(state, secure_cookies);

@@ -95,7 +95,9 @@ pub async fn start_race(
     )
     .await?;
     tracing::info!(race = %id.0, track = %track.id.0, racer = %racer.0, by_proxy, "race ready");
-    races::get(db, &id, caller.state.clock.now_ms()).await
+    let live = races::get(db, &id, caller.state.clock.now_ms()).await?;
+    caller.state.hub.publish(&track.id, Some(live.clone()));
+    Ok(live)
 }
 
 /// Applies one race command made against `version` of the race.
@@ -120,5 +122,6 @@ pub async fn race_command(
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     live.version = races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?command, "race command");
+    caller.state.hub.publish(&live.track, Some(live.clone()));
     Ok(live)
 }

@@ -131,30 +131,32 @@ fn shown(live: LiveRace) -> Option<Received> {
 #[component]
 fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
     let received: RwSignal<Option<Received>> = RwSignal::new(desk.race.clone().and_then(shown));
-    // Catches up with changes from another tab or device, without re-rendering the page:
-    // only a different race or a newer version replaces what is shown.
+    // Shows a race that arrived from elsewhere (the live stream, a catch-up) only when
+    // it is a different race or a newer version, so nothing goes back in time.
+    let accept = move |fresh: Option<Received>| {
+        let newer = match (received.get_untracked(), &fresh) {
+            (Some(old), Some(new)) => {
+                old.live.id != new.live.id || new.live.version > old.live.version
+            }
+            (None, None) => false,
+            _ => true,
+        };
+        if newer {
+            received.set(fresh);
+        }
+    };
     let sync = {
         let track = track.clone();
         move || {
             let track = track.clone();
             leptos::task::spawn_local(async move {
-                let Ok(desk) = get_race_desk(track).await else {
-                    return;
-                };
-                let fresh = desk.race.and_then(shown);
-                let newer = match (received.get_untracked(), &fresh) {
-                    (Some(old), Some(new)) => {
-                        old.live.id != new.live.id || new.live.version > old.live.version
-                    }
-                    (None, None) => false,
-                    _ => true,
-                };
-                if newer {
-                    received.set(fresh);
+                if let Ok(desk) = get_race_desk(track).await {
+                    accept(desk.race.and_then(shown));
                 }
             });
         }
     };
+    let live = RwSignal::new(false);
     let now = RwSignal::new(local_ms());
     let confirm_end = RwSignal::new(false);
     let command = ServerAction::<RaceCommand>::new();
@@ -208,14 +210,20 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         dispatch_next();
     };
     let state = Memo::new(move |_| received.get().map(|r| r.live.race.state));
+    let track_for_live = track.clone();
     // The keyboard: one key per action; held-down keys never repeat an action.
     Effect::new(move || {
         let tick = set_interval_with_handle(
             move || now.set(local_ms()),
             std::time::Duration::from_millis(47),
         );
-        // Another tab or device changed the race: poll until live pages arrive.
-        let poll = set_interval_with_handle(sync_now, std::time::Duration::from_millis(2000));
+        // Changes from another tab or device arrive on the track's live stream.
+        #[cfg(feature = "hydrate")]
+        super::ticking::follow_track(&track_for_live, live, move |race| {
+            accept(race.and_then(shown))
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&track_for_live, accept);
         let keys = window_event_listener(leptos::ev::keydown, move |ev| {
             if ev.repeat() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
@@ -279,15 +287,15 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             if let Ok(t) = tick {
                 t.clear();
             }
-            if let Ok(p) = poll {
-                p.clear();
-            }
             keys.remove();
         });
     });
     let rules = desk.rules;
     view! {
         <div class="race-head">
+            <span class="live-badge" class:on=move || live.get() role="status">
+                {move || if live.get() { "Live" } else { "Reconnecting…" }}
+            </span>
             <h1>{desk.track.title.clone()}</h1>
             <p class="hint">{desk.event.name.clone()} " · " {rules.ranking.describe()}</p>
         </div>

@@ -30,3 +30,42 @@ impl Received {
         self.live.server_now_ms + (local_now - self.at_local_ms).max(0.0) as u64
     }
 }
+
+/// Follows `/live/tracks/TRACK` until the calling component is cleaned up: `on_race`
+/// gets every race the server sends (`None`: no open race), `live` says whether the
+/// stream is connected. The browser reconnects by itself, and the server sends the
+/// stored race first on every connection, so a page catches up after a drop.
+#[cfg(feature = "hydrate")]
+pub fn follow_track(
+    track: &crate::model::TrackId,
+    live: leptos::prelude::RwSignal<bool>,
+    on_race: impl Fn(Option<LiveRace>) + 'static,
+) {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use leptos::web_sys::{Event, EventSource, MessageEvent};
+
+    let Ok(source) = EventSource::new(&format!("/live/tracks/{}", track.0)) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        live.set(true);
+        if let Some(text) = ev.data().as_string() {
+            if let Ok(race) = serde_json::from_str::<Option<LiveRace>>(&text) {
+                on_race(race);
+            }
+        }
+    });
+    let on_open = Closure::<dyn FnMut(Event)>::new(move |_| live.set(true));
+    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
+    let _ = source.add_event_listener_with_callback("race", on_message.as_ref().unchecked_ref());
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // The closures live as long as the page; the source is closed on cleanup, after
+    // which they are never called again.
+    on_message.forget();
+    on_open.forget();
+    on_error.forget();
+    let source = StoredValue::new_local(source);
+    on_cleanup(move || source.with_value(|s| s.close()));
+}

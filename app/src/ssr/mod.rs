@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod export;
 pub mod guard;
+pub mod hub;
 pub mod password;
 pub mod standings;
 pub mod state;

@@ -1,6 +1,7 @@
 //! `AppState`: what every request handler and server function can reach.
 
 use super::clock::RaceClock;
+use super::hub::Hub;
 use super::throttle::SignInThrottle;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub throttle: Arc<SignInThrottle>,
     /// Where race times come from.
     pub clock: RaceClock,
+    /// Pushes race changes to live pages.
+    pub hub: Arc<Hub>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -157,3 +157,84 @@ async fn runs_per_racer_are_enforced_unless_overridden() {
         .await
         .expect("an operator may allow one more run");
 }
+
+/// Reads the next `race` message of a live stream (skipping keep-alives).
+async fn next_race(stream: &mut reqwest::Response, buffer: &mut String) -> Option<LiveRace> {
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let message: String = buffer.drain(..end + 2).collect();
+            if let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) {
+                if message.lines().any(|l| l == "event: race") {
+                    return serde_json::from_str(data).expect("a race or null");
+                }
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("a message within 5 s")
+            .expect("stream readable")
+            .expect("stream open");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn the_live_stream_sends_the_stored_race_first_then_every_change() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (watcher, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let url = format!("{}/live/tracks/{}", op.base_url, track.id.0);
+
+    let refused = app.browser().client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    let mut stream = watcher.client.get(&url).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let mut buffer = String::new();
+    assert_eq!(
+        next_race(&mut stream, &mut buffer).await,
+        None,
+        "no race yet"
+    );
+
+    let ready: LiveRace = op
+        .call_json::<StartRace, _>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
+        .await
+        .unwrap();
+    let seen = next_race(&mut stream, &mut buffer)
+        .await
+        .expect("the new race");
+    assert_eq!(
+        (seen.id.clone(), seen.version),
+        (ready.id.clone(), ready.version)
+    );
+    let running = command(&op, &ready, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let lapped = command(
+        &op,
+        &running,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap();
+    let versions = [
+        next_race(&mut stream, &mut buffer).await.unwrap().version,
+        next_race(&mut stream, &mut buffer).await.unwrap().version,
+    ];
+    assert_eq!(
+        versions,
+        [running.version, lapped.version],
+        "in order, none lost or doubled"
+    );
+
+    // A page that connects now starts from the stored race.
+    let mut late = watcher.client.get(&url).send().await.unwrap();
+    let mut late_buffer = String::new();
+    let first = next_race(&mut late, &mut late_buffer).await.unwrap();
+    assert_eq!(first.version, lapped.version);
+    assert_eq!(first.race.laps.len(), 1);
+}
