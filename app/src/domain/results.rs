@@ -41,8 +41,12 @@ pub struct RacerStats {
     pub resets: u32,
     pub fastest_lap: Option<Achieved>,
     pub slowest_valid_lap: Option<u64>,
-    /// The best window's average (rounded ms); `None` without a full valid window.
+    /// The best window's average (rounded ms, for display); `None` without a full
+    /// valid window.
     pub best_average: Option<Achieved>,
+    /// The best window's exact total: averages rank by it, so rounding never ties two
+    /// different results.
+    pub best_window_total: Option<Achieved>,
     /// Total of the first N valid laps in the best race (lap-count ranking).
     pub best_lap_count_total: Option<Achieved>,
     pub average_lap_ms: Option<u64>,
@@ -58,6 +62,15 @@ impl RacerStats {
             Ranking::BestLap => self.fastest_lap,
             Ranking::BestAverage { .. } => self.best_average,
             Ranking::LapCount { .. } => self.best_lap_count_total,
+        }
+    }
+
+    /// What ranking orders by: the ranked result, except that averages compare their
+    /// exact window totals.
+    pub fn rank_key(&self, ranking: Ranking) -> Option<Achieved> {
+        match ranking {
+            Ranking::BestAverage { .. } => self.best_window_total,
+            _ => self.ranked_result(ranking),
         }
     }
 
@@ -103,6 +116,7 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
         fastest_lap: None,
         slowest_valid_lap: None,
         best_average: None,
+        best_window_total: None,
         best_lap_count_total: None,
         average_lap_ms: None,
         most_consecutive_valid: 0,
@@ -141,11 +155,10 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
                 window_sum -= race.laps[index - n].time_ms;
             }
             if run as usize >= n {
-                let average = (window_sum + n as u64 / 2) / n as u64;
-                s.best_average = min_achieved(
-                    s.best_average,
+                s.best_window_total = min_achieved(
+                    s.best_window_total,
                     Achieved {
-                        value_ms: average,
+                        value_ms: window_sum,
                         at,
                     },
                 );
@@ -166,6 +179,10 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
             }
         }
     }
+    s.best_average = s.best_window_total.map(|total| Achieved {
+        value_ms: (total.value_ms + n as u64 / 2) / n as u64,
+        at: total.at,
+    });
     if s.valid_laps > 0 {
         s.average_lap_ms =
             Some((valid_sum + u64::from(s.valid_laps) / 2) / u64::from(s.valid_laps));
@@ -203,31 +220,35 @@ pub struct Standing {
 /// Ranks racers by `ranking`: ranked racers by result (ties share a position and are
 /// ordered by who achieved it first), then those without a result, by name.
 pub fn rank(ranking: Ranking, stats: Vec<RacerStats>) -> Vec<Standing> {
-    let mut rows: Vec<Standing> = stats
+    let mut rows: Vec<(Option<Achieved>, Standing)> = stats
         .into_iter()
-        .map(|stats| Standing {
-            position: None,
-            result: stats.ranked_result(ranking),
-            stats,
+        .map(|stats| {
+            let key = stats.rank_key(ranking);
+            let row = Standing {
+                position: None,
+                result: stats.ranked_result(ranking),
+                stats,
+            };
+            (key, row)
         })
         .collect();
-    rows.sort_by(|a, b| match (a.result, b.result) {
+    rows.sort_by(|(ka, a), (kb, b)| match (ka, kb) {
         (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.stats.racer.cmp(&b.stats.racer)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.stats.racer.cmp(&b.stats.racer),
     });
     let mut previous: Option<(u64, u32)> = None;
-    for (index, row) in rows.iter_mut().enumerate() {
-        let Some(result) = row.result else { break };
+    for (index, (key, row)) in rows.iter_mut().enumerate() {
+        let Some(key) = key else { break };
         let position = match previous {
-            Some((value, position)) if value == result.value_ms => position,
+            Some((value, position)) if value == key.value_ms => position,
             _ => index as u32 + 1,
         };
         row.position = Some(position);
-        previous = Some((result.value_ms, position));
+        previous = Some((key.value_ms, position));
     }
-    rows
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// The combined leaderboard over several tracks: each racer's best result by the same
@@ -237,7 +258,7 @@ pub fn combined(ranking: Ranking, tracks: &[Vec<RacerStats>]) -> Vec<Standing> {
     for stats in tracks.iter().flatten() {
         let better = match best.get(&stats.racer) {
             None => true,
-            Some(current) => match (stats.ranked_result(ranking), current.ranked_result(ranking)) {
+            Some(current) => match (stats.rank_key(ranking), current.rank_key(ranking)) {
                 (Some(new), Some(old)) => new < old,
                 (Some(_), None) => true,
                 _ => false,

@@ -164,6 +164,27 @@ fn combined_keeps_each_racers_best_by_the_ranking_method() {
 }
 
 #[test]
+fn averages_rank_by_their_exact_totals() {
+    // 30,001 and 30,000 ms both round to a 10,000 ms average: they must not tie.
+    let ranking = Ranking::BestAverage { laps: 3 };
+    let races = [
+        race(
+            "early",
+            1,
+            &[(10_001, true), (10_000, true), (10_000, true)],
+        ),
+        race("late", 2, &[(10_000, true), (10_000, true), (10_000, true)]),
+    ];
+    assert_eq!(
+        board(ranking, &races),
+        vec![
+            (Some(1), "late".into(), Some(10_000)),
+            (Some(2), "early".into(), Some(10_000)),
+        ]
+    );
+}
+
+#[test]
 fn metrics_over_selected_races() {
     let races = [
         race("ann", 1, &[(10_000, true), (12_000, false)]),
@@ -221,7 +242,8 @@ proptest! {
     fn order_is_monotone_in_the_ranked_time(ranking in arb_ranking(), races in arb_races()) {
         let rows = rank(ranking, compute(ranking, &races));
         for pair in rows.windows(2) {
-            match (pair[0].result, pair[1].result) {
+            let key = |s: &Standing| s.stats.rank_key(ranking);
+            match (key(&pair[0]), key(&pair[1])) {
                 (Some(a), Some(b)) => {
                     prop_assert!(a.value_ms <= b.value_ms);
                     prop_assert!(pair[0].position <= pair[1].position);
