@@ -8,6 +8,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod leaderboard;
 pub mod model;
 pub mod pages;
 pub mod race;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=accounts::staff_page::UsersPage />
                     <Route path=path!("/events") view=events::page::EventsPage />
                     <Route path=path!("/events/:id") view=events::page::EventPage />
+                    <Route path=path!("/events/:id/leaderboard") view=leaderboard::page::LeaderboardPage />
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
                     <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
                 </Routes>

@@ -11,6 +11,12 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await adminContext.close();
   const eventName = uniqueName('Night race ');
   await createEvent(page, eventName, 'GB', ['Track A', 'Track B']);
+  // A spectator's screen: the public leaderboard, no sign-in.
+  const spectator = await browser.newContext();
+  const board = await spectator.newPage();
+  await open(board, `${new URL(page.url()).pathname}/leaderboard`);
+  await expect(board.getByText('No results yet')).toBeVisible();
+  await expect(board.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
 
   await open(page, '/race');
   await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Track B` });
@@ -58,8 +64,13 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(page.getByRole('alert').filter({ hasText: 'End the race?' })).toBeVisible();
   await page.keyboard.press('y');
   await expect(status).toHaveText('Race over');
+  await expect(board.getByLabel('On track')).toContainText(operator);
   await page.keyboard.press('s');
   await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+  // The spectator's board shows the result without a reload.
+  await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText(operator);
+  await expect(board.getByLabel('On track')).toHaveCount(0);
+  await spectator.close();
   await page.getByLabel('Find racer').fill(operator);
   await expect(page.getByText('1 run', { exact: true })).toBeVisible();
 });

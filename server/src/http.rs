@@ -51,6 +51,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/healthz", get(healthz))
         .route("/exports/{event}/{file}", get(export))
         .route("/live/tracks/{track}", get(crate::live::track_events))
+        .route("/live/events/{event}", get(crate::live::event_events))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(status_from_app_error))

@@ -3,15 +3,19 @@
 //! then every change; one that fell behind gets the stored race again. Each message is
 //! a whole race with its version, so nothing is lost or counted twice on the page.
 
+use app::domain::race::RaceState;
 use app::domain::roles::Action;
-use app::model::{LiveRace, TrackId};
+use app::model::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
 use app::ssr::guard::require_in;
+use app::ssr::hub::EventUpdate;
 use app::ssr::state::AppState;
+use app::ssr::storage::events;
 use app::ssr::storage::races;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -42,7 +46,7 @@ pub async fn track_events(
     }
     let track = TrackId(track);
     // Subscribe before reading the snapshot, so no change falls between the two.
-    let updates = state.hub.subscribe(&track);
+    let updates = state.hub.subscribe_track(&track);
     let first = stored(&state, &track).await;
     Sse::new(stream_of(state, track, updates, first))
         .keep_alive(KeepAlive::default())
@@ -70,4 +74,57 @@ fn stream_of(
             Some((Ok(message(&race)), (None, updates, state, track)))
         },
     )
+}
+
+/// The message for a public update.
+fn public_message(update: &PublicUpdate) -> Event {
+    Event::default()
+        .event("update")
+        .data(serde_json::to_string(update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into()))
+}
+
+/// `GET /live/events/{event}`: the public stream of an event's leaderboard pages.
+/// It starts with `reload` (load the board), then sends who is on track as it
+/// changes, and `reload` whenever results change or the page fell behind.
+pub async fn event_events(State(state): State<AppState>, Path(event): Path<String>) -> Response {
+    let event = match events::get(&state.db, &EventId(event)).await {
+        Ok(event) => event,
+        Err(e) => return crate::http::error_response(e),
+    };
+    let titles: HashMap<TrackId, String> = event
+        .tracks
+        .iter()
+        .map(|t| (t.id.clone(), t.title.clone()))
+        .collect();
+    let updates = state.hub.subscribe_event(&event.id);
+    let stream = stream::unfold(
+        (true, updates, titles),
+        |(first, mut updates, titles)| async move {
+            if first {
+                return Some((
+                    Ok(public_message(&PublicUpdate::Reload)),
+                    (false, updates, titles),
+                ));
+            }
+            let update = match updates.recv().await {
+                Ok(EventUpdate::Race { track, race }) => PublicUpdate::Race {
+                    on_track: race
+                        .filter(|r| {
+                            !matches!(r.race.state, RaceState::Submitted | RaceState::Discarded)
+                        })
+                        .map(|r| OnTrack::of(&r, titles.get(&track).map_or("", String::as_str))),
+                    track,
+                },
+                Ok(EventUpdate::Results) | Err(RecvError::Lagged(_)) => PublicUpdate::Reload,
+                Err(RecvError::Closed) => return None,
+            };
+            Some((
+                Ok::<_, Infallible>(public_message(&update)),
+                (false, updates, titles),
+            ))
+        },
+    );
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }

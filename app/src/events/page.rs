@@ -87,6 +87,16 @@ pub fn EventPage() -> impl IntoView {
                     Ok(Some(event)) => view! {
                         <Title text=event.name.clone() />
                         <h1>{event.name.clone()}</h1>
+                        <p class="board-links">
+                            "Public leaderboard: "
+                            <a href=format!("/events/{}/leaderboard", event.id.0)>
+                                {if event.tracks.len() > 1 { "all tracks" } else { "open" }}
+                            </a>
+                            {event.tracks.iter().filter(|_| event.tracks.len() > 1).map(|t| view! {
+                                " · "
+                                <a href=format!("/events/{}/leaderboard?track={}", event.id.0, t.id.0)>{t.title.clone()}</a>
+                            }).collect_view()}
+                        </p>
                         <div class="columns wide-first">
                             <EventForm event=Some(event.clone()) />
                             <TracksEditor event />

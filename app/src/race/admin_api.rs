@@ -40,6 +40,7 @@ pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), A
         .map_err(|e| AppError::invalid("lap", e.to_string()))?;
     races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?edit, "lap corrected");
+    caller.state.hub.publish_results(&live.event);
     Ok(())
 }
 
@@ -47,8 +48,10 @@ pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), A
 #[server(endpoint = "delete_race", input = Json)]
 pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
+    let event = races::get(&caller.state.db, &race, 0).await?.event;
     races::delete(&caller.state.db, &race).await?;
     tracing::info!(race = %race.0, "race deleted");
+    caller.state.hub.publish_results(&event);
     Ok(())
 }
 

@@ -96,7 +96,10 @@ pub async fn start_race(
     .await?;
     tracing::info!(race = %id.0, track = %track.id.0, racer = %racer.0, by_proxy, "race ready");
     let live = races::get(db, &id, caller.state.clock.now_ms()).await?;
-    caller.state.hub.publish(&track.id, Some(live.clone()));
+    caller
+        .state
+        .hub
+        .publish_race(&live.event, &track.id, Some(live.clone()));
     Ok(live)
 }
 
@@ -122,6 +125,10 @@ pub async fn race_command(
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     live.version = races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?command, "race command");
-    caller.state.hub.publish(&live.track, Some(live.clone()));
+    let hub = &caller.state.hub;
+    hub.publish_race(&live.event, &live.track, Some(live.clone()));
+    if live.race.state == crate::domain::race::RaceState::Submitted {
+        hub.publish_results(&live.event);
+    }
     Ok(live)
 }

@@ -7,3 +7,5 @@ mod board;
 pub mod page;
 mod picker;
 mod ticking;
+
+pub use ticking::local_ms;

@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod events;
 mod helpers;
+mod leaderboard;
 mod matrix;
 mod race_admin;
 mod races;

@@ -230,6 +230,11 @@ fn rows() -> Vec<Row> {
         ),
         (GetCurrentChoice::PATH, Who::Commentator, Args::Json("{}")),
         (
+            app::leaderboard::api::GetLeaderboard::PATH,
+            Who::Anyone,
+            Args::Json(r#"{"event":"nope","track":null}"#),
+        ),
+        (
             GetTrackRuns::PATH,
             Who::Operator,
             Args::Json(r#"{"track":"nope"}"#),

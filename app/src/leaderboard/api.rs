@@ -1,0 +1,102 @@
+//! The public leaderboard's server function: results and who is on track, with
+//! nothing private (no ids of people, no emails).
+
+use crate::error::AppError;
+use crate::model::{EventId, Leaderboard, TrackId};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::roles::Action,
+    model::{BoardRow, NamedStanding, OnTrack},
+    ssr::{guard::require, standings, storage::events, storage::races},
+};
+
+#[cfg(feature = "ssr")]
+fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
+    let leader = standings
+        .first()
+        .and_then(|r| r.standing.result)
+        .map(|r| r.value_ms);
+    standings
+        .into_iter()
+        .map(|row| {
+            let result_ms = row.standing.result.map(|r| r.value_ms);
+            BoardRow {
+                position: row.standing.position,
+                gap_ms: result_ms.zip(leader).map(|(v, l)| v.saturating_sub(l)),
+                result_ms,
+                valid_laps: row.standing.stats.valid_laps,
+                laps: row.standing.stats.laps,
+                name: row.name,
+                country: row.country,
+                colour: row.colour,
+                by_proxy: row.by_proxy,
+            }
+        })
+        .collect()
+}
+
+/// One track's leaderboard (`track`), or the event's: its only track's, or the
+/// combined board of several tracks.
+#[server(endpoint = "get_leaderboard", input = Json)]
+pub async fn get_leaderboard(
+    event: EventId,
+    track: Option<TrackId>,
+) -> Result<Leaderboard, AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    let db = &caller.state.db;
+    let event = events::get(db, &event).await?;
+    let results = standings::event_results(db, &event).await?;
+    let chosen = track.or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
+    let (title, footer, ranking, standings) = match &chosen {
+        Some(id) => {
+            let (track, standings) = results
+                .tracks
+                .into_iter()
+                .find(|(t, _)| &t.id == id)
+                .ok_or_else(|| AppError::NotFound("Track".into()))?;
+            (
+                track.title,
+                track.footer,
+                event.rules_for(id).ranking,
+                standings,
+            )
+        }
+        None => (
+            "All tracks".to_string(),
+            event
+                .tracks
+                .first()
+                .map(|t| t.footer.clone())
+                .unwrap_or_default(),
+            event.rules.ranking,
+            results.combined.unwrap_or_default(),
+        ),
+    };
+    let now = caller.state.clock.now_ms();
+    let mut on_track = Vec::new();
+    for t in event
+        .tracks
+        .iter()
+        .filter(|t| chosen.as_ref().is_none_or(|c| c == &t.id))
+    {
+        if let Some(live) = races::open_on(db, &t.id, now).await? {
+            on_track.push(OnTrack::of(&live, &t.title));
+        }
+    }
+    Ok(Leaderboard {
+        tracks: event
+            .tracks
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect(),
+        event_name: event.name,
+        title,
+        footer,
+        ranking,
+        rows: rows(standings),
+        on_track,
+    })
+}

@@ -1,0 +1,4 @@
+//! The public leaderboard of an event: a stable link for the big screen and phones.
+
+pub mod api;
+pub mod page;

@@ -1,0 +1,232 @@
+//! `/events/:id/leaderboard[?track=ID]`: the public leaderboard. Readable across a
+//! hall on a 1080p screen and on a phone; it follows the event's live stream, so every
+//! submitted race, correction and lap on track shows without a reload.
+
+use super::api::get_leaderboard;
+use crate::components::form::Problem;
+use crate::domain::countries;
+use crate::domain::laptime::format_ms;
+use crate::model::{BoardRow, EventId, OnTrack, TrackId};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// A footer entry and when (on the local clock) it arrived, to tick from.
+#[derive(Clone)]
+struct Ticking {
+    on_track: OnTrack,
+    at_local_ms: f64,
+}
+
+#[component]
+pub fn LeaderboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let event = move || EventId(params.read().get("id").unwrap_or_default());
+    let track = move || query.read().get("track").map(TrackId);
+    let version = RwSignal::new(0u32);
+    let board = Resource::new(
+        move || (event(), track(), version.get()),
+        |(event, track, _)| get_leaderboard(event, track),
+    );
+    let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
+    let live = RwSignal::new(false);
+    let now = RwSignal::new(0.0f64);
+    Effect::new(move || {
+        if let Some(Ok(b)) = board.get() {
+            let at = crate::race::local_ms();
+            on_track.set(
+                b.on_track
+                    .into_iter()
+                    .map(|on_track| Ticking {
+                        on_track,
+                        at_local_ms: at,
+                    })
+                    .collect(),
+            );
+        }
+    });
+    Effect::new(move || {
+        let tick = set_interval_with_handle(
+            move || now.set(crate::race::local_ms()),
+            std::time::Duration::from_millis(100),
+        );
+        #[cfg(feature = "hydrate")]
+        follow_event(&event(), live, version, on_track, track());
+        on_cleanup(move || {
+            if let Ok(t) = tick {
+                t.clear();
+            }
+        });
+    });
+    view! {
+        <div class="board-page">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Ok(b) => {
+                            let leader = b.rows.first().and_then(|r| r.result_ms);
+                            view! {
+                                <Title text=format!("{} · {}", b.title, b.event_name) />
+                                <header class="board-head">
+                                    <div>
+                                        <h1>{b.event_name.clone()}</h1>
+                                        <p class="board-sub">{b.title.clone()} " · " {b.ranking.describe()}</p>
+                                    </div>
+                                    <span class="live-badge" class:on=move || live.get() role="status">
+                                        {move || if live.get() { "Live" } else { "Connecting…" }}
+                                    </span>
+                                </header>
+                                <Rows rows=b.rows leader />
+                                <footer class="board-foot">
+                                    <OnTrackList on_track now />
+                                    <p class="board-footer-text">{b.footer.clone()}</p>
+                                </footer>
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <Problem error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Rows(rows: Vec<BoardRow>, leader: Option<u64>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="board-empty">"No results yet. The first racer is up soon!"</p> }
+            .into_any();
+    }
+    let _ = leader;
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let podium = match row.position {
+                Some(1) => "first",
+                Some(2) => "second",
+                Some(3) => "third",
+                _ => "",
+            };
+            let gap = row
+                .gap_ms
+                .filter(|g| *g > 0)
+                .map(|g| format!("+{}", format_ms(g)))
+                .unwrap_or_default();
+            view! {
+                <tr class=podium>
+                    <td class="pos">{row.position.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                    <td class="racer-cell">
+                        <span class="racer-dot" style=format!("background:{}", row.colour)></span>
+                        <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
+                        <span class="country">{countries::name(&row.country).to_string()}</span>
+                    </td>
+                    <td class="time">{row.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</td>
+                    <td class="gap">{gap}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="board" aria-label="Leaderboard">
+            <thead><tr><th>"#"</th><th>"Racer"</th><th class="time">"Time"</th><th class="gap">"Gap"</th></tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl IntoView {
+    move || {
+        on_track
+            .get()
+            .into_iter()
+            .map(|t| {
+                let race = t.on_track.race.clone();
+                let at = t.at_local_ms;
+                let server_now = t.on_track.server_now_ms;
+                let clock = move || server_now + (now.get() - at).max(0.0) as u64;
+                let best = race
+                    .laps
+                    .iter()
+                    .filter(|l| l.valid)
+                    .map(|l| l.time_ms)
+                    .min();
+                let left = {
+                    let race = race.clone();
+                    move || race.remaining(clock()).map(format_ms).unwrap_or_else(|| "no limit".into())
+                };
+                view! {
+                    <div class="on-track" aria-label="On track">
+                        <span class="label">"On track · " {t.on_track.track_title.clone()}</span>
+                        <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
+                        <strong>{t.on_track.name.clone()}</strong>
+                        <span>"Time left " <b class="mono">{left}</b></span>
+                        <span>"Laps " <b class="mono">{race.laps.len()}</b></span>
+                        <span>"Best lap " <b class="mono">{best.map(format_ms).unwrap_or_else(|| "—".into())}</b></span>
+                    </div>
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// Follows `/live/events/EVENT`: `reload` loads the board again; a race update
+/// replaces that track's footer entry. The browser reconnects by itself, and every
+/// connection starts with `reload`, so a page catches up after a drop.
+#[cfg(feature = "hydrate")]
+fn follow_event(
+    event: &EventId,
+    live: RwSignal<bool>,
+    version: RwSignal<u32>,
+    on_track: RwSignal<Vec<Ticking>>,
+    only: Option<TrackId>,
+) {
+    use crate::model::PublicUpdate;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use leptos::web_sys::{Event, EventSource, MessageEvent};
+
+    let Ok(source) = EventSource::new(&format!("/live/events/{}", event.0)) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        live.set(true);
+        let Some(update) = ev
+            .data()
+            .as_string()
+            .and_then(|text| serde_json::from_str::<PublicUpdate>(&text).ok())
+        else {
+            return;
+        };
+        match update {
+            PublicUpdate::Reload => version.update(|v| *v += 1),
+            PublicUpdate::Race {
+                track,
+                on_track: entry,
+            } => {
+                if only.as_ref().is_some_and(|o| o != &track) {
+                    return;
+                }
+                let at = crate::race::local_ms();
+                on_track.update(|list| {
+                    list.retain(|t| t.on_track.track != track);
+                    if let Some(entry) = entry {
+                        list.push(Ticking {
+                            on_track: entry,
+                            at_local_ms: at,
+                        });
+                    }
+                });
+            }
+        }
+    });
+    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
+    let _ = source.add_event_listener_with_callback("update", on_message.as_ref().unchecked_ref());
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_message.forget();
+    on_error.forget();
+    let source = StoredValue::new_local(source);
+    on_cleanup(move || source.with_value(|s| s.close()));
+}

@@ -1,0 +1,118 @@
+//! The public leaderboard and its live stream: results and who is on track, for
+//! anyone, revealing no ids or emails.
+
+use crate::helpers::spawn_app;
+use crate::races::{command, track_with_rules};
+use app::domain::roles::Role;
+use app::leaderboard::api::GetLeaderboard;
+use app::model::{Leaderboard, LiveRace, PublicUpdate};
+use app::race::api::StartRace;
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// Reads the next `update` message of a public stream.
+async fn next_update(stream: &mut reqwest::Response, buffer: &mut String) -> PublicUpdate {
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let message: String = buffer.drain(..end + 2).collect();
+            if message.lines().any(|l| l == "event: update") {
+                let data = message
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap();
+                return serde_json::from_str(data).expect("a public update");
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("a message within 5 s")
+            .unwrap()
+            .expect("stream open");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+}
+
+#[tokio::test]
+async fn anyone_sees_the_leaderboard_and_follows_it_live() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let public = app.browser();
+
+    let url = format!("{}/live/events/{}", public.base_url, track.event.0);
+    let mut stream = public.client.get(&url).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let mut buffer = String::new();
+    assert_eq!(
+        next_update(&mut stream, &mut buffer).await,
+        PublicUpdate::Reload
+    );
+
+    let race: LiveRace = op
+        .call_json::<StartRace, _>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
+        .await
+        .unwrap();
+    match next_update(&mut stream, &mut buffer).await {
+        PublicUpdate::Race {
+            on_track: Some(on), ..
+        } => assert_eq!(on.name, racer.username),
+        other => panic!("expected the racer on track, got {other:?}"),
+    }
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    next_update(&mut stream, &mut buffer).await;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let race = command(
+        &op,
+        &race,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap();
+    next_update(&mut stream, &mut buffer).await;
+    let race = command(&op, &race, json!({"command": "end"}))
+        .await
+        .unwrap();
+    next_update(&mut stream, &mut buffer).await;
+    command(&op, &race, json!({"command": "submit"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        next_update(&mut stream, &mut buffer).await,
+        PublicUpdate::Race {
+            track: track.id.clone(),
+            on_track: None
+        },
+        "the track is free"
+    );
+    assert_eq!(
+        next_update(&mut stream, &mut buffer).await,
+        PublicUpdate::Reload,
+        "results changed"
+    );
+
+    let (status, body) = public
+        .post_json::<GetLeaderboard>(&json!({"event": track.event, "track": null}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let board: Leaderboard = serde_json::from_str(&body).unwrap();
+    assert_eq!(board.title, "Main track");
+    assert_eq!(board.event_name, "Race night");
+    assert_eq!(board.rows.len(), 1);
+    assert_eq!(board.rows[0].name, racer.username);
+    assert_eq!(board.rows[0].position, Some(1));
+    assert!(board.rows[0].result_ms.is_some());
+    assert!(!body.contains(&racer.id.0), "no user ids on a public page");
+    assert!(!body.contains("@example.com"), "no emails on a public page");
+
+    let missing = public
+        .client
+        .get(format!("{}/live/events/nope", public.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
