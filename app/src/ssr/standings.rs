@@ -6,24 +6,33 @@ use super::storage::races;
 use crate::domain::results::{self, RaceRecord, RacerStats, Standing};
 use crate::domain::rules::Ranking;
 use crate::error::AppError;
-use crate::model::{Event, EventResults, NamedStanding, RaceSummary};
+use crate::model::{Event, EventResults, NamedStanding, RaceSummary, TrackId};
 use std::collections::{HashMap, HashSet};
 
-/// Statistics per racer on each track, from the given races.
-pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStats>> {
+/// Statistics per racer on each track, each computed for the ranking `ranking_of`
+/// gives that track.
+fn stats_per_track(
+    event: &Event,
+    races: &[RaceSummary],
+    ranking_of: impl Fn(&TrackId) -> Ranking,
+) -> Vec<Vec<RacerStats>> {
     event
         .tracks
         .iter()
         .map(|track| {
-            let ranking = event.rules_for(&track.id).ranking;
             let records: Vec<RaceRecord> = races
                 .iter()
                 .filter(|r| r.track == track.id)
                 .map(RaceSummary::record)
                 .collect();
-            results::compute(ranking, &records)
+            results::compute(ranking_of(&track.id), &records)
         })
         .collect()
+}
+
+/// Statistics per racer on each track, by each track's own ranking.
+pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStats>> {
+    stats_per_track(event, races, |track| event.rules_for(track).ranking)
 }
 
 /// The event's results: per track by each track's ranking, combined by the event's.
@@ -55,18 +64,7 @@ pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppEr
     // The combined board compares racers across tracks by the event's own method, so
     // each track's statistics are recomputed with it (a track may rank by another).
     let combined = (event.tracks.len() > 1).then(|| {
-        let by_event_method: Vec<Vec<RacerStats>> = event
-            .tracks
-            .iter()
-            .map(|track| {
-                let records: Vec<RaceRecord> = races
-                    .iter()
-                    .filter(|r| r.track == track.id)
-                    .map(RaceSummary::record)
-                    .collect();
-                results::compute(ranking, &records)
-            })
-            .collect();
+        let by_event_method = stats_per_track(event, &races, |_| ranking);
         results::combined(ranking, &by_event_method)
             .into_iter()
             .map(name)

@@ -204,3 +204,26 @@ pub fn assert_invalid<T: std::fmt::Debug>(res: Result<T, Failure>, field: &str) 
     );
     assert_eq!(failure.error.field(), Some(field), "{failure:?}");
 }
+
+/// Reads the data of the next server-sent event named `name` (skipping keep-alives and
+/// other events), failing the test after 5 s without one.
+pub async fn next_event(stream: &mut reqwest::Response, buffer: &mut String, name: &str) -> String {
+    let wanted = format!("event: {name}");
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let message: String = buffer.drain(..end + 2).collect();
+            if message.lines().any(|l| l == wanted) {
+                if let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    return data.to_string();
+                }
+            }
+            continue;
+        }
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("a message within 5 s")
+            .expect("stream readable")
+            .expect("stream open");
+        buffer.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+    }
+}

@@ -2,35 +2,17 @@
 //! anyone, revealing no ids or emails.
 
 use crate::helpers::spawn_app;
-use crate::races::{command, track_with_rules};
+use crate::races::{command, start, track_with_rules};
 use app::domain::roles::Role;
 use app::leaderboard::api::GetLeaderboard;
 use app::model::{Leaderboard, LiveRace, PublicUpdate};
-use app::race::api::StartRace;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// Reads the next `update` message of a public stream.
+/// The next message of an event's public stream.
 async fn next_update(stream: &mut reqwest::Response, buffer: &mut String) -> PublicUpdate {
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let message: String = buffer.drain(..end + 2).collect();
-            if message.lines().any(|l| l == "event: update") {
-                let data = message
-                    .lines()
-                    .find_map(|l| l.strip_prefix("data: "))
-                    .unwrap();
-                return serde_json::from_str(data).expect("a public update");
-            }
-            continue;
-        }
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
-            .await
-            .expect("a message within 5 s")
-            .unwrap()
-            .expect("stream open");
-        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-    }
+    let data = crate::helpers::next_event(stream, buffer, "update").await;
+    serde_json::from_str(&data).expect("a public update")
 }
 
 #[tokio::test]
@@ -50,10 +32,7 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
         PublicUpdate::Reload
     );
 
-    let race: LiveRace = op
-        .call_json::<StartRace, _>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
-        .await
-        .unwrap();
+    let race: LiveRace = start(&op, &track, &racer.id).await.unwrap();
     match next_update(&mut stream, &mut buffer).await {
         PublicUpdate::Race {
             on_track: Some(on), ..

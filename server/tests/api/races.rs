@@ -25,6 +25,18 @@ pub async fn track_with_rules(op: &Browser, rules: Value) -> Track {
         .unwrap()
 }
 
+/// Puts `racer` on `track` (no proxy, no override).
+pub async fn start(
+    op: &Browser,
+    track: &Track,
+    racer: &app::model::UserId,
+) -> Result<LiveRace, crate::helpers::Failure> {
+    op.call_json::<StartRace, LiveRace>(
+        json!({"track": track.id, "racer": racer, "by_proxy": false, "override_runs": false}),
+    )
+    .await
+}
+
 pub async fn command(
     op: &Browser,
     race: &LiveRace,
@@ -44,15 +56,9 @@ async fn a_race_is_run_on_the_server_clock() {
     let racer = racer.current_user().await.unwrap();
     let track = track_with_rules(&op, json!({})).await;
 
-    let ready: LiveRace = op
-        .call_json::<StartRace, _>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
-        .await
-        .unwrap();
+    let ready: LiveRace = start(&op, &track, &racer.id).await.unwrap();
     assert_eq!(ready.race.state, RaceState::Ready);
-    let second = op
-        .call_json::<StartRace, LiveRace>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
-        .await
-        .unwrap_err();
+    let second = start(&op, &track, &racer.id).await.unwrap_err();
     assert_eq!(
         second.status,
         StatusCode::CONFLICT,
@@ -158,25 +164,10 @@ async fn runs_per_racer_are_enforced_unless_overridden() {
         .expect("an operator may allow one more run");
 }
 
-/// Reads the next `race` message of a live stream (skipping keep-alives).
+/// The next race (or `None`) on a track's live stream.
 async fn next_race(stream: &mut reqwest::Response, buffer: &mut String) -> Option<LiveRace> {
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let message: String = buffer.drain(..end + 2).collect();
-            if let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) {
-                if message.lines().any(|l| l == "event: race") {
-                    return serde_json::from_str(data).expect("a race or null");
-                }
-            }
-            continue;
-        }
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
-            .await
-            .expect("a message within 5 s")
-            .expect("stream readable")
-            .expect("stream open");
-        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
-    }
+    let data = crate::helpers::next_event(stream, buffer, "race").await;
+    serde_json::from_str(&data).expect("a race or null")
 }
 
 #[tokio::test]
@@ -200,10 +191,7 @@ async fn the_live_stream_sends_the_stored_race_first_then_every_change() {
         "no race yet"
     );
 
-    let ready: LiveRace = op
-        .call_json::<StartRace, _>(json!({"track": track.id, "racer": racer.id, "by_proxy": false, "override_runs": false}))
-        .await
-        .unwrap();
+    let ready: LiveRace = start(&op, &track, &racer.id).await.unwrap();
     let seen = next_race(&mut stream, &mut buffer)
         .await
         .expect("the new race");
