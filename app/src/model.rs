@@ -418,3 +418,16 @@ pub enum PublicUpdate {
     /// Results changed, or the page may have missed something: load the board again.
     Reload,
 }
+
+/// An event's public landing page: the QR code's target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Landing {
+    pub event_name: String,
+    pub date: String,
+    pub country: String,
+    pub links: Vec<LandingLink>,
+    pub tracks: Vec<(TrackId, String)>,
+    /// The landing page's own public address, which the QR code encodes.
+    pub url: String,
+    pub qr_svg: String,
+}

@@ -14,7 +14,9 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   // A spectator's screen: the public leaderboard, no sign-in.
   const spectator = await browser.newContext();
   const board = await spectator.newPage();
-  await open(board, `${new URL(page.url()).pathname}/leaderboard`);
+  const eventPath = new URL(page.url()).pathname;
+  await open(board, `${eventPath}/leaderboard?qr=header`);
+  await expect(board.getByLabel('QR code of the event page')).toBeVisible();
   await expect(board.getByText('No results yet')).toBeVisible();
   await expect(board.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
 
@@ -70,6 +72,11 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   // The spectator's board shows the result without a reload.
   await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText(operator);
   await expect(board.getByLabel('On track')).toHaveCount(0);
+  // The QR code's target: the landing page with the live leaderboards.
+  await open(board, `${eventPath}/landing`);
+  await expect(board.getByRole('heading', { name: eventName })).toBeVisible();
+  await expect(board.getByRole('link', { name: 'Track B' })).toBeVisible();
+  await expect(board.getByLabel('QR code of this page').locator('svg')).toBeVisible();
   await spectator.close();
   await page.getByLabel('Find racer').fill(operator);
   await expect(page.getByText('1 run', { exact: true })).toBeVisible();

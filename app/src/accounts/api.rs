@@ -250,15 +250,7 @@ mod ssr {
         let expires_at =
             invites::create(&state.db, user, &token_hash(&token), INVITE_HOURS).await?;
         let link = format!("{}/invite/{token}", state.public_url);
-        let qr_svg = qrcode::QrCode::new(link.as_bytes())
-            .map_err(|e| {
-                tracing::error!(error = %e, "QR encoding failed");
-                AppError::Internal
-            })?
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(240, 240)
-            .quiet_zone(true)
-            .build();
+        let qr_svg = crate::ssr::qr::svg(&link, 240)?;
         Ok(Invite {
             username,
             link,

@@ -100,3 +100,25 @@ pub async fn get_leaderboard(
         on_track,
     })
 }
+
+/// An event's landing page: its links, its leaderboards, and a QR code of the page's
+/// own public address (for the big screen and printed signs).
+#[server(endpoint = "get_landing", input = Json)]
+pub async fn get_landing(event: EventId) -> Result<crate::model::Landing, AppError> {
+    let caller = require(Action::ViewPublic).await?;
+    let event = events::get(&caller.state.db, &event).await?;
+    let url = format!("{}/events/{}/landing", caller.state.public_url, event.id.0);
+    Ok(crate::model::Landing {
+        qr_svg: crate::ssr::qr::svg(&url, 200)?,
+        url,
+        tracks: event
+            .tracks
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect(),
+        event_name: event.name,
+        date: event.date,
+        country: event.country,
+        links: event.links,
+    })
+}

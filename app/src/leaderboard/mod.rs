@@ -1,4 +1,5 @@
 //! The public leaderboard of an event: a stable link for the big screen and phones.
 
 pub mod api;
+pub mod landing;
 pub mod page;

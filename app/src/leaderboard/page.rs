@@ -2,7 +2,7 @@
 //! hall on a 1080p screen and on a phone; it follows the event's live stream, so every
 //! submitted race, correction and lap on track shows without a reload.
 
-use super::api::get_leaderboard;
+use super::api::{get_landing, get_leaderboard};
 use crate::components::form::Problem;
 use crate::domain::countries;
 use crate::domain::laptime::format_ms;
@@ -24,6 +24,34 @@ pub fn LeaderboardPage() -> impl IntoView {
     let query = use_query_map();
     let event = move || EventId(params.read().get("id").unwrap_or_default());
     let track = move || query.read().get("track").map(TrackId);
+    // `?qr=header` or `?qr=footer`: a QR code of the landing page, for phones in the hall.
+    let qr_place = move || {
+        query
+            .read()
+            .get("qr")
+            .filter(|q| q == "header" || q == "footer")
+    };
+    let landing = Resource::new(
+        move || qr_place().map(|_| event()),
+        |event| async move {
+            match event {
+                Some(event) => get_landing(event).await.ok(),
+                None => None,
+            }
+        },
+    );
+    let qr = move |place: &'static str| {
+        move || {
+            (qr_place().as_deref() == Some(place))
+                .then(|| landing.get().flatten())
+                .flatten()
+                .map(|l| view! {
+                    <a class="board-qr" href=l.url.clone() aria-label="QR code of the event page">
+                        <span inner_html=l.qr_svg></span>
+                    </a>
+                })
+        }
+    };
     let version = RwSignal::new(0u32);
     let board = Resource::new(
         move || (event(), track(), version.get()),
@@ -73,14 +101,18 @@ pub fn LeaderboardPage() -> impl IntoView {
                                         <h1>{b.event_name.clone()}</h1>
                                         <p class="board-sub">{b.title.clone()} " · " {b.ranking.describe()}</p>
                                     </div>
-                                    <span class="live-badge" class:on=move || live.get() role="status">
-                                        {move || if live.get() { "Live" } else { "Connecting…" }}
-                                    </span>
+                                    <div class="board-head-side">
+                                        <span class="live-badge" class:on=move || live.get() role="status">
+                                            {move || if live.get() { "Live" } else { "Connecting…" }}
+                                        </span>
+                                        <Transition fallback=|| ()>{qr("header")}</Transition>
+                                    </div>
                                 </header>
                                 <Rows rows=b.rows leader />
                                 <footer class="board-foot">
                                     <OnTrackList on_track now />
                                     <p class="board-footer-text">{b.footer.clone()}</p>
+                                    <Transition fallback=|| ()>{qr("footer")}</Transition>
                                 </footer>
                             }
                             .into_any()

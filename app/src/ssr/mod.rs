@@ -7,6 +7,7 @@ pub mod export;
 pub mod guard;
 pub mod hub;
 pub mod password;
+pub mod qr;
 pub mod standings;
 pub mod state;
 pub mod storage;

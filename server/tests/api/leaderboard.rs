@@ -95,3 +95,22 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_landing_page_lists_the_links_and_encodes_its_own_address() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({})).await;
+    let landing: app::model::Landing = app
+        .browser()
+        .call_json::<app::leaderboard::api::GetLanding, _>(json!({"event": track.event}))
+        .await
+        .unwrap();
+    assert_eq!(landing.event_name, "Race night");
+    assert_eq!(
+        landing.url,
+        format!("{}/events/{}/landing", app.base_url, track.event.0)
+    );
+    assert!(landing.qr_svg.starts_with("<?xml") && landing.qr_svg.contains("<svg"));
+    assert_eq!(landing.tracks.len(), 1);
+}

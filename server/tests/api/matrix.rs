@@ -235,6 +235,11 @@ fn rows() -> Vec<Row> {
             Args::Json(r#"{"event":"nope","track":null}"#),
         ),
         (
+            app::leaderboard::api::GetLanding::PATH,
+            Who::Anyone,
+            Args::Json(r#"{"event":"nope"}"#),
+        ),
+        (
             GetTrackRuns::PATH,
             Who::Operator,
             Args::Json(r#"{"track":"nope"}"#),
