@@ -71,6 +71,7 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
   // The spectator's board shows the result without a reload.
   await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText(operator);
+  await expect(board.locator('table.board tr.fresh'), 'the new result is highlighted').toContainText(operator);
   await expect(board.getByLabel('On track')).toHaveCount(0);
   // The QR code's target: the landing page with the live leaderboards.
   await open(board, `${eventPath}/landing`);

@@ -58,10 +58,26 @@ pub fn LeaderboardPage() -> impl IntoView {
         |(event, track, _)| get_leaderboard(event, track),
     );
     let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
+    // `?flag=0` hides the racers' countries.
+    let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");
+    // Results as last shown, to highlight what is new or improved on the next load.
+    let shown: StoredValue<Option<std::collections::HashMap<String, Option<u64>>>> =
+        StoredValue::new(None);
+    let fresh = RwSignal::new(std::collections::HashSet::<String>::new());
     let live = RwSignal::new(false);
     let now = RwSignal::new(0.0f64);
     Effect::new(move || {
         if let Some(Ok(b)) = board.get() {
+            let now_shown: std::collections::HashMap<String, Option<u64>> = b
+                .rows
+                .iter()
+                .map(|r| (r.name.clone(), r.result_ms))
+                .collect();
+            // The first load is the baseline: only later changes are news.
+            if let Some(before) = shown.get_value() {
+                fresh.set(new_or_improved(&before, &now_shown));
+            }
+            shown.set_value(Some(now_shown));
             let at = crate::race::local_ms();
             on_track.set(
                 b.on_track
@@ -72,6 +88,16 @@ pub fn LeaderboardPage() -> impl IntoView {
                     })
                     .collect(),
             );
+        }
+    });
+    // Bring the newest result into view on a long board.
+    Effect::new(move || {
+        if !fresh.get().is_empty() {
+            request_animation_frame(|| {
+                if let Ok(Some(row)) = document().query_selector("table.board tr.fresh") {
+                    row.scroll_into_view();
+                }
+            });
         }
     });
     Effect::new(move || {
@@ -108,7 +134,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                                         <Transition fallback=|| ()>{qr("header")}</Transition>
                                     </div>
                                 </header>
-                                <Rows rows=b.rows leader />
+                                <Rows rows=b.rows leader fresh show_country=show_country() />
                                 <footer class="board-foot">
                                     <OnTrackList on_track now />
                                     <p class="board-footer-text">{b.footer.clone()}</p>
@@ -126,7 +152,12 @@ pub fn LeaderboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Rows(rows: Vec<BoardRow>, leader: Option<u64>) -> impl IntoView {
+fn Rows(
+    rows: Vec<BoardRow>,
+    leader: Option<u64>,
+    fresh: RwSignal<std::collections::HashSet<String>>,
+    show_country: bool,
+) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="board-empty">"No results yet. The first racer is up soon!"</p> }
             .into_any();
@@ -146,13 +177,17 @@ fn Rows(rows: Vec<BoardRow>, leader: Option<u64>) -> impl IntoView {
                 .filter(|g| *g > 0)
                 .map(|g| format!("+{}", format_ms(g)))
                 .unwrap_or_default();
+            let name = row.name.clone();
+            let is_fresh = move || fresh.with(|f| f.contains(&name));
             view! {
-                <tr class=podium>
+                <tr class=podium class:fresh=is_fresh>
                     <td class="pos">{row.position.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
                     <td class="racer-cell">
                         <span class="racer-dot" style=format!("background:{}", row.colour)></span>
                         <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
-                        <span class="country">{countries::name(&row.country).to_string()}</span>
+                        {show_country.then(|| view! {
+                            <span class="country">{countries::name(&row.country).to_string()}</span>
+                        })}
                     </td>
                     <td class="time">{row.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</td>
                     <td class="gap">{gap}</td>
@@ -261,4 +296,46 @@ fn follow_event(
     on_error.forget();
     let source = StoredValue::new_local(source);
     on_cleanup(move || source.with_value(|s| s.close()));
+}
+
+/// Racers whose result is new or better than when the board was last shown.
+fn new_or_improved(
+    before: &std::collections::HashMap<String, Option<u64>>,
+    now: &std::collections::HashMap<String, Option<u64>>,
+) -> std::collections::HashSet<String> {
+    now.iter()
+        .filter(|(name, result)| match (before.get(*name), result) {
+            (None, _) => true,
+            (Some(None), Some(_)) => true,
+            (Some(Some(old)), Some(new)) => new < old,
+            _ => false,
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_or_improved;
+    use std::collections::HashMap;
+
+    #[test]
+    fn news_are_new_racers_first_times_and_better_times() {
+        let before: HashMap<String, Option<u64>> = [
+            ("ann".to_string(), Some(9_000)),
+            ("bo".to_string(), None),
+            ("cy".to_string(), Some(8_000)),
+        ]
+        .into();
+        let now: HashMap<String, Option<u64>> = [
+            ("ann".to_string(), Some(8_500)),
+            ("bo".to_string(), Some(10_000)),
+            ("cy".to_string(), Some(8_000)),
+            ("di".to_string(), None),
+        ]
+        .into();
+        let mut news: Vec<String> = new_or_improved(&before, &now).into_iter().collect();
+        news.sort();
+        assert_eq!(news, ["ann", "bo", "di"]);
+    }
 }
