@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id") view=events::page::EventPage />
                     <Route path=path!("/events/:id/leaderboard") view=leaderboard::page::LeaderboardPage />
                     <Route path=path!("/events/:id/landing") view=leaderboard::landing::LandingPage />
+                    <Route path=path!("/events/:id/overlay") view=leaderboard::overlay::OverlayPage />
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
                     <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
                 </Routes>

@@ -390,6 +390,10 @@ pub struct Leaderboard {
     pub tracks: Vec<(TrackId, String)>,
     pub rows: Vec<BoardRow>,
     pub on_track: Vec<OnTrack>,
+    /// The fastest valid lap on this board's track(s): the overlay's purple lap.
+    pub fastest_lap_ms: Option<u64>,
+    /// Each racer's fastest valid lap so far, by name: the overlay's green lap.
+    pub personal_best_ms: Vec<(String, u64)>,
 }
 
 impl OnTrack {

@@ -17,6 +17,15 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   const eventPath = new URL(page.url()).pathname;
   await open(board, `${eventPath}/leaderboard?qr=header`);
   await expect(board.getByLabel('QR code of the event page')).toBeVisible();
+  // A streamer's OBS source: transparent, 1920x1080.
+  const overlay = await spectator.newPage({ viewport: { width: 1920, height: 1080 } });
+  await open(overlay, `${eventPath}/overlay`);
+  const background = await overlay.evaluate(() => [
+    getComputedStyle(document.documentElement).backgroundColor,
+    getComputedStyle(document.body).backgroundColor,
+    getComputedStyle(document.querySelector('.overlay')!).backgroundColor,
+  ]);
+  expect(background).toEqual(['rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)']);
   await expect(board.getByText('No results yet')).toBeVisible();
   await expect(board.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
 
@@ -67,12 +76,15 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await page.keyboard.press('y');
   await expect(status).toHaveText('Race over');
   await expect(board.getByLabel('On track')).toContainText(operator);
+  await expect(overlay.getByRole('region', { name: 'Racer on track' })).toContainText(operator);
+  await overlay.screenshot({ path: test.info().outputPath('overlay-1920x1080.png') });
   await page.keyboard.press('s');
   await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
   // The spectator's board shows the result without a reload.
   await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText(operator);
   await expect(board.locator('table.board tr.fresh'), 'the new result is highlighted').toContainText(operator);
   await expect(board.getByLabel('On track')).toHaveCount(0);
+  await expect(overlay.getByRole('region', { name: 'Top four' })).toContainText(operator);
   // The QR code's target: the landing page with the live leaderboards.
   await open(board, `${eventPath}/landing`);
   await expect(board.getByRole('heading', { name: eventName })).toBeVisible();

@@ -75,6 +75,16 @@ pub async fn get_leaderboard(
             results.combined.unwrap_or_default(),
         ),
     };
+    let personal_best_ms: Vec<(String, u64)> = standings
+        .iter()
+        .filter_map(|r| {
+            r.standing
+                .stats
+                .fastest_lap
+                .map(|f| (r.name.clone(), f.value_ms))
+        })
+        .collect();
+    let fastest_lap_ms = personal_best_ms.iter().map(|(_, ms)| *ms).min();
     let now = caller.state.clock.now_ms();
     let mut on_track = Vec::new();
     for t in event
@@ -98,6 +108,8 @@ pub async fn get_leaderboard(
         ranking,
         rows: rows(standings),
         on_track,
+        fastest_lap_ms,
+        personal_best_ms,
     })
 }
 

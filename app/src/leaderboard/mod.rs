@@ -2,4 +2,5 @@
 
 pub mod api;
 pub mod landing;
+pub mod overlay;
 pub mod page;

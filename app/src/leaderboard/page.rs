@@ -13,9 +13,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A footer entry and when (on the local clock) it arrived, to tick from.
 #[derive(Clone)]
-struct Ticking {
-    on_track: OnTrack,
-    at_local_ms: f64,
+pub(super) struct Ticking {
+    pub(super) on_track: OnTrack,
+    pub(super) at_local_ms: f64,
 }
 
 #[component]
@@ -244,7 +244,7 @@ fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl Int
 /// replaces that track's footer entry. The browser reconnects by itself, and every
 /// connection starts with `reload`, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
-fn follow_event(
+pub(super) fn follow_event(
     event: &EventId,
     live: RwSignal<bool>,
     version: RwSignal<u32>,

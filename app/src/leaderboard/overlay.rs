@@ -1,0 +1,197 @@
+//! `/events/:id/overlay`: the OBS browser source (1920×1080). Transparent, or a chroma
+//! key colour with `chroma=1&chromaColor=RRGGBB`. During a race, a lower third with
+//! the racer, time left, best and previous lap (purple = event best, green = the
+//! racer's best, yellow = valid, red = invalid); between races, the top four with the
+//! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
+
+use super::api::get_leaderboard;
+use super::page::Ticking;
+use crate::domain::laptime::format_ms;
+use crate::model::{EventId, TrackId};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// A valid `RRGGBB` chroma colour, or the default green.
+fn chroma_colour(raw: Option<String>) -> String {
+    raw.filter(|c| c.len() == 6 && c.chars().all(|ch| ch.is_ascii_hexdigit()))
+        .map(|c| format!("#{c}"))
+        .unwrap_or_else(|| "#00B140".to_string())
+}
+
+/// The colour class of a lap: purple, green, valid or invalid.
+fn lap_class(
+    time_ms: u64,
+    valid: bool,
+    event_best: Option<u64>,
+    own_best: Option<u64>,
+) -> &'static str {
+    if !valid {
+        "lap-invalid"
+    } else if event_best.is_some_and(|b| time_ms <= b) {
+        "lap-event-best"
+    } else if own_best.is_some_and(|b| time_ms <= b) {
+        "lap-own-best"
+    } else {
+        "lap-valid"
+    }
+}
+
+#[component]
+pub fn OverlayPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let event = move || EventId(params.read().get("id").unwrap_or_default());
+    let track = move || query.read().get("track").map(TrackId);
+    let flag = move |name: &str| query.read().get(name).is_none_or(|v| v != "0");
+    let background = move || {
+        if query.read().get("chroma").as_deref() == Some("1") {
+            chroma_colour(query.read().get("chromaColor"))
+        } else {
+            "transparent".to_string()
+        }
+    };
+    let version = RwSignal::new(0u32);
+    let board = Resource::new(
+        move || (event(), track(), version.get()),
+        |(event, track, _)| get_leaderboard(event, track),
+    );
+    let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
+    let live = RwSignal::new(false);
+    let now = RwSignal::new(0.0f64);
+    Effect::new(move || {
+        if let Some(Ok(b)) = board.get() {
+            let at = crate::race::local_ms();
+            on_track.set(
+                b.on_track
+                    .into_iter()
+                    .map(|on_track| Ticking {
+                        on_track,
+                        at_local_ms: at,
+                    })
+                    .collect(),
+            );
+        }
+    });
+    Effect::new(move || {
+        let tick = set_interval_with_handle(
+            move || now.set(crate::race::local_ms()),
+            std::time::Duration::from_millis(100),
+        );
+        #[cfg(feature = "hydrate")]
+        super::page::follow_event(&event(), live, version, on_track, track());
+        on_cleanup(move || {
+            if let Ok(t) = tick {
+                t.clear();
+            }
+        });
+    });
+    view! {
+        <Title text="Overlay" />
+        <div class="overlay" style=move || format!("background:{}", background())>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(b) = board.await else { return ().into_any() };
+                    let event_best = b.fastest_lap_ms;
+                    let bests = b.personal_best_ms.clone();
+                    let racing = move || on_track.get().into_iter().next();
+                    let top = b.rows.iter().take(4).cloned().collect::<Vec<_>>();
+                    let show_board = flag("showLeaderboard");
+                    let show_gap = flag("gapToLeader");
+                    let title = b.title.clone();
+                    view! {
+                        {move || match racing() {
+                            Some(t) => {
+                                let race = t.on_track.race.clone();
+                                let own_best = bests.iter().find(|(n, _)| *n == t.on_track.name).map(|(_, ms)| *ms)
+                                    .into_iter()
+                                    .chain(race.laps.iter().filter(|l| l.valid).map(|l| l.time_ms))
+                                    .min();
+                                let best = race.laps.iter().filter(|l| l.valid).map(|l| l.time_ms).min();
+                                // A lap on track that beats every submitted one is the event's best too.
+                                let event_best = event_best.into_iter().chain(best).min();
+                                let previous = race.laps.last().cloned();
+                                let server_now = t.on_track.server_now_ms;
+                                let at = t.at_local_ms;
+                                let left = race.remaining(server_now + (now.get() - at).max(0.0) as u64);
+                                view! {
+                                    <section class="lower-third" aria-label="Racer on track">
+                                        <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
+                                        <strong class="lt-name">{t.on_track.name.clone()}</strong>
+                                        <span class="lt-item">"Time left" <b>{left.map(format_ms).unwrap_or_else(|| "—".into())}</b></span>
+                                        <span class="lt-item">"Best lap"
+                                            <b class=best.map(|b| lap_class(b, true, event_best, own_best)).unwrap_or("")>
+                                                {best.map(format_ms).unwrap_or_else(|| "—".into())}
+                                            </b>
+                                        </span>
+                                        <span class="lt-item">"Previous lap"
+                                            <b class=previous.as_ref().map(|l| lap_class(l.time_ms, l.valid, event_best, own_best)).unwrap_or("")>
+                                                {previous.as_ref().map(|l| format_ms(l.time_ms)).unwrap_or_else(|| "—".into())}
+                                            </b>
+                                        </span>
+                                    </section>
+                                }
+                                .into_any()
+                            }
+                            None if show_board => view! {
+                                <section class="overlay-top" aria-label="Top four">
+                                    <h2>{title.clone()}</h2>
+                                    <ol>
+                                        {top.iter().map(|r| view! {
+                                            <li>
+                                                <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
+                                                <span class="racer-dot" style=format!("background:{}", r.colour)></span>
+                                                <span class="name">{r.name.clone()}</span>
+                                                <b>{r.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</b>
+                                                {(show_gap && r.gap_ms.is_some_and(|g| g > 0)).then(|| view! {
+                                                    <span class="gap">{format!("+{}", format_ms(r.gap_ms.unwrap_or(0)))}</span>
+                                                })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ol>
+                                </section>
+                            }
+                            .into_any(),
+                            None => ().into_any(),
+                        }}
+                    }
+                    .into_any()
+                })}
+            </Transition>
+            <span class="overlay-live" class:on=move || live.get()></span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chroma_colours_are_checked() {
+        assert_eq!(chroma_colour(Some("FF00ff".into())), "#FF00ff");
+        assert_eq!(chroma_colour(Some("red".into())), "#00B140");
+        assert_eq!(chroma_colour(Some("12345G".into())), "#00B140");
+        assert_eq!(chroma_colour(None), "#00B140");
+    }
+
+    #[test]
+    fn lap_colours() {
+        assert_eq!(
+            lap_class(9_000, false, Some(8_000), Some(8_500)),
+            "lap-invalid"
+        );
+        assert_eq!(
+            lap_class(8_000, true, Some(8_000), Some(8_500)),
+            "lap-event-best"
+        );
+        assert_eq!(
+            lap_class(8_500, true, Some(8_000), Some(8_500)),
+            "lap-own-best"
+        );
+        assert_eq!(
+            lap_class(9_000, true, Some(8_000), Some(8_500)),
+            "lap-valid"
+        );
+    }
+}
