@@ -2,5 +2,6 @@
 
 pub mod api;
 pub mod landing;
+mod live;
 pub mod overlay;
 pub mod page;

@@ -4,8 +4,7 @@
 //! racer's best, yellow = valid, red = invalid); between races, the top four with the
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
-use super::api::get_leaderboard;
-use super::page::Ticking;
+use super::live::{use_live_board, LiveBoard};
 use crate::domain::laptime::format_ms;
 use crate::model::{EventId, TrackId};
 use leptos::prelude::*;
@@ -51,41 +50,12 @@ pub fn OverlayPage() -> impl IntoView {
             "transparent".to_string()
         }
     };
-    let version = RwSignal::new(0u32);
-    let board = Resource::new(
-        move || (event(), track(), version.get()),
-        |(event, track, _)| get_leaderboard(event, track),
-    );
-    let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
-    let live = RwSignal::new(false);
-    let now = RwSignal::new(0.0f64);
-    Effect::new(move || {
-        if let Some(Ok(b)) = board.get() {
-            let at = crate::race::local_ms();
-            on_track.set(
-                b.on_track
-                    .into_iter()
-                    .map(|on_track| Ticking {
-                        on_track,
-                        at_local_ms: at,
-                    })
-                    .collect(),
-            );
-        }
-    });
-    Effect::new(move || {
-        let tick = set_interval_with_handle(
-            move || now.set(crate::race::local_ms()),
-            std::time::Duration::from_millis(100),
-        );
-        #[cfg(feature = "hydrate")]
-        super::page::follow_event(&event(), live, version, on_track, track());
-        on_cleanup(move || {
-            if let Ok(t) = tick {
-                t.clear();
-            }
-        });
-    });
+    let LiveBoard {
+        board,
+        on_track,
+        live,
+        now,
+    } = use_live_board(event, track);
     view! {
         <Title text="Overlay" />
         <div class="overlay" style=move || format!("background:{}", background())>
@@ -111,9 +81,7 @@ pub fn OverlayPage() -> impl IntoView {
                                 // A lap on track that beats every submitted one is the event's best too.
                                 let event_best = event_best.into_iter().chain(best).min();
                                 let previous = race.laps.last().cloned();
-                                let server_now = t.on_track.server_now_ms;
-                                let at = t.at_local_ms;
-                                let left = race.remaining(server_now + (now.get() - at).max(0.0) as u64);
+                                let left = race.remaining(t.server_now(now.get()));
                                 view! {
                                     <section class="lower-third" aria-label="Racer on track">
                                         <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>

@@ -2,21 +2,15 @@
 //! hall on a 1080p screen and on a phone; it follows the event's live stream, so every
 //! submitted race, correction and lap on track shows without a reload.
 
-use super::api::{get_landing, get_leaderboard};
+use super::api::get_landing;
+use super::live::{use_live_board, LiveBoard, Ticking};
 use crate::components::form::Problem;
 use crate::domain::countries;
 use crate::domain::laptime::format_ms;
-use crate::model::{BoardRow, EventId, OnTrack, TrackId};
+use crate::model::{BoardRow, EventId, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// A footer entry and when (on the local clock) it arrived, to tick from.
-#[derive(Clone)]
-pub(super) struct Ticking {
-    pub(super) on_track: OnTrack,
-    pub(super) at_local_ms: f64,
-}
 
 #[component]
 pub fn LeaderboardPage() -> impl IntoView {
@@ -52,20 +46,18 @@ pub fn LeaderboardPage() -> impl IntoView {
                 })
         }
     };
-    let version = RwSignal::new(0u32);
-    let board = Resource::new(
-        move || (event(), track(), version.get()),
-        |(event, track, _)| get_leaderboard(event, track),
-    );
-    let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
+    let LiveBoard {
+        board,
+        on_track,
+        live,
+        now,
+    } = use_live_board(event, track);
     // `?flag=0` hides the racers' countries.
     let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");
     // Results as last shown, to highlight what is new or improved on the next load.
     let shown: StoredValue<Option<std::collections::HashMap<String, Option<u64>>>> =
         StoredValue::new(None);
     let fresh = RwSignal::new(std::collections::HashSet::<String>::new());
-    let live = RwSignal::new(false);
-    let now = RwSignal::new(0.0f64);
     Effect::new(move || {
         if let Some(Ok(b)) = board.get() {
             let now_shown: std::collections::HashMap<String, Option<u64>> = b
@@ -78,16 +70,6 @@ pub fn LeaderboardPage() -> impl IntoView {
                 fresh.set(new_or_improved(&before, &now_shown));
             }
             shown.set_value(Some(now_shown));
-            let at = crate::race::local_ms();
-            on_track.set(
-                b.on_track
-                    .into_iter()
-                    .map(|on_track| Ticking {
-                        on_track,
-                        at_local_ms: at,
-                    })
-                    .collect(),
-            );
         }
     });
     // Bring the newest result into view on a long board.
@@ -99,19 +81,6 @@ pub fn LeaderboardPage() -> impl IntoView {
                 }
             });
         }
-    });
-    Effect::new(move || {
-        let tick = set_interval_with_handle(
-            move || now.set(crate::race::local_ms()),
-            std::time::Duration::from_millis(100),
-        );
-        #[cfg(feature = "hydrate")]
-        follow_event(&event(), live, version, on_track, track());
-        on_cleanup(move || {
-            if let Ok(t) = tick {
-                t.clear();
-            }
-        });
     });
     view! {
         <div class="board-page">
@@ -238,64 +207,6 @@ fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl Int
             })
             .collect_view()
     }
-}
-
-/// Follows `/live/events/EVENT`: `reload` loads the board again; a race update
-/// replaces that track's footer entry. The browser reconnects by itself, and every
-/// connection starts with `reload`, so a page catches up after a drop.
-#[cfg(feature = "hydrate")]
-pub(super) fn follow_event(
-    event: &EventId,
-    live: RwSignal<bool>,
-    version: RwSignal<u32>,
-    on_track: RwSignal<Vec<Ticking>>,
-    only: Option<TrackId>,
-) {
-    use crate::model::PublicUpdate;
-    use leptos::wasm_bindgen::{closure::Closure, JsCast};
-    use leptos::web_sys::{Event, EventSource, MessageEvent};
-
-    let Ok(source) = EventSource::new(&format!("/live/events/{}", event.0)) else {
-        return;
-    };
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        live.set(true);
-        let Some(update) = ev
-            .data()
-            .as_string()
-            .and_then(|text| serde_json::from_str::<PublicUpdate>(&text).ok())
-        else {
-            return;
-        };
-        match update {
-            PublicUpdate::Reload => version.update(|v| *v += 1),
-            PublicUpdate::Race {
-                track,
-                on_track: entry,
-            } => {
-                if only.as_ref().is_some_and(|o| o != &track) {
-                    return;
-                }
-                let at = crate::race::local_ms();
-                on_track.update(|list| {
-                    list.retain(|t| t.on_track.track != track);
-                    if let Some(entry) = entry {
-                        list.push(Ticking {
-                            on_track: entry,
-                            at_local_ms: at,
-                        });
-                    }
-                });
-            }
-        }
-    });
-    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
-    let _ = source.add_event_listener_with_callback("update", on_message.as_ref().unchecked_ref());
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_message.forget();
-    on_error.forget();
-    let source = StoredValue::new_local(source);
-    on_cleanup(move || source.with_value(|s| s.close()));
 }
 
 /// Racers whose result is new or better than when the board was last shown.

@@ -1,0 +1,140 @@
+//! What the leaderboard and the overlay share: the board from the server, kept current
+//! by the event's live stream, and the on-track clocks ticking locally.
+
+use super::api::get_leaderboard;
+use crate::error::AppError;
+use crate::model::{EventId, Leaderboard, OnTrack, TrackId};
+use leptos::prelude::*;
+
+/// A footer entry and when (on the local clock) it arrived, to tick from.
+#[derive(Clone)]
+pub struct Ticking {
+    pub on_track: OnTrack,
+    pub at_local_ms: f64,
+}
+
+impl Ticking {
+    /// The server's race-clock time now, for this entry's race.
+    pub fn server_now(&self, local_now: f64) -> u64 {
+        self.on_track.server_now_ms + (local_now - self.at_local_ms).max(0.0) as u64
+    }
+}
+
+/// A live board: reloaded when results change, its on-track entries replaced as races
+/// change, `now` ticking for the clocks, `live` telling whether the stream is up.
+#[derive(Clone, Copy)]
+pub struct LiveBoard {
+    pub board: Resource<Result<Leaderboard, AppError>>,
+    pub on_track: RwSignal<Vec<Ticking>>,
+    pub live: RwSignal<bool>,
+    pub now: RwSignal<f64>,
+}
+
+/// Loads the board of `event` (one `track`, or all) and follows it live.
+pub fn use_live_board(
+    event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
+    track: impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
+) -> LiveBoard {
+    let version = RwSignal::new(0u32);
+    let (e, t) = (event.clone(), track.clone());
+    let board = Resource::new(
+        move || (e(), t(), version.get()),
+        |(event, track, _)| get_leaderboard(event, track),
+    );
+    let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
+    let live = RwSignal::new(false);
+    let now = RwSignal::new(0.0f64);
+    Effect::new(move || {
+        if let Some(Ok(b)) = board.get() {
+            let at = crate::race::local_ms();
+            on_track.set(
+                b.on_track
+                    .into_iter()
+                    .map(|on_track| Ticking {
+                        on_track,
+                        at_local_ms: at,
+                    })
+                    .collect(),
+            );
+        }
+    });
+    Effect::new(move || {
+        let tick = set_interval_with_handle(
+            move || now.set(crate::race::local_ms()),
+            std::time::Duration::from_millis(100),
+        );
+        #[cfg(feature = "hydrate")]
+        follow_event(&event(), live, version, on_track, track());
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (&event, &track, version);
+        on_cleanup(move || {
+            if let Ok(t) = tick {
+                t.clear();
+            }
+        });
+    });
+    LiveBoard {
+        board,
+        on_track,
+        live,
+        now,
+    }
+}
+
+/// Follows `/live/events/EVENT`: `reload` loads the board again; a race update
+/// replaces that track's footer entry. The browser reconnects by itself, and every
+/// connection starts with `reload`, so a page catches up after a drop.
+#[cfg(feature = "hydrate")]
+fn follow_event(
+    event: &EventId,
+    live: RwSignal<bool>,
+    version: RwSignal<u32>,
+    on_track: RwSignal<Vec<Ticking>>,
+    only: Option<TrackId>,
+) {
+    use crate::model::PublicUpdate;
+    use leptos::wasm_bindgen::{closure::Closure, JsCast};
+    use leptos::web_sys::{Event, EventSource, MessageEvent};
+
+    let Ok(source) = EventSource::new(&format!("/live/events/{}", event.0)) else {
+        return;
+    };
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        live.set(true);
+        let Some(update) = ev
+            .data()
+            .as_string()
+            .and_then(|text| serde_json::from_str::<PublicUpdate>(&text).ok())
+        else {
+            return;
+        };
+        match update {
+            PublicUpdate::Reload => version.update(|v| *v += 1),
+            PublicUpdate::Race {
+                track,
+                on_track: entry,
+            } => {
+                if only.as_ref().is_some_and(|o| o != &track) {
+                    return;
+                }
+                let at = crate::race::local_ms();
+                on_track.update(|list| {
+                    list.retain(|t| t.on_track.track != track);
+                    if let Some(entry) = entry {
+                        list.push(Ticking {
+                            on_track: entry,
+                            at_local_ms: at,
+                        });
+                    }
+                });
+            }
+        }
+    });
+    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
+    let _ = source.add_event_listener_with_callback("update", on_message.as_ref().unchecked_ref());
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_message.forget();
+    on_error.forget();
+    let source = StoredValue::new_local(source);
+    on_cleanup(move || source.with_value(|s| s.close()));
+}

@@ -1,0 +1,191 @@
+//! Events and their tracks.
+
+use serde::{Deserialize, Serialize};
+
+/// An event's id (the key of its stored record).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventId(pub String);
+
+/// A track's id: stable for the life of the event, never renumbered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TrackId(pub String);
+
+/// The kind of event (domain.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    PrivateWorkshop,
+    OfficialWorkshop,
+    PrivateTrackRace,
+    OfficialTrackRace,
+    Summit,
+    Test,
+    Other,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 7] = [
+        EventKind::PrivateWorkshop,
+        EventKind::OfficialWorkshop,
+        EventKind::PrivateTrackRace,
+        EventKind::OfficialTrackRace,
+        EventKind::Summit,
+        EventKind::Test,
+        EventKind::Other,
+    ];
+
+    /// The stored and form value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::PrivateWorkshop => "private_workshop",
+            EventKind::OfficialWorkshop => "official_workshop",
+            EventKind::PrivateTrackRace => "private_track_race",
+            EventKind::OfficialTrackRace => "official_track_race",
+            EventKind::Summit => "summit",
+            EventKind::Test => "test",
+            EventKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::PrivateWorkshop => "Private workshop",
+            EventKind::OfficialWorkshop => "Official workshop",
+            EventKind::PrivateTrackRace => "Private track race",
+            EventKind::OfficialTrackRace => "Official track race",
+            EventKind::Summit => "Summit",
+            EventKind::Test => "Test",
+            EventKind::Other => "Other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// The physical track layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrackLayout {
+    ReInvent2018,
+    ReInvent2019,
+    ReInvent2022,
+    ReInvent2023,
+    ForeverRaceway,
+    SummitSpeedway,
+    AToZSpeedway,
+    Other,
+}
+
+impl TrackLayout {
+    pub const ALL: [TrackLayout; 8] = [
+        TrackLayout::ReInvent2018,
+        TrackLayout::ReInvent2019,
+        TrackLayout::ReInvent2022,
+        TrackLayout::ReInvent2023,
+        TrackLayout::ForeverRaceway,
+        TrackLayout::SummitSpeedway,
+        TrackLayout::AToZSpeedway,
+        TrackLayout::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackLayout::ReInvent2018 => "re_invent2018",
+            TrackLayout::ReInvent2019 => "re_invent2019",
+            TrackLayout::ReInvent2022 => "re_invent2022",
+            TrackLayout::ReInvent2023 => "re_invent2023",
+            TrackLayout::ForeverRaceway => "forever_raceway",
+            TrackLayout::SummitSpeedway => "summit_speedway",
+            TrackLayout::AToZSpeedway => "a_to_z_speedway",
+            TrackLayout::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TrackLayout::ReInvent2018 => "re:Invent 2018",
+            TrackLayout::ReInvent2019 => "re:Invent 2019",
+            TrackLayout::ReInvent2022 => "re:Invent 2022",
+            TrackLayout::ReInvent2023 => "re:Invent 2023",
+            TrackLayout::ForeverRaceway => "Forever Raceway",
+            TrackLayout::SummitSpeedway => "Summit Speedway",
+            TrackLayout::AToZSpeedway => "A to Z Speedway",
+            TrackLayout::Other => "Other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A link on the event's landing page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LandingLink {
+    pub name: String,
+    pub description: String,
+    pub url: String,
+}
+
+/// A track of an event, as pages show and forms edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Track {
+    pub id: TrackId,
+    pub event: EventId,
+    pub title: String,
+    pub footer: String,
+    pub layout: TrackLayout,
+    /// The track's own rules; `None` uses the event's.
+    pub rules: Option<crate::domain::rules::RaceRules>,
+}
+
+/// An event with its tracks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub name: String,
+    pub kind: EventKind,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub country: String,
+    pub sponsor: String,
+    pub links: Vec<LandingLink>,
+    pub rules: crate::domain::rules::RaceRules,
+    pub tracks: Vec<Track>,
+}
+
+impl Event {
+    /// The rules a race on `track` runs under.
+    pub fn rules_for(&self, track: &TrackId) -> crate::domain::rules::RaceRules {
+        self.tracks
+            .iter()
+            .find(|t| &t.id == track)
+            .and_then(|t| t.rules)
+            .unwrap_or(self.rules)
+    }
+}
+
+/// What the event form sends: an event without ids or tracks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventInput {
+    pub name: String,
+    pub kind: EventKind,
+    pub date: String,
+    pub country: String,
+    pub sponsor: String,
+    pub links: Vec<LandingLink>,
+    pub rules: crate::domain::rules::RaceRules,
+}
+
+/// What the track form sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackInput {
+    pub title: String,
+    pub footer: String,
+    pub layout: TrackLayout,
+    pub rules: Option<crate::domain::rules::RaceRules>,
+}

@@ -1,0 +1,86 @@
+//! What public pages (leaderboard, landing page, overlay) receive: names, countries,
+//! colours and times; no ids of people, no emails.
+
+use super::{LandingLink, LiveRace, TrackId};
+use serde::{Deserialize, Serialize};
+
+/// A leaderboard row as the public sees it: no ids, no emails.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub position: Option<u32>,
+    pub name: String,
+    pub country: String,
+    pub colour: String,
+    pub by_proxy: bool,
+    pub result_ms: Option<u64>,
+    pub gap_ms: Option<u64>,
+    pub valid_laps: u32,
+    pub laps: u32,
+}
+
+/// The racer on track, as the leaderboard's footer shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OnTrack {
+    pub track: TrackId,
+    pub track_title: String,
+    pub name: String,
+    pub colour: String,
+    pub race: crate::domain::race::Race,
+    pub server_now_ms: u64,
+}
+
+/// A public leaderboard: one track's, or the event's combined one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    pub event_name: String,
+    pub title: String,
+    pub footer: String,
+    pub ranking: crate::domain::rules::Ranking,
+    pub tracks: Vec<(TrackId, String)>,
+    pub rows: Vec<BoardRow>,
+    pub on_track: Vec<OnTrack>,
+    /// The fastest valid lap on this board's track(s): the overlay's purple lap.
+    pub fastest_lap_ms: Option<u64>,
+    /// Each racer's fastest valid lap so far, by name: the overlay's green lap.
+    pub personal_best_ms: Vec<(String, u64)>,
+}
+
+impl OnTrack {
+    /// The public view of an open race: the racer's name and colour and the race.
+    pub fn of(live: &LiveRace, track_title: &str) -> Self {
+        OnTrack {
+            track: live.track.clone(),
+            track_title: track_title.to_string(),
+            name: live.racer_name.clone(),
+            colour: live.racer_colour.clone(),
+            race: live.race.clone(),
+            server_now_ms: live.server_now_ms,
+        }
+    }
+}
+
+/// A message of an event's public live stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PublicUpdate {
+    /// A track's race changed (`on_track: None`: nobody on that track).
+    Race {
+        track: TrackId,
+        on_track: Option<OnTrack>,
+    },
+    /// Results changed, or the page may have missed something: load the board again.
+    Reload,
+}
+
+/// An event's public landing page: the QR code's target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Landing {
+    pub event_name: String,
+    pub date: String,
+    pub country: String,
+    pub links: Vec<LandingLink>,
+    pub tracks: Vec<(TrackId, String)>,
+    /// The landing page's own public address, which the QR code encodes.
+    pub url: String,
+    pub qr_svg: String,
+}
