@@ -70,6 +70,11 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
   await expect(laps).toHaveCount(3);
+  // V marks the last lap invalid and valid again, from the keyboard.
+  await page.keyboard.press('v');
+  await expect(page.getByRole('button', { name: 'Lap 3 valid' })).toHaveText('Invalid');
+  await page.keyboard.press('v');
+  await expect(page.getByRole('button', { name: 'Lap 3 valid' })).toHaveText('Valid');
 
   await page.keyboard.press('x');
   await expect(page.getByRole('alert').filter({ hasText: 'End the race?' })).toBeVisible();

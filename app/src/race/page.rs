@@ -116,6 +116,7 @@ const KEYS: &[(&str, &str)] = &[
     ("E", "reset −1"),
     ("D", "DNF"),
     ("U", "undo false finish"),
+    ("V", "last lap valid / invalid"),
     ("X", "end race"),
 ];
 
@@ -268,6 +269,11 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
                     None
                 }
                 ("s" | "S", RaceState::Over) => Some(Command::Submit),
+                // The last lap counts or not: the mistaken-key fix without the mouse.
+                ("v" | "V", RaceState::Running | RaceState::Paused | RaceState::Over) => received
+                    .get_untracked()
+                    .and_then(|r| r.live.race.laps.len().checked_sub(1))
+                    .map(|lap| Command::ToggleValid { lap }),
                 _ => None,
             };
             if let Some(cmd) = cmd {
