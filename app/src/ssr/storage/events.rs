@@ -143,22 +143,35 @@ pub async fn get(db: &Db, id: &EventId) -> Result<Event, AppError> {
     Ok(event.into_event(tracks.into_iter().map(TrackRow::into_track).collect()))
 }
 
+/// The stored fields of an event, bound as one value so creating and saving agree.
+#[derive(SurrealValue)]
+struct EventFields {
+    name: String,
+    kind: String,
+    date: String,
+    country: String,
+    sponsor: String,
+    links: String,
+    rules: String,
+}
+
+fn fields(input: &EventInput) -> Result<EventFields, AppError> {
+    Ok(EventFields {
+        name: input.name.clone(),
+        kind: input.kind.as_str().to_string(),
+        date: input.date.clone(),
+        country: input.country.clone(),
+        sponsor: input.sponsor.clone(),
+        links: to_json(&input.links)?,
+        rules: to_json(&input.rules)?,
+    })
+}
+
 /// Creates an event from a validated form.
 pub async fn create(db: &Db, input: &EventInput) -> Result<EventId, AppError> {
     let mut res = db
-        .query(
-            "CREATE ONLY event CONTENT {
-                name: $name, kind: $kind, date: $date, country: $country,
-                sponsor: $sponsor, links: $links, rules: $rules
-            } RETURN record::id(id) AS id",
-        )
-        .bind(("name", input.name.clone()))
-        .bind(("kind", input.kind.as_str().to_string()))
-        .bind(("date", input.date.clone()))
-        .bind(("country", input.country.clone()))
-        .bind(("sponsor", input.sponsor.clone()))
-        .bind(("links", to_json(&input.links)?))
-        .bind(("rules", to_json(&input.rules)?))
+        .query("CREATE ONLY event CONTENT $fields RETURN record::id(id) AS id")
+        .bind(("fields", fields(input)?))
         .await?;
     let created: Option<IdRow> = res.take(0)?;
     created.map(|c| EventId(c.id)).ok_or(AppError::Internal)
@@ -167,19 +180,9 @@ pub async fn create(db: &Db, input: &EventInput) -> Result<EventId, AppError> {
 /// Saves an event's fields. Races in progress keep the rules they started with.
 pub async fn update(db: &Db, id: &EventId, input: &EventInput) -> Result<(), AppError> {
     let mut res = db
-        .query(
-            "UPDATE type::record('event', $id) SET name = $name, kind = $kind, date = $date,
-                country = $country, sponsor = $sponsor, links = $links, rules = $rules
-             RETURN record::id(id) AS id",
-        )
+        .query("UPDATE type::record('event', $id) MERGE $fields RETURN record::id(id) AS id")
         .bind(("id", id.0.clone()))
-        .bind(("name", input.name.clone()))
-        .bind(("kind", input.kind.as_str().to_string()))
-        .bind(("date", input.date.clone()))
-        .bind(("country", input.country.clone()))
-        .bind(("sponsor", input.sponsor.clone()))
-        .bind(("links", to_json(&input.links)?))
-        .bind(("rules", to_json(&input.rules)?))
+        .bind(("fields", fields(input)?))
         .await?;
     let updated: Vec<IdRow> = res.take(0)?;
     if updated.is_empty() {
