@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod commentator;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id/overlay") view=leaderboard::overlay::OverlayPage />
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
                     <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
+                    <Route path=path!("/commentator") view=commentator::page::CommentatorPage />
                 </Routes>
             </main>
         </Router>

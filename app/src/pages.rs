@@ -24,6 +24,13 @@ fn tiles_for(user: &SessionUser) -> Vec<(&'static str, &'static str, &'static st
     if user.has(Role::Registration) || user.has(Role::Commentator) || user.has(Role::Operator) {
         tiles.push(("/racers", "Racers", "Find any racer by name."));
     }
+    if user.has(Role::Commentator) || user.has(Role::Operator) {
+        tiles.push((
+            "/commentator",
+            "Commentator",
+            "The racer on track: live figures, projected position, lap chart, history.",
+        ));
+    }
     if user.has(Role::Operator) {
         tiles.push((
             "/race",

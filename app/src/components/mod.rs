@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod callouts;
 pub mod form;
 pub mod nav;
 pub mod rules;

@@ -43,6 +43,9 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
     if user.has(Role::Registration) || user.has(Role::Commentator) || user.has(Role::Operator) {
         links.push(("/racers", "Racers"));
     }
+    if user.has(Role::Commentator) || user.has(Role::Operator) {
+        links.push(("/commentator", "Commentator"));
+    }
     if user.has(Role::Operator) {
         links.push(("/race", "Race manager"));
         links.push(("/race-admin", "Race admin"));

@@ -2,6 +2,7 @@
 //! asks these modules, so one rule has one home and one set of tests.
 
 pub mod account;
+pub mod commentary;
 pub mod countries;
 pub mod event;
 pub mod export;

@@ -208,6 +208,11 @@ pub fn compute(ranking: Ranking, races: &[RaceRecord]) -> Vec<RacerStats> {
         .collect()
 }
 
+/// Statistics of a single race, as if it were its racer's only one.
+pub fn of_one_race(ranking: Ranking, race: &RaceRecord) -> RacerStats {
+    stats_of(&race.racer, &[race], ranking)
+}
+
 /// One row of a leaderboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Standing {

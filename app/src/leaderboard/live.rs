@@ -28,6 +28,8 @@ pub struct LiveBoard {
     pub on_track: RwSignal<Vec<Ticking>>,
     pub live: RwSignal<bool>,
     pub now: RwSignal<f64>,
+    /// Bumped whenever the board is loaded again (results changed).
+    pub version: RwSignal<u32>,
 }
 
 /// Loads the board of `event` (one `track`, or all) and follows it live.
@@ -78,6 +80,7 @@ pub fn use_live_board(
         on_track,
         live,
         now,
+        version,
     }
 }
 

@@ -2,6 +2,6 @@
 
 pub mod api;
 pub mod landing;
-mod live;
+pub(crate) mod live;
 pub mod overlay;
 pub mod page;

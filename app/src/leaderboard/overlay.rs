@@ -5,6 +5,7 @@
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
 use super::live::{use_live_board, LiveBoard};
+use crate::domain::commentary::lap_class;
 use crate::domain::laptime::format_ms;
 use crate::model::{EventId, TrackId};
 use leptos::prelude::*;
@@ -16,24 +17,6 @@ fn chroma_colour(raw: Option<String>) -> String {
     raw.filter(|c| c.len() == 6 && c.chars().all(|ch| ch.is_ascii_hexdigit()))
         .map(|c| format!("#{c}"))
         .unwrap_or_else(|| "#00B140".to_string())
-}
-
-/// The colour class of a lap: purple, green, valid or invalid.
-fn lap_class(
-    time_ms: u64,
-    valid: bool,
-    event_best: Option<u64>,
-    own_best: Option<u64>,
-) -> &'static str {
-    if !valid {
-        "lap-invalid"
-    } else if event_best.is_some_and(|b| time_ms <= b) {
-        "lap-event-best"
-    } else if own_best.is_some_and(|b| time_ms <= b) {
-        "lap-own-best"
-    } else {
-        "lap-valid"
-    }
 }
 
 #[component]
@@ -55,6 +38,7 @@ pub fn OverlayPage() -> impl IntoView {
         on_track,
         live,
         now,
+        ..
     } = use_live_board(event, track);
     view! {
         <Title text="Overlay" />
@@ -141,25 +125,5 @@ mod tests {
         assert_eq!(chroma_colour(Some("red".into())), "#00B140");
         assert_eq!(chroma_colour(Some("12345G".into())), "#00B140");
         assert_eq!(chroma_colour(None), "#00B140");
-    }
-
-    #[test]
-    fn lap_colours() {
-        assert_eq!(
-            lap_class(9_000, false, Some(8_000), Some(8_500)),
-            "lap-invalid"
-        );
-        assert_eq!(
-            lap_class(8_000, true, Some(8_000), Some(8_500)),
-            "lap-event-best"
-        );
-        assert_eq!(
-            lap_class(8_500, true, Some(8_000), Some(8_500)),
-            "lap-own-best"
-        );
-        assert_eq!(
-            lap_class(9_000, true, Some(8_000), Some(8_500)),
-            "lap-valid"
-        );
     }
 }

@@ -51,6 +51,7 @@ pub fn LeaderboardPage() -> impl IntoView {
         on_track,
         live,
         now,
+        ..
     } = use_live_board(event, track);
     // `?flag=0` hides the racers' countries.
     let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");

@@ -1,11 +1,13 @@
 //! Wire types shared by server and browser. They carry what a page shows and nothing
 //! more: no password hashes, no session ids. One file per area, all re-exported here.
 
+mod commentary;
 mod events;
 mod public;
 mod races;
 mod users;
 
+pub use commentary::*;
 pub use events::*;
 pub use public::*;
 pub use races::*;

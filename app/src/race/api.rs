@@ -36,7 +36,7 @@ pub async fn get_race_desk(track: TrackId) -> Result<RaceDesk, AppError> {
 
 /// Session key of the staff member's current event and track.
 #[cfg(feature = "ssr")]
-const CURRENT_CHOICE: &str = "current_choice";
+pub(crate) const CURRENT_CHOICE: &str = "current_choice";
 
 /// The event and track this staff member last timed, if any.
 #[server(endpoint = "get_current_choice", input = Json)]

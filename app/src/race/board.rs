@@ -1,20 +1,10 @@
 //! The race board: racer, state, the ticking clocks, one big button per action, laps.
 
 use super::ticking::Received;
+use crate::domain::commentary::state_label;
 use crate::domain::laptime::format_ms;
 use crate::domain::race::{Command, LapSource, RaceState};
 use leptos::prelude::*;
-
-fn state_label(state: RaceState) -> &'static str {
-    match state {
-        RaceState::Ready => "Ready",
-        RaceState::Running => "Running",
-        RaceState::Paused => "Paused",
-        RaceState::Over => "Race over",
-        RaceState::Submitted => "Submitted",
-        RaceState::Discarded => "Discarded",
-    }
-}
 
 #[component]
 pub fn RaceBoard(

@@ -6,6 +6,7 @@ use super::api::*;
 use super::board::RaceBoard;
 use super::picker::RacerPicker;
 use super::ticking::{local_ms, Received};
+use crate::components::callouts::{speak_new_laps, CalloutSwitch};
 use crate::components::form::Problem;
 use crate::domain::race::{Command, LapSource, RaceState};
 use crate::error::AppError;
@@ -296,6 +297,13 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             keys.remove();
         });
     });
+    let callouts = RwSignal::new(false);
+    speak_new_laps(callouts, move || {
+        received.with(|r| {
+            r.as_ref()
+                .map(|r| (r.live.id.0.clone(), r.live.race.laps.clone()))
+        })
+    });
     let rules = desk.rules;
     view! {
         <div class="race-head">
@@ -304,6 +312,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             </span>
             <h1>{desk.track.title.clone()}</h1>
             <p class="hint">{desk.event.name.clone()} " · " {rules.ranking.describe()}</p>
+            <CalloutSwitch enabled=callouts />
         </div>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         {move || match received.get() {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod commentary;
 mod events;
 mod helpers;
 mod leaderboard;

@@ -230,6 +230,16 @@ fn rows() -> Vec<Row> {
         ),
         (GetCurrentChoice::PATH, Who::Commentator, Args::Json("{}")),
         (
+            app::commentator::api::ListCommentaryTracks::PATH,
+            Who::Commentator,
+            Args::Json("{}"),
+        ),
+        (
+            app::commentator::api::GetCommentary::PATH,
+            Who::Commentator,
+            Args::Json(r#"{"track":"nope"}"#),
+        ),
+        (
             app::leaderboard::api::GetLeaderboard::PATH,
             Who::Anyone,
             Args::Json(r#"{"event":"nope","track":null}"#),

@@ -23,7 +23,13 @@ async fn download(b: &Browser, path: &str) -> (StatusCode, String) {
 }
 
 /// Runs and submits a race of `laps` quick laps for `racer`.
-async fn race(op: &Browser, track: &Track, racer: &UserId, laps: usize, pause_ms: u64) -> LiveRace {
+pub async fn race(
+    op: &Browser,
+    track: &Track,
+    racer: &UserId,
+    laps: usize,
+    pause_ms: u64,
+) -> LiveRace {
     let mut r: LiveRace = op
         .call_json::<StartRace, _>(
             json!({"track": track.id, "racer": racer, "by_proxy": false, "override_runs": false}),

@@ -1,0 +1,259 @@
+//! `/commentator?track=ID`: what a commentator needs while a racer is on track, live
+//! through the event's real-time stream, with the figures of the run computed locally
+//! by the same results engine as the leaderboard.
+
+use super::api::{get_commentary, list_commentary_tracks};
+use super::chart::LapChart;
+use crate::components::callouts::{speak_new_laps, CalloutSwitch};
+use crate::components::form::Problem;
+use crate::domain::commentary::{better, position_among, run_stats, state_label};
+use crate::domain::countries;
+use crate::domain::laptime::{format_gap, format_ms};
+use crate::domain::rules::Ranking;
+use crate::leaderboard::live::{use_live_board, LiveBoard, Ticking};
+use crate::model::{Commentary, TrackId};
+use crate::race::api::get_current_choice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+fn time_or_dash(ms: Option<u64>) -> String {
+    ms.map(format_ms).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+pub fn CommentatorPage() -> impl IntoView {
+    let query = use_query_map();
+    let track = Signal::derive(move || query.get().get("track").map(TrackId));
+    let tracks = Resource::new(|| (), |_| list_commentary_tracks());
+    // Without a track in the URL, continue on the one this person followed last.
+    let choice = Resource::new(|| (), |_| get_current_choice());
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if track.get_untracked().is_none() {
+            if let Some(Ok(Some((_, last)))) = choice.get() {
+                navigate(
+                    &format!("/commentator?track={}", last.0),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    });
+    let navigate = use_navigate();
+    view! {
+        <Title text="Commentator" />
+        <Transition fallback=|| ()>
+            {move || {
+                let navigate = navigate.clone();
+                Suspend::new(async move {
+                    let list = match tracks.await {
+                        Ok(list) => list,
+                        Err(e) => return view! { <Problem error=e /> }.into_any(),
+                    };
+                    let current = track.get_untracked();
+                    let options = list
+                        .into_iter()
+                        .map(|c| {
+                            let selected = current.as_ref() == Some(&c.track);
+                            view! { <option value=c.track.0 selected=selected>{format!("{} · {}", c.event_name, c.track_title)}</option> }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="field track-picker">
+                            <label for="track-pick">"Event and track"</label>
+                            <select id="track-pick" on:change=move |ev| {
+                                navigate(&format!("/commentator?track={}", event_target_value(&ev)), Default::default());
+                            }>
+                                <option value="" selected=current.is_none()>"Choose a track"</option>
+                                {options}
+                            </select>
+                        </div>
+                    }
+                    .into_any()
+                })
+            }}
+        </Transition>
+        {move || match track.get() {
+            Some(track) => view! { <CommentaryDesk track /> }.into_any(),
+            None => view! { <p class="empty">"Choose the event and track you are commentating."</p> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn CommentaryDesk(track: TrackId) -> impl IntoView {
+    let for_first = track.clone();
+    let first = Resource::new(|| (), move |_| get_commentary(for_first.clone()));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                let track = track.clone();
+                Suspend::new(async move {
+                    match first.await {
+                        Ok(initial) => view! { <LiveCommentary initial track /> }.into_any(),
+                        Err(e) => view! { <Problem error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
+    let event = initial.event.clone();
+    let only = track.clone();
+    let LiveBoard {
+        on_track,
+        live,
+        now,
+        version,
+        ..
+    } = use_live_board(move || event.clone(), move || Some(only.clone()));
+    let info = RwSignal::new(initial);
+    // The background (earlier runs, other racers' results) changes when results do or
+    // another racer comes on track: load it again then.
+    let on_track_name =
+        Memo::new(move |_| on_track.with(|l| l.first().map(|t| t.on_track.name.clone())));
+    let seen = StoredValue::new((0u32, None::<String>));
+    Effect::new(move || {
+        let key = (version.get(), on_track_name.get());
+        if seen.get_value() == key {
+            return;
+        }
+        let first_time = seen.get_value().0 == 0 && key.0 <= 1 && seen.get_value().1 == key.1;
+        seen.set_value(key);
+        if first_time {
+            return;
+        }
+        let track = track.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = get_commentary(track).await {
+                info.set(fresh);
+            }
+        });
+    });
+    let callouts = RwSignal::new(false);
+    speak_new_laps(callouts, move || {
+        on_track.with(|l| {
+            l.first()
+                .map(|t| (t.on_track.name.clone(), t.on_track.race.laps.clone()))
+        })
+    });
+    view! {
+        <div class="race-head">
+            <span class="live-badge" class:on=move || live.get() role="status">
+                {move || if live.get() { "Live" } else { "Reconnecting…" }}
+            </span>
+            <h1>{move || info.with(|c| c.track_title.clone())}</h1>
+            <p class="hint">
+                {move || info.with(|c| format!("{} · {}", c.event_name, c.ranking.describe()))}
+            </p>
+            <CalloutSwitch enabled=callouts />
+        </div>
+        {move || match on_track.get().into_iter().next() {
+            Some(t) => view! { <NowOnTrack ticking=t info now /> }.into_any(),
+            None => view! { <p class="empty">"Nobody is on track right now."</p> }.into_any(),
+        }}
+        <section class="comm-records" aria-label="Event records">
+            <h2>"Event records"</h2>
+            <dl class="comm-figures">
+                {move || info.with(|c| {
+                    let holder = |h: &Option<crate::model::LapHolder>| h.as_ref()
+                        .map(|h| format!("{} · {}", format_ms(h.time_ms), h.name))
+                        .unwrap_or_else(|| "—".into());
+                    view! {
+                        <div><dt>"Fastest lap"</dt><dd>{holder(&c.fastest)}</dd></div>
+                        <div><dt>"Slowest lap"</dt><dd>{holder(&c.slowest)}</dd></div>
+                    }
+                })}
+            </dl>
+        </section>
+    }
+}
+
+/// The racer on track: live figures, lap chart and earlier runs.
+#[component]
+fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) -> impl IntoView {
+    let race = ticking.on_track.race.clone();
+    let c = info.get();
+    let ranking = c.ranking;
+    let racer = c.racer.filter(|r| r.name == ticking.on_track.name);
+    let run = run_stats(ranking, &race.laps);
+    let run_result = run.ranked_result(ranking).map(|a| a.value_ms);
+    let before = racer.as_ref().and_then(|r| r.result_ms);
+    let position = racer.as_ref().and_then(|r| r.position);
+    let candidate = better(before, run_result);
+    let leader = c.others_ms.first().copied();
+    let projected = candidate.map(|r| position_among(&c.others_ms, r));
+    let gap = match (candidate, leader) {
+        (None, _) => "—".to_string(),
+        (Some(r), Some(l)) if r > l => format_gap((r - l) as i64),
+        (Some(_), _) => "Leading".to_string(),
+    };
+    let run_best = run.fastest_lap.map(|a| a.value_ms);
+    let event_best = better(c.fastest.as_ref().map(|h| h.time_ms), run_best);
+    let own_best = better(racer.as_ref().and_then(|r| r.fastest_lap_ms), run_best);
+    let window = match ranking {
+        Ranking::BestAverage { laps } => laps,
+        _ => 3,
+    };
+    let time_left = {
+        let race = race.clone();
+        let ticking = ticking.clone();
+        move || time_or_dash(race.remaining(ticking.server_now(now.get())))
+    };
+    let country = racer
+        .as_ref()
+        .map(|r| countries::name(&r.country).to_string())
+        .unwrap_or_default();
+    let runs = racer.map(|r| r.runs).unwrap_or_default();
+    view! {
+        <section class=format!("comm-now state-{}", state_label(race.state).to_lowercase().replace(' ', "-")) aria-label="Racer on track">
+            <header>
+                <span class="racer-dot" style=format!("background:{}", ticking.on_track.colour)></span>
+                <strong class="comm-name">{ticking.on_track.name.clone()}</strong>
+                <span class="country">{country}</span>
+                <span class="state-badge" role="status">{state_label(race.state)}</span>
+            </header>
+            <dl class="comm-figures">
+                <div><dt>"Time left"</dt><dd class="clock">{time_left}</dd></div>
+                <div><dt>"Valid laps"</dt><dd>{format!("{} / {}", run.valid_laps, run.laps)}</dd></div>
+                <div><dt>"Position now"</dt><dd>{position.map(|p| p.to_string()).unwrap_or_else(|| "no time yet".into())}</dd></div>
+                <div><dt>"Projected"</dt><dd data-figure="projected">{projected.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>"Gap to first"</dt><dd>{gap}</dd></div>
+                <div><dt>"Best lap"</dt><dd data-figure="best-lap">{time_or_dash(run_best)}</dd></div>
+                <div><dt>{format!("Best average ({window} laps)")}</dt><dd>{time_or_dash(run.best_average.map(|a| a.value_ms))}</dd></div>
+            </dl>
+            <h2>"Lap chart"</h2>
+            <LapChart laps=race.laps.clone() event_best own_best />
+            <h2>"Earlier runs"</h2>
+            {if runs.is_empty() {
+                view! { <p class="empty">"First run in this event."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="comm-runs">
+                        <thead><tr><th>"Run"</th><th>"Track"</th><th>"When (UTC)"</th><th>"Laps"</th><th>"Best lap"</th><th>"Best average"</th></tr></thead>
+                        <tbody>
+                            {runs.into_iter().enumerate().map(|(i, r)| view! {
+                                <tr>
+                                    <td>{i + 1}</td>
+                                    <td>{r.track_title}</td>
+                                    <td>{r.submitted_at}</td>
+                                    <td>{format!("{} / {}", r.valid_laps, r.laps)}</td>
+                                    <td>{time_or_dash(r.fastest_lap_ms)}</td>
+                                    <td>{time_or_dash(r.best_average_ms)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
