@@ -5,6 +5,7 @@
 use super::api::{get_commentary, list_commentary_tracks};
 use super::chart::LapChart;
 use crate::components::callouts::{speak_new_laps, CalloutSwitch};
+use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::commentary::{better, position_among, run_stats, state_label};
 use crate::domain::countries;
@@ -113,7 +114,7 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
         now,
         version,
         ..
-    } = use_live_board(move || event.clone(), move || Some(only.clone()));
+    } = use_live_board(move || event.clone(), move || Some(only.clone()), || None);
     let info = RwSignal::new(initial);
     // The background (earlier runs, other racers' results) changes when results do or
     // another racer comes on track: load it again then.
@@ -209,15 +210,17 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
     };
     let country = racer
         .as_ref()
-        .map(|r| countries::name(&r.country).to_string())
+        .map(|r| r.country.clone())
         .unwrap_or_default();
+    let country_name = countries::name(&country).to_string();
     let runs = racer.map(|r| r.runs).unwrap_or_default();
     view! {
         <section class=format!("comm-now state-{}", state_label(race.state).to_lowercase().replace(' ', "-")) aria-label="Racer on track">
             <header>
                 <span class="racer-dot" style=format!("background:{}", ticking.on_track.colour)></span>
                 <strong class="comm-name">{ticking.on_track.name.clone()}</strong>
-                <span class="country">{country}</span>
+                <Flag country=country.clone() />
+                <span class="country">{country_name}</span>
                 <span class="state-badge" role="status">{state_label(race.state)}</span>
             </header>
             <dl class="comm-figures">

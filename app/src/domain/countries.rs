@@ -36,6 +36,11 @@ pub fn name(code: &str) -> &str {
         .unwrap_or(code)
 }
 
+/// The address of a known country's flag image (served by drem from `public/flags`).
+pub fn flag_url(code: &str) -> Option<String> {
+    normalize(code).map(|c| format!("/flags/{c}.svg"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +59,20 @@ mod tests {
         assert!(list.len() >= 249);
         assert!(list.windows(2).all(|w| w[0].name <= w[1].name));
         assert_eq!(name("DE"), "Germany");
+    }
+
+    #[test]
+    fn every_country_has_a_flag_image() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+        for country in all() {
+            let url = flag_url(country.code).unwrap_or_default();
+            assert!(
+                dir.join(url.trim_start_matches('/')).is_file(),
+                "no flag for {}",
+                country.name
+            );
+        }
+        assert_eq!(flag_url("se").as_deref(), Some("/flags/SE.svg"));
+        assert_eq!(flag_url("../x"), None);
     }
 }

@@ -34,6 +34,36 @@ impl Ranking {
     }
 }
 
+/// A leaderboard's `format` URL option: show the board by fastest lap or by best
+/// average whatever the event ranks by (DREM's `fastest` / `average`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardFormat {
+    Fastest,
+    Average,
+}
+
+impl BoardFormat {
+    /// `fastest` or `average`; anything else is the event's own method (`None`).
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "fastest" => Some(BoardFormat::Fastest),
+            "average" => Some(BoardFormat::Average),
+            _ => None,
+        }
+    }
+
+    /// The ranking this format shows: averages over the event's N when it ranks by
+    /// average, else over 3 laps.
+    pub fn ranking(self, event: Ranking) -> Ranking {
+        match (self, event) {
+            (BoardFormat::Fastest, _) => Ranking::BestLap,
+            (BoardFormat::Average, Ranking::BestAverage { laps }) => Ranking::BestAverage { laps },
+            (BoardFormat::Average, _) => Ranking::BestAverage { laps: 3 },
+        }
+    }
+}
+
 /// The rules one race runs under; copied into the race when it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RaceRules {
@@ -109,6 +139,19 @@ impl RaceRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn board_formats() {
+        assert_eq!(BoardFormat::parse("Average"), Some(BoardFormat::Average));
+        assert_eq!(BoardFormat::parse("laps"), None);
+        let five = Ranking::BestAverage { laps: 5 };
+        assert_eq!(BoardFormat::Average.ranking(five), five);
+        assert_eq!(
+            BoardFormat::Average.ranking(Ranking::BestLap),
+            Ranking::BestAverage { laps: 3 }
+        );
+        assert_eq!(BoardFormat::Fastest.ranking(five), Ranking::BestLap);
+    }
 
     #[test]
     fn defaults_are_valid_and_fill_a_partial_config() {

@@ -1,6 +1,7 @@
 //! The public leaderboard's server function: results and who is on track, with
 //! nothing private (no ids of people, no emails).
 
+use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
 use crate::model::{EventId, Leaderboard, TrackId};
 use leptos::prelude::*;
@@ -39,17 +40,22 @@ fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
 }
 
 /// One track's leaderboard (`track`), or the event's: its only track's, or the
-/// combined board of several tracks.
+/// combined board of several tracks; ranked as the event says, or by `format`.
 #[server(endpoint = "get_leaderboard", input = Json)]
 pub async fn get_leaderboard(
     event: EventId,
     track: Option<TrackId>,
+    #[server(default)] format: Option<BoardFormat>,
 ) -> Result<Leaderboard, AppError> {
     let caller = require(Action::ViewPublic).await?;
     let db = &caller.state.db;
     let event = events::get(db, &event).await?;
-    let results = standings::event_results(db, &event).await?;
     let chosen = track.or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
+    let shown = chosen
+        .as_ref()
+        .map_or(event.rules.ranking, |t| event.rules_for(t).ranking);
+    let forced = format.map(|f| f.ranking(shown));
+    let results = standings::event_results_by(db, &event, forced).await?;
     let (title, footer, ranking, standings) = match &chosen {
         Some(id) => {
             let (track, standings) = results
@@ -60,7 +66,7 @@ pub async fn get_leaderboard(
             (
                 track.title,
                 track.footer,
-                event.rules_for(id).ranking,
+                forced.unwrap_or(event.rules_for(id).ranking),
                 standings,
             )
         }
@@ -71,7 +77,7 @@ pub async fn get_leaderboard(
                 .first()
                 .map(|t| t.footer.clone())
                 .unwrap_or_default(),
-            event.rules.ranking,
+            forced.unwrap_or(event.rules.ranking),
             results.combined.unwrap_or_default(),
         ),
     };

@@ -2,6 +2,7 @@
 //! its live leaderboards, and the same QR code to pass on.
 
 use super::api::get_landing;
+use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::countries;
 use crate::model::EventId;
@@ -33,7 +34,7 @@ pub fn LandingPage() -> impl IntoView {
                             <Title text=l.event_name.clone() />
                             <section class="landing">
                                 <h1>{l.event_name.clone()}</h1>
-                                <p class="lead">{l.date.clone()} " · " {countries::name(&l.country).to_string()}</p>
+                                <p class="lead"><Flag country=l.country.clone() /> " " {l.date.clone()} " · " {countries::name(&l.country).to_string()}</p>
                                 <h2>"Follow the race live"</h2>
                                 <ul class="landing-links">
                                     {boards.into_iter().map(|(href, title)| view! {

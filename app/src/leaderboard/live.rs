@@ -2,6 +2,7 @@
 //! by the event's live stream, and the on-track clocks ticking locally.
 
 use super::api::get_leaderboard;
+use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
 use crate::model::{EventId, Leaderboard, OnTrack, TrackId};
 use leptos::prelude::*;
@@ -32,16 +33,18 @@ pub struct LiveBoard {
     pub version: RwSignal<u32>,
 }
 
-/// Loads the board of `event` (one `track`, or all) and follows it live.
+/// Loads the board of `event` (one `track`, or all; ranked as the event says or by
+/// `format`) and follows it live.
 pub fn use_live_board(
     event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
     track: impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
+    format: impl Fn() -> Option<BoardFormat> + Send + Sync + 'static,
 ) -> LiveBoard {
     let version = RwSignal::new(0u32);
     let (e, t) = (event.clone(), track.clone());
     let board = Resource::new(
-        move || (e(), t(), version.get()),
-        |(event, track, _)| get_leaderboard(event, track),
+        move || (e(), t(), format(), version.get()),
+        |(event, track, format, _)| get_leaderboard(event, track, format),
     );
     let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
     let live = RwSignal::new(false);

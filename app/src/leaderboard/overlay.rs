@@ -5,8 +5,10 @@
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
 use super::live::{use_live_board, LiveBoard};
+use crate::components::flag::Flag;
 use crate::domain::commentary::lap_class;
 use crate::domain::laptime::format_ms;
+use crate::domain::rules::BoardFormat;
 use crate::model::{EventId, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,6 +27,12 @@ pub fn OverlayPage() -> impl IntoView {
     let query = use_query_map();
     let event = move || EventId(params.read().get("id").unwrap_or_default());
     let track = move || query.read().get("track").map(TrackId);
+    let format = move || {
+        query
+            .read()
+            .get("format")
+            .and_then(|f| BoardFormat::parse(&f))
+    };
     let flag = move |name: &str| query.read().get(name).is_none_or(|v| v != "0");
     let background = move || {
         if query.read().get("chroma").as_deref() == Some("1") {
@@ -39,7 +47,7 @@ pub fn OverlayPage() -> impl IntoView {
         live,
         now,
         ..
-    } = use_live_board(event, track);
+    } = use_live_board(event, track, format);
     view! {
         <Title text="Overlay" />
         <div class="overlay" style=move || format!("background:{}", background())>
@@ -52,6 +60,7 @@ pub fn OverlayPage() -> impl IntoView {
                     let top = b.rows.iter().take(4).cloned().collect::<Vec<_>>();
                     let show_board = flag("showLeaderboard");
                     let show_gap = flag("gapToLeader");
+                    let show_flag = flag("flag");
                     let title = b.title.clone();
                     view! {
                         {move || match racing() {
@@ -93,6 +102,7 @@ pub fn OverlayPage() -> impl IntoView {
                                             <li>
                                                 <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
                                                 <span class="racer-dot" style=format!("background:{}", r.colour)></span>
+                                                {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}
                                                 <span class="name">{r.name.clone()}</span>
                                                 <b>{r.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</b>
                                                 {(show_gap && r.gap_ms.is_some_and(|g| g > 0)).then(|| view! {

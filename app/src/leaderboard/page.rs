@@ -4,9 +4,10 @@
 
 use super::api::get_landing;
 use super::live::{use_live_board, LiveBoard, Ticking};
+use crate::components::flag::Flag;
 use crate::components::form::Problem;
-use crate::domain::countries;
 use crate::domain::laptime::format_ms;
+use crate::domain::rules::BoardFormat;
 use crate::model::{BoardRow, EventId, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +19,12 @@ pub fn LeaderboardPage() -> impl IntoView {
     let query = use_query_map();
     let event = move || EventId(params.read().get("id").unwrap_or_default());
     let track = move || query.read().get("track").map(TrackId);
+    let format = move || {
+        query
+            .read()
+            .get("format")
+            .and_then(|f| BoardFormat::parse(&f))
+    };
     // `?qr=header` or `?qr=footer`: a QR code of the landing page, for phones in the hall.
     let qr_place = move || {
         query
@@ -52,8 +59,8 @@ pub fn LeaderboardPage() -> impl IntoView {
         live,
         now,
         ..
-    } = use_live_board(event, track);
-    // `?flag=0` hides the racers' countries.
+    } = use_live_board(event, track, format);
+    // `?flag=0` hides the racers' flags.
     let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");
     // Results as last shown, to highlight what is new or improved on the next load.
     let shown: StoredValue<Option<std::collections::HashMap<String, Option<u64>>>> =
@@ -82,6 +89,39 @@ pub fn LeaderboardPage() -> impl IntoView {
                 }
             });
         }
+    });
+    // `?scroll=1`: a board longer than the screen scrolls slowly down, rests at the
+    // bottom, and starts again from the top (the big screen nobody touches).
+    Effect::new(move || {
+        if query.read().get("scroll").as_deref() != Some("1") {
+            return;
+        }
+        let rest = StoredValue::new(REST_TICKS);
+        let tick = set_interval_with_handle(
+            move || {
+                let w = window();
+                let y = w.scroll_y().unwrap_or(0.0);
+                let height = w
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
+                let full = document()
+                    .document_element()
+                    .map_or(0.0, |e| f64::from(e.scroll_height()));
+                let (to, wait) = scroll_step(y, full - height, rest.get_value());
+                rest.set_value(wait);
+                if let Some(to) = to {
+                    w.scroll_to_with_x_and_y(0.0, to);
+                }
+            },
+            std::time::Duration::from_millis(40),
+        );
+        on_cleanup(move || {
+            if let Ok(t) = tick {
+                t.clear();
+            }
+        });
     });
     view! {
         <div class="board-page">
@@ -154,10 +194,8 @@ fn Rows(
                     <td class="pos">{row.position.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
                     <td class="racer-cell">
                         <span class="racer-dot" style=format!("background:{}", row.colour)></span>
+                        {show_country.then(|| view! { <Flag country=row.country.clone() /> })}
                         <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
-                        {show_country.then(|| view! {
-                            <span class="country">{countries::name(&row.country).to_string()}</span>
-                        })}
                     </td>
                     <td class="time">{row.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</td>
                     <td class="gap">{gap}</td>
@@ -210,6 +248,28 @@ fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl Int
     }
 }
 
+/// Auto-scroll ticks to rest at the top and at the bottom (4 s at 40 ms a tick).
+const REST_TICKS: u32 = 100;
+
+/// One auto-scroll tick at `y` of `max` scrollable pixels, resting `rest` more ticks:
+/// where to scroll (if anywhere) and the rest left. Down a pixel a tick; at the bottom,
+/// rest, jump to the top, rest again.
+fn scroll_step(y: f64, max: f64, rest: u32) -> (Option<f64>, u32) {
+    if max <= 1.0 {
+        return (None, REST_TICKS);
+    }
+    if rest > 0 {
+        return (None, rest - 1);
+    }
+    if y >= max - 1.0 {
+        (Some(0.0), REST_TICKS)
+    } else if y + 1.0 >= max - 1.0 {
+        (Some(max), REST_TICKS)
+    } else {
+        (Some(y + 1.0), 0)
+    }
+}
+
 /// Racers whose result is new or better than when the board was last shown.
 fn new_or_improved(
     before: &std::collections::HashMap<String, Option<u64>>,
@@ -228,8 +288,29 @@ fn new_or_improved(
 
 #[cfg(test)]
 mod tests {
-    use super::new_or_improved;
+    use super::{new_or_improved, scroll_step, REST_TICKS};
     use std::collections::HashMap;
+
+    #[test]
+    fn auto_scroll_goes_down_rests_and_starts_over() {
+        assert_eq!(
+            scroll_step(0.0, 0.0, 0),
+            (None, REST_TICKS),
+            "a short board stays"
+        );
+        assert_eq!(scroll_step(0.0, 500.0, 3), (None, 2), "resting");
+        assert_eq!(scroll_step(10.0, 500.0, 0), (Some(11.0), 0));
+        assert_eq!(
+            scroll_step(498.5, 500.0, 0),
+            (Some(500.0), REST_TICKS),
+            "rest at the bottom"
+        );
+        assert_eq!(
+            scroll_step(500.0, 500.0, 0),
+            (Some(0.0), REST_TICKS),
+            "then the top"
+        );
+    }
 
     #[test]
     fn news_are_new_racers_first_times_and_better_times() {

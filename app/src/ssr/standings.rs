@@ -37,6 +37,17 @@ pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStat
 
 /// The event's results: per track by each track's ranking, combined by the event's.
 pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppError> {
+    event_results_by(db, event, None).await
+}
+
+/// The event's results, every board ranked by `ranking` when given (a leaderboard's
+/// `format`), else as `event_results`.
+pub async fn event_results_by(
+    db: &Db,
+    event: &Event,
+    ranking: Option<Ranking>,
+) -> Result<EventResults, AppError> {
+    let forced = ranking;
     let races = races::submitted(db, &event.id, None, None).await?;
     let names: HashMap<String, (String, bool)> = races
         .iter()
@@ -59,8 +70,9 @@ pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppEr
             standing,
         }
     };
-    let per_track = stats_by_track(event, &races);
-    let ranking: Ranking = event.rules.ranking;
+    let track_ranking = |track: &TrackId| forced.unwrap_or(event.rules_for(track).ranking);
+    let per_track = stats_per_track(event, &races, track_ranking);
+    let ranking: Ranking = forced.unwrap_or(event.rules.ranking);
     // The combined board compares racers across tracks by the event's own method, so
     // each track's statistics are recomputed with it (a track may rank by another).
     let combined = (event.tracks.len() > 1).then(|| {
@@ -76,7 +88,7 @@ pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppEr
         .cloned()
         .zip(per_track)
         .map(|(track, stats)| {
-            let ranking = event.rules_for(&track.id).ranking;
+            let ranking = track_ranking(&track.id);
             (
                 track,
                 results::rank(ranking, stats)

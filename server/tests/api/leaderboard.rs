@@ -4,6 +4,7 @@
 use crate::helpers::spawn_app;
 use crate::races::{command, start, track_with_rules};
 use app::domain::roles::Role;
+use app::domain::rules::Ranking;
 use app::leaderboard::api::GetLeaderboard;
 use app::model::{Leaderboard, LiveRace, PublicUpdate};
 use reqwest::StatusCode;
@@ -113,4 +114,35 @@ async fn the_landing_page_lists_the_links_and_encodes_its_own_address() {
     );
     assert!(landing.qr_svg.starts_with("<?xml") && landing.qr_svg.contains("<svg"));
     assert_eq!(landing.tracks.len(), 1);
+}
+
+#[tokio::test]
+async fn the_format_option_shows_the_board_by_fastest_lap_or_average() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let run = crate::race_admin::race(&op, &track, &racer.id, 3, 40).await;
+    let times: Vec<u64> = run.race.laps.iter().map(|l| l.time_ms).collect();
+    let board = |format: serde_json::Value| {
+        let public = app.browser();
+        let event = track.event.clone();
+        async move {
+            public
+                .call_json::<GetLeaderboard, Leaderboard>(
+                    json!({"event": event, "track": null, "format": format}),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let by_event = board(json!(null)).await;
+    assert_eq!(by_event.ranking, Ranking::BestLap);
+    assert_eq!(by_event.rows[0].result_ms, times.iter().min().copied());
+    let average = board(json!("average")).await;
+    assert_eq!(average.ranking, Ranking::BestAverage { laps: 3 });
+    let mean = (times.iter().sum::<u64>() as f64 / 3.0).round() as u64;
+    assert_eq!(average.rows[0].result_ms, Some(mean));
+    let fastest = board(json!("fastest")).await;
+    assert_eq!(fastest.rows, by_event.rows);
 }
