@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { ADMIN_PASSWORD, createEvent, grantRole, open, signIn, signUp, uniqueName } from './helpers';
+import { decodeQr } from './qr';
 
 test('an operator sets up an event with two tracks and runs a race with the keyboard', async ({ page, browser }) => {
   const operator = uniqueName('timer');
@@ -17,6 +18,8 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   const eventPath = new URL(page.url()).pathname;
   await open(board, `${eventPath}/leaderboard?qr=header`);
   await expect(board.getByLabel('QR code of the event page')).toBeVisible();
+  // What a phone reads from the screen: the landing page's address.
+  expect(await decodeQr(board.getByLabel('QR code of the event page'))).toBe(new URL(`${eventPath}/landing`, board.url()).href);
   // A streamer's OBS source: transparent, 1920x1080.
   const overlay = await spectator.newPage({ viewport: { width: 1920, height: 1080 } });
   await open(overlay, `${eventPath}/overlay`);
