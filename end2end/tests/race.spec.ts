@@ -19,7 +19,9 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await open(board, `${eventPath}/leaderboard?qr=header`);
   await expect(board.getByLabel('QR code of the event page')).toBeVisible();
   // What a phone reads from the screen: the landing page's address.
-  expect(await decodeQr(board.getByLabel('QR code of the event page'))).toBe(new URL(`${eventPath}/landing`, board.url()).href);
+  // (Polled: the board re-renders once its live stream connects.)
+  const landingUrl = new URL(`${eventPath}/landing`, board.url()).href;
+  await expect.poll(() => decodeQr(board.getByLabel('QR code of the event page')).catch(() => null)).toBe(landingUrl);
   // A streamer's OBS source: transparent, 1920x1080.
   const overlay = await spectator.newPage({ viewport: { width: 1920, height: 1080 } });
   await open(overlay, `${eventPath}/overlay`);

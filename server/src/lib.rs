@@ -37,6 +37,8 @@ pub enum StartError {
     },
     #[error("cannot create the first admin: {0}")]
     FirstAdmin(app::error::AppError),
+    #[error("cannot follow the database's change feed (live queries): {0}")]
+    LiveFeed(app::error::AppError),
 }
 
 /// A built drem, bound to its port, ready to serve.
@@ -69,6 +71,12 @@ impl Application {
         })
         .await
         .map_err(|source| StartError::Database { url, source })?;
+        Self::build_on(config, db).await
+    }
+
+    /// `build` on a database that is already open: how a test runs two drem processes
+    /// on one database, as two machines would share one SurrealDB server.
+    pub async fn build_on(config: Config, db: app::ssr::state::Db) -> Result<Self, StartError> {
         let first_admin = ensure_admin(&db, config.admin_password.clone())
             .await
             .map_err(StartError::FirstAdmin)?;
@@ -90,13 +98,18 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let clock = RaceClock::default();
+        let hub = Arc::new(Hub::default());
+        hub.start_relay(db.clone(), clock)
+            .await
+            .map_err(StartError::LiveFeed)?;
         let state = AppState {
             db,
             leptos_options,
             public_url: Arc::from(public_url.as_str()),
             throttle: Arc::new(SignInThrottle::default()),
-            clock: RaceClock::default(),
-            hub: Arc::new(Hub::default()),
+            clock,
+            hub,
         };
         let secure_cookies = public_url.starts_with("https://");
         let router = http::router(state, secure_cookies);

@@ -1,7 +1,8 @@
 //! Server-sent events: `GET /live/tracks/TRACK` streams the track's race to the race
 //! manager's tabs. A new or reconnecting subscriber first gets the race as stored,
-//! then every change; one that fell behind gets the stored race again. Each message is
-//! a whole race with its version, so nothing is lost or counted twice on the page.
+//! then every change; one that fell behind skips what it missed and gets the stored race
+//! again. Each message is a whole race with its version, so nothing is lost or counted
+//! twice on the page.
 
 use app::domain::race::RaceState;
 use app::domain::roles::Action;
@@ -15,9 +16,11 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream};
+use futures::StreamExt as _;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::Receiver;
 
 /// The message for one state of the track: its open race, or `null`.
 fn message(race: &Option<LiveRace>) -> Event {
@@ -67,8 +70,11 @@ fn stream_of(
             }
             let race = match updates.recv().await {
                 Ok(update) => update.race,
-                // Fell behind: the stored race replaces what was missed.
-                Err(RecvError::Lagged(_)) => stored(&state, &track).await,
+                // Fell behind: skip what was missed and send the stored race instead.
+                Err(RecvError::Lagged(_)) => {
+                    updates = updates.resubscribe();
+                    stored(&state, &track).await
+                }
                 Err(RecvError::Closed) => return None,
             };
             Some((Ok(message(&race)), (None, updates, state, track)))
@@ -84,8 +90,6 @@ fn public_message(update: &PublicUpdate) -> Event {
 }
 
 /// `GET /live/events/{event}`: the public stream of an event's leaderboard pages.
-/// It starts with `reload` (load the board), then sends who is on track as it
-/// changes, and `reload` whenever results change or the page fell behind.
 pub async fn event_events(State(state): State<AppState>, Path(event): Path<String>) -> Response {
     let event = match events::get(&state.db, &EventId(event)).await {
         Ok(event) => event,
@@ -97,14 +101,24 @@ pub async fn event_events(State(state): State<AppState>, Path(event): Path<Strin
         .map(|t| (t.id.clone(), t.title.clone()))
         .collect();
     let updates = state.hub.subscribe_event(&event.id);
-    let stream = stream::unfold(
+    let stream = public_updates(updates, titles).map(|u| Ok::<_, Infallible>(public_message(&u)));
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// An event's public updates: `reload` first (load the board), then who is on track
+/// as it changes, and `reload` whenever results change. A subscriber that fell behind
+/// skips what it missed and gets `reload`: the board it loads is the fresh snapshot.
+fn public_updates(
+    updates: Receiver<EventUpdate>,
+    titles: HashMap<TrackId, String>,
+) -> impl Stream<Item = PublicUpdate> {
+    stream::unfold(
         (true, updates, titles),
         |(first, mut updates, titles)| async move {
             if first {
-                return Some((
-                    Ok(public_message(&PublicUpdate::Reload)),
-                    (false, updates, titles),
-                ));
+                return Some((PublicUpdate::Reload, (false, updates, titles)));
             }
             let update = match updates.recv().await {
                 Ok(EventUpdate::Race { track, race }) => PublicUpdate::Race {
@@ -115,16 +129,62 @@ pub async fn event_events(State(state): State<AppState>, Path(event): Path<Strin
                         .map(|r| OnTrack::of(&r, titles.get(&track).map_or("", String::as_str))),
                     track,
                 },
-                Ok(EventUpdate::Results) | Err(RecvError::Lagged(_)) => PublicUpdate::Reload,
+                Ok(EventUpdate::Results) => PublicUpdate::Reload,
+                Err(RecvError::Lagged(_)) => {
+                    updates = updates.resubscribe();
+                    PublicUpdate::Reload
+                }
                 Err(RecvError::Closed) => return None,
             };
-            Some((
-                Ok::<_, Infallible>(public_message(&update)),
-                (false, updates, titles),
-            ))
+            Some((update, (false, updates, titles)))
         },
-    );
-    Sse::new(stream)
-        .keep_alive(KeepAlive::default())
-        .into_response()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::StreamExt;
+    use tokio::sync::broadcast;
+
+    #[tokio::test]
+    async fn a_subscriber_that_fell_behind_skips_to_a_fresh_snapshot() {
+        let (sender, receiver) = broadcast::channel(4);
+        let mut updates = Box::pin(public_updates(receiver, HashMap::new()));
+        assert_eq!(updates.next().await, Some(PublicUpdate::Reload));
+        let track = TrackId("t".into());
+        // Ten changes while the subscriber reads nothing: more than the channel keeps.
+        for _ in 0..10 {
+            sender
+                .send(EventUpdate::Race {
+                    track: track.clone(),
+                    race: None,
+                })
+                .unwrap();
+        }
+        assert_eq!(
+            updates.next().await,
+            Some(PublicUpdate::Reload),
+            "load it all again"
+        );
+        sender.send(EventUpdate::Results).unwrap();
+        assert_eq!(
+            updates.next().await,
+            Some(PublicUpdate::Reload),
+            "then only what is new: none of the missed changes is replayed"
+        );
+        sender
+            .send(EventUpdate::Race {
+                track: track.clone(),
+                race: None,
+            })
+            .unwrap();
+        assert_eq!(
+            updates.next().await,
+            Some(PublicUpdate::Race {
+                track,
+                on_track: None
+            })
+        );
+    }
 }

@@ -10,7 +10,7 @@ use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::{event, roles::Action},
-    ssr::{guard::require, storage::events},
+    ssr::{guard::require, storage::changes, storage::events},
 };
 
 /// Every event with its tracks, optionally of one kind.
@@ -44,6 +44,7 @@ pub async fn update_event(id: EventId, input: EventInput) -> Result<Event, AppEr
     let input = event::validate_event(input)?;
     events::update(&caller.state.db, &id, &input).await?;
     tracing::info!(event = %id.0, "event updated");
+    changes::record(&caller.state.db, &id, None, true).await;
     events::get(&caller.state.db, &id).await
 }
 
@@ -63,6 +64,7 @@ pub async fn add_track(event: EventId, input: TrackInput) -> Result<Track, AppEr
     let input = event::validate_track(input)?;
     let id = events::add_track(&caller.state.db, &event, &input).await?;
     tracing::info!(event = %event.0, track = %id.0, "track added");
+    changes::record(&caller.state.db, &event, None, true).await;
     events::track(&caller.state.db, &id).await
 }
 
@@ -72,7 +74,9 @@ pub async fn update_track(id: TrackId, input: TrackInput) -> Result<Track, AppEr
     let caller = require(Action::Operate).await?;
     let input = event::validate_track(input)?;
     events::update_track(&caller.state.db, &id, &input).await?;
-    events::track(&caller.state.db, &id).await
+    let track = events::track(&caller.state.db, &id).await?;
+    changes::record(&caller.state.db, &track.event, None, true).await;
+    Ok(track)
 }
 
 /// Deletes a track (the other tracks keep their ids). A track with races is only
@@ -86,7 +90,9 @@ pub async fn delete_track(id: TrackId, delete_races: bool) -> Result<(), AppErro
             "This track has races. Delete them with the track, or keep the track.".into(),
         ));
     }
+    let event = events::track(db, &id).await?.event;
     events::delete_track(db, &id).await?;
     tracing::info!(track = %id.0, "track deleted");
+    changes::record(db, &event, None, true).await;
     Ok(())
 }

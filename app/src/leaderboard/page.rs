@@ -125,7 +125,9 @@ pub fn LeaderboardPage() -> impl IntoView {
     });
     view! {
         <div class="board-page">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            // A transition, not a suspense: a board reloading after a result keeps showing
+            // the old one until the new one is there (no "Loading…" flash on the big screen).
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(b) => {
@@ -156,7 +158,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                         Err(e) => view! { <Problem error=e /> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </div>
     }
 }

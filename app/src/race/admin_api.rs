@@ -10,7 +10,7 @@ use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::roles::Action,
-    ssr::{guard::require, standings, storage::events, storage::races},
+    ssr::{guard::require, standings, storage::changes, storage::events, storage::races},
 };
 
 /// Submitted races of an event, optionally of one track or racer.
@@ -40,7 +40,7 @@ pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), A
         .map_err(|e| AppError::invalid("lap", e.to_string()))?;
     races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?edit, "lap corrected");
-    caller.state.hub.publish_results(&live.event);
+    changes::record(db, &live.event, None, true).await;
     Ok(())
 }
 
@@ -51,7 +51,7 @@ pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
     let event = races::get(&caller.state.db, &race, 0).await?.event;
     races::delete(&caller.state.db, &race).await?;
     tracing::info!(race = %race.0, "race deleted");
-    caller.state.hub.publish_results(&event);
+    changes::record(&caller.state.db, &event, None, true).await;
     Ok(())
 }
 

@@ -9,8 +9,11 @@ use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    domain::{race::Race, roles::Action},
-    ssr::{guard::require, storage::events, storage::races, storage::users},
+    domain::{
+        race::{Race, RaceState},
+        roles::Action,
+    },
+    ssr::{guard::require, storage::changes, storage::events, storage::races, storage::users},
 };
 
 /// The track's event, rules and open race.
@@ -96,10 +99,11 @@ pub async fn start_race(
     .await?;
     tracing::info!(race = %id.0, track = %track.id.0, racer = %racer.0, by_proxy, "race ready");
     let live = races::get(db, &id, caller.state.clock.now_ms()).await?;
-    caller
-        .state
-        .hub
-        .publish_race(&live.event, &track.id, Some(live.clone()));
+    let change = changes::RaceChange {
+        track: &track.id,
+        race: Some(&live),
+    };
+    changes::record(db, &live.event, Some(change), false).await;
     Ok(live)
 }
 
@@ -125,10 +129,12 @@ pub async fn race_command(
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     live.version = races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?command, "race command");
-    let hub = &caller.state.hub;
-    hub.publish_race(&live.event, &live.track, Some(live.clone()));
-    if live.race.state == crate::domain::race::RaceState::Submitted {
-        hub.publish_results(&live.event);
-    }
+    let state = live.race.state;
+    let done = matches!(state, RaceState::Submitted | RaceState::Discarded);
+    let change = changes::RaceChange {
+        track: &live.track,
+        race: (!done).then_some(&live),
+    };
+    changes::record(db, &live.event, Some(change), state == RaceState::Submitted).await;
     Ok(live)
 }

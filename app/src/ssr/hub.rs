@@ -1,11 +1,23 @@
 //! The real-time hub: one broadcast channel per track (the race manager's tabs) and
-//! one per event (its public pages), fed after every stored change. Subscribers that
-//! fall behind are told so and re-snapshotted by their stream, so a slow client never
-//! holds up others or grows memory without bound.
+//! one per event (its public pages). Subscribers that fall behind are told so and
+//! re-snapshotted by their stream, so a slow client never holds up others or grows
+//! memory without bound.
+//!
+//! The one path to it: a server function that changes something records the change in
+//! the database (`storage::changes`); every drem process on that database follows the
+//! change feed with a live query (`relay`), reads what is stored now and fans it out
+//! to its own subscribers. So a lap recorded through one process reaches pages served
+//! by another.
 
+use super::clock::RaceClock;
+use super::state::Db;
+use super::storage::{changes, races};
+use crate::error::AppError;
 use crate::model::{EventId, LiveRace, TrackId};
+use futures::StreamExt;
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
 use std::sync::Mutex;
 use tokio::sync::broadcast;
 
@@ -41,6 +53,11 @@ impl<K: Eq + Hash + Clone, T: Clone> Channels<K, T> {
         }
     }
 
+    fn keys(&self) -> Vec<K> {
+        let senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
+        senders.keys().cloned().collect()
+    }
+
     fn sender(&self, key: &K) -> broadcast::Sender<T> {
         let mut senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
         senders
@@ -65,9 +82,91 @@ impl Default for Hub {
     }
 }
 
+/// How long a change stays in the feed table; followers see it within milliseconds.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Hub {
+    /// Starts following the database's change feed for this process: returns once the
+    /// live query is registered (so no change made after start-up is missed), then
+    /// passes changes on in the background for the life of the process.
+    pub async fn start_relay(self: &Arc<Self>, db: Db, clock: RaceClock) -> Result<(), AppError> {
+        let feed = changes::follow(&db).await?;
+        let hub = Arc::clone(self);
+        tokio::spawn(async move { hub.relay(db, clock, feed).await });
+        Ok(())
+    }
+
+    async fn relay(
+        &self,
+        db: Db,
+        clock: RaceClock,
+        mut feed: surrealdb::method::QueryStream<surrealdb::Notification<changes::Change>>,
+    ) {
+        let mut prune = tokio::time::interval(PRUNE_EVERY);
+        loop {
+            tokio::select! {
+                item = feed.next() => match item {
+                    Some(Ok(n)) if n.action == surrealdb::types::Action::Create => {
+                        self.pass_on(&clock, n.data);
+                    }
+                    // Deletions are the prune's; other actions carry nothing to pass on.
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => tracing::warn!(error = %e, "change feed item unreadable"),
+                    None => {
+                        // The database connection dropped: follow again, and have every
+                        // page take a fresh snapshot of what it may have missed.
+                        tracing::warn!("change feed ended; following it again");
+                        feed = loop {
+                            match changes::follow(&db).await {
+                                Ok(feed) => break feed,
+                                Err(_) => tokio::time::sleep(std::time::Duration::from_secs(1)).await,
+                            }
+                        };
+                        self.resync(&db, &clock).await;
+                    }
+                },
+                _ = prune.tick() => {
+                    if let Err(e) = changes::prune(&db).await {
+                        tracing::warn!(error = %e, "change feed not pruned");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fans a change out to this process's subscribers. The race clock of the snapshot
+    /// is this process's now, which pages tick from.
+    fn pass_on(&self, clock: &RaceClock, change: changes::Change) {
+        let event = EventId(change.event);
+        if let Some(track) = change.track.map(TrackId) {
+            let race = change
+                .race
+                .and_then(|json| serde_json::from_str::<LiveRace>(&json).ok())
+                .map(|mut live| {
+                    live.server_now_ms = clock.now_ms();
+                    live
+                });
+            self.publish_race(&event, &track, race);
+        }
+        if change.results {
+            self.publish_results(&event);
+        }
+    }
+
+    /// Every subscriber of this process takes a fresh snapshot.
+    async fn resync(&self, db: &Db, clock: &RaceClock) {
+        for event in self.events.keys() {
+            self.publish_results(&event);
+        }
+        for track in self.tracks.keys() {
+            if let Ok(race) = races::open_on(db, &track, clock.now_ms()).await {
+                let _ = self.tracks.sender(&track).send(TrackUpdate { race });
+            }
+        }
+    }
+
     /// A track's race changed: tells the track's and the event's subscribers.
-    pub fn publish_race(&self, event: &EventId, track: &TrackId, race: Option<LiveRace>) {
+    fn publish_race(&self, event: &EventId, track: &TrackId, race: Option<LiveRace>) {
         let _ = self
             .tracks
             .sender(track)
@@ -79,7 +178,7 @@ impl Hub {
     }
 
     /// The event's results changed.
-    pub fn publish_results(&self, event: &EventId) {
+    fn publish_results(&self, event: &EventId) {
         let _ = self.events.sender(event).send(EventUpdate::Results);
     }
 

@@ -19,14 +19,8 @@ pub struct TestApp {
     pub base_url: String,
 }
 
-/// Starts drem on a free loopback port with an empty in-memory database.
-pub async fn spawn_app() -> TestApp {
-    // Server-side errors show in the output of a failing test.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter("error")
-        .with_test_writer()
-        .try_init();
-    let config = Config::parse_from([
+fn test_config() -> Config {
+    Config::parse_from([
         "drem",
         "--bind",
         "127.0.0.1:0",
@@ -36,8 +30,41 @@ pub async fn spawn_app() -> TestApp {
         ADMIN_PASSWORD,
         "--log",
         "warn",
-    ]);
-    let app = Application::build(config).await.expect("drem starts");
+    ])
+}
+
+/// Two drem servers on one in-memory database, as two machines would share one
+/// SurrealDB server: each with its own hub, both following the database's changes.
+pub async fn spawn_pair() -> (TestApp, TestApp) {
+    let db = app::ssr::storage::open(&app::ssr::storage::DbConfig {
+        url: "mem://".into(),
+        credentials: None,
+    })
+    .await
+    .expect("database opens");
+    let mut pair = Vec::new();
+    for _ in 0..2 {
+        let app = Application::build_on(test_config(), db.clone())
+            .await
+            .expect("drem starts");
+        let base_url = format!("http://{}", app.address());
+        tokio::spawn(app.run());
+        pair.push(TestApp { base_url });
+    }
+    let second = pair.pop().expect("two servers");
+    (pair.pop().expect("two servers"), second)
+}
+
+/// Starts drem on a free loopback port with an empty in-memory database.
+pub async fn spawn_app() -> TestApp {
+    // Server-side errors show in the output of a failing test.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("error")
+        .with_test_writer()
+        .try_init();
+    let app = Application::build(test_config())
+        .await
+        .expect("drem starts");
     let base_url = format!("http://{}", app.address());
     tokio::spawn(app.run());
     TestApp { base_url }

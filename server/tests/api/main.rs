@@ -6,6 +6,7 @@ mod commentary;
 mod events;
 mod helpers;
 mod leaderboard;
+mod live;
 mod matrix;
 mod race_admin;
 mod races;

@@ -1,6 +1,7 @@
 //! The only module that speaks SurrealQL. It takes and returns drem's own types;
 //! every value is bound, never formatted into query text.
 
+pub mod changes;
 pub mod events;
 pub mod invites;
 pub mod races;

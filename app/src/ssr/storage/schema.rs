@@ -75,6 +75,17 @@ const MIGRATIONS: &[&str] = &[
     DEFINE INDEX IF NOT EXISTS race_active ON race FIELDS active_track UNIQUE;
     DEFINE INDEX IF NOT EXISTS race_track_racer ON race FIELDS track, racer;
     "#,
+    // 4: the change feed that every drem process on this database follows with a live
+    // query, so live pages hear of changes made by any process. Rows are short-lived.
+    r#"
+    DEFINE TABLE IF NOT EXISTS live_change SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS event ON live_change TYPE string;
+    DEFINE FIELD IF NOT EXISTS track ON live_change TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS race ON live_change TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS results ON live_change TYPE bool;
+    DEFINE FIELD IF NOT EXISTS at ON live_change TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS live_change_at ON live_change FIELDS at;
+    "#,
 ];
 
 /// The schema version this build of drem expects.

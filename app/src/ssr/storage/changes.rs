@@ -1,0 +1,70 @@
+//! The change feed: one short-lived row per change that live pages must hear of,
+//! written by the process that made the change and followed by every drem process on
+//! the database through a SurrealDB live query. This is how two processes sharing one
+//! SurrealDB server learn of each other's laps.
+
+use super::super::state::Db;
+use crate::error::AppError;
+use crate::model::{EventId, LiveRace, TrackId};
+use surrealdb::types::SurrealValue;
+
+/// One change: the event it belongs to, the track whose race changed (if one did) with
+/// that race as stored (JSON; `None` once the track is free), and whether the event's
+/// results (or its tracks and rules) changed. Carrying the race itself keeps every
+/// version in order: followers never re-read a race that moved on meanwhile.
+#[derive(Debug, Clone, SurrealValue)]
+pub struct Change {
+    pub event: String,
+    pub track: Option<String>,
+    pub race: Option<String>,
+    pub results: bool,
+}
+
+/// A track's race as it is now: the stored race, or `None` once it is over and done
+/// (submitted or discarded: the track is free for the next racer).
+pub struct RaceChange<'a> {
+    pub track: &'a TrackId,
+    pub race: Option<&'a LiveRace>,
+}
+
+/// Records a change for every process to pass on to its live pages. The change itself
+/// is already stored, so a failure here is logged, not returned: the operator's lap
+/// counts, and pages catch up with the next change or when they reconnect.
+pub async fn record(db: &Db, event: &EventId, race: Option<RaceChange<'_>>, results: bool) {
+    let json = race
+        .as_ref()
+        .and_then(|r| r.race)
+        .and_then(|r| serde_json::to_string(r).ok());
+    let res = db
+        .query(
+            "CREATE live_change SET event = $event, track = $track, race = $race,
+                results = $results",
+        )
+        .bind(("event", event.0.clone()))
+        .bind(("track", race.map(|r| r.track.0.clone())))
+        .bind(("race", json))
+        .bind(("results", results))
+        .await
+        .and_then(|r| r.check());
+    if let Err(e) = res {
+        tracing::warn!(error = %e, event = %event.0, "change not announced to live pages");
+    }
+}
+
+/// The feed of changes recorded from now on.
+pub async fn follow(
+    db: &Db,
+) -> Result<surrealdb::method::QueryStream<surrealdb::Notification<Change>>, AppError> {
+    let mut res = db
+        .query("LIVE SELECT event, track, race, results FROM live_change")
+        .await?;
+    Ok(res.stream::<surrealdb::Notification<Change>>(0)?)
+}
+
+/// Deletes changes every follower has long seen.
+pub async fn prune(db: &Db) -> Result<(), AppError> {
+    db.query("DELETE live_change WHERE at < time::now() - 1m")
+        .await?
+        .check()?;
+    Ok(())
+}
