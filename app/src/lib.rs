@@ -9,6 +9,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod i18n_page;
 pub mod leaderboard;
 pub mod model;
 pub mod pages;
@@ -16,7 +17,20 @@ pub mod race;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+// The translations of the public pages (`i18n::Locale`, `t!`, ...), from `locales/*.json`.
+leptos_i18n_macro::load_locales!();
+// The loader does not tell cargo about the files it reads: these do, so an edited
+// translation rebuilds the crate.
+const _: &[u8] = include_bytes!("../locales/en.json");
+const _: &[u8] = include_bytes!("../locales/de.json");
+const _: &[u8] = include_bytes!("../locales/es.json");
+const _: &[u8] = include_bytes!("../locales/fr.json");
+const _: &[u8] = include_bytes!("../locales/ja.json");
+const _: &[u8] = include_bytes!("../locales/sv.json");
+
 use components::nav::{AuthContext, NavBar};
+use i18n_page::PublicI18n;
+use leaderboard::{landing::LandingPage, overlay::OverlayPage, page::LeaderboardPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -76,9 +90,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=accounts::staff_page::UsersPage />
                     <Route path=path!("/events") view=events::page::EventsPage />
                     <Route path=path!("/events/:id") view=events::page::EventPage />
-                    <Route path=path!("/events/:id/leaderboard") view=leaderboard::page::LeaderboardPage />
-                    <Route path=path!("/events/:id/landing") view=leaderboard::landing::LandingPage />
-                    <Route path=path!("/events/:id/overlay") view=leaderboard::overlay::OverlayPage />
+                    <Route path=path!("/events/:id/leaderboard") view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
+                    <Route path=path!("/events/:id/landing") view=|| view! { <PublicI18n><LandingPage /></PublicI18n> } />
+                    <Route path=path!("/events/:id/overlay") view=|| view! { <PublicI18n><OverlayPage /></PublicI18n> } />
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
                     <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
                     <Route path=path!("/commentator") view=commentator::page::CommentatorPage />

@@ -109,6 +109,7 @@ pub async fn get_leaderboard(
             .map(|t| (t.id.clone(), t.title.clone()))
             .collect(),
         event_name: event.name,
+        combined: chosen.is_none(),
         title,
         footer,
         ranking,

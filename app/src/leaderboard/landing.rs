@@ -5,44 +5,61 @@ use super::api::get_landing;
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::countries;
+use crate::i18n::*;
 use crate::model::EventId;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn LandingPage() -> impl IntoView {
     let params = use_params_map();
     let event = move || EventId(params.read().get("id").unwrap_or_default());
     let landing = Resource::new(event, get_landing);
+    let i18n = use_i18n();
+    // The leaderboards open in the language this page is in.
+    let query = use_query_map();
+    let lang = move || {
+        query
+            .read()
+            .get("lang")
+            .filter(|l| l.len() <= 8 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    };
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match landing.await {
                     Ok(l) => {
                         let id = event().0;
+                        let with_lang = |mut href: String| {
+                            if let Some(lang) = lang() {
+                                href.push(if href.contains('?') { '&' } else { '?' });
+                                href.push_str(&format!("lang={lang}"));
+                            }
+                            href
+                        };
                         let boards = if l.tracks.len() > 1 {
-                            std::iter::once((format!("/events/{id}/leaderboard"), "All tracks".to_string()))
+                            std::iter::once((with_lang(format!("/events/{id}/leaderboard")), t_string!(i18n, all_tracks).to_string()))
                                 .chain(l.tracks.iter().map(|(t, title)| {
-                                    (format!("/events/{id}/leaderboard?track={}", t.0), title.clone())
+                                    (with_lang(format!("/events/{id}/leaderboard?track={}", t.0)), title.clone())
                                 }))
                                 .collect::<Vec<_>>()
                         } else {
-                            vec![(format!("/events/{id}/leaderboard"), "Leaderboard".to_string())]
+                            vec![(with_lang(format!("/events/{id}/leaderboard")), t_string!(i18n, leaderboard).to_string())]
                         };
                         view! {
                             <Title text=l.event_name.clone() />
                             <section class="landing">
                                 <h1>{l.event_name.clone()}</h1>
                                 <p class="lead"><Flag country=l.country.clone() /> " " {l.date.clone()} " · " {countries::name(&l.country).to_string()}</p>
-                                <h2>"Follow the race live"</h2>
+                                <h2>{t!(i18n, follow_live)}</h2>
                                 <ul class="landing-links">
                                     {boards.into_iter().map(|(href, title)| view! {
                                         <li><a class="button primary" href=href>{title}</a></li>
                                     }).collect_view()}
                                 </ul>
                                 {(!l.links.is_empty()).then(|| view! {
-                                    <h2>"More from this event"</h2>
+                                    <h2>{t!(i18n, more_from_event)}</h2>
                                     <ul class="landing-links">
                                         {l.links.iter().map(|link| view! {
                                             <li>
@@ -52,7 +69,7 @@ pub fn LandingPage() -> impl IntoView {
                                         }).collect_view()}
                                     </ul>
                                 })}
-                                <div class="qr" aria-label="QR code of this page" inner_html=l.qr_svg.clone()></div>
+                                <div class="qr" aria-label=t_string!(i18n, qr_this_page) inner_html=l.qr_svg.clone()></div>
                                 <p class="link-text">{l.url.clone()}</p>
                             </section>
                         }

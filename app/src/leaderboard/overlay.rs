@@ -6,9 +6,11 @@
 
 use super::live::{use_live_board, LiveBoard};
 use crate::components::flag::Flag;
-use crate::domain::commentary::lap_class;
+use crate::domain::commentary::{lap_class, run_stats};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::BoardFormat;
+use crate::domain::rules::Ranking;
+use crate::i18n::*;
 use crate::model::{EventId, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,6 +50,14 @@ pub fn OverlayPage() -> impl IntoView {
         now,
         ..
     } = use_live_board(event, track, format);
+    let i18n = use_i18n();
+    // Whoever raced last: highlighted in the top four once their race is over.
+    let newest = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        if let Some(t) = on_track.with(|l| l.first().map(|t| t.on_track.name.clone())) {
+            newest.set(Some(t));
+        }
+    });
     view! {
         <Title text="Overlay" />
         <div class="overlay" style=move || format!("background:{}", background())>
@@ -61,7 +71,9 @@ pub fn OverlayPage() -> impl IntoView {
                     let show_board = flag("showLeaderboard");
                     let show_gap = flag("gapToLeader");
                     let show_flag = flag("flag");
-                    let title = b.title.clone();
+                    let title = if b.combined { t_string!(i18n, all_tracks).to_string() } else { b.title.clone() };
+                    let ranking = b.ranking;
+                    let rows = b.rows.clone();
                     view! {
                         {move || match racing() {
                             Some(t) => {
@@ -74,18 +86,38 @@ pub fn OverlayPage() -> impl IntoView {
                                 // A lap on track that beats every submitted one is the event's best too.
                                 let event_best = event_best.into_iter().chain(best).min();
                                 let previous = race.laps.last().cloned();
-                                let left = race.remaining(t.server_now(now.get()));
+                                let left = {
+                                    let (race, t) = (race.clone(), t.clone());
+                                    move || race.remaining(t.server_now(now.get())).map(format_ms).unwrap_or_else(|| "—".into())
+                                };
+                                // The ranking's own figure: best lap, best average, or valid laps.
+                                let run = run_stats(ranking, &race.laps);
+                                let (figure_label, figure, figure_class) = match ranking {
+                                    Ranking::BestLap => (
+                                        t_string!(i18n, best_lap),
+                                        best.map(format_ms).unwrap_or_else(|| "—".into()),
+                                        best.map(|b| lap_class(b, true, event_best, own_best)).unwrap_or(""),
+                                    ),
+                                    Ranking::BestAverage { .. } => (
+                                        t_string!(i18n, best_average),
+                                        run.best_average.map(|a| format_ms(a.value_ms)).unwrap_or_else(|| "—".into()),
+                                        "",
+                                    ),
+                                    Ranking::LapCount { laps } => (
+                                        t_string!(i18n, laps),
+                                        format!("{} / {laps}", run.valid_laps),
+                                        "",
+                                    ),
+                                };
                                 view! {
-                                    <section class="lower-third" aria-label="Racer on track">
+                                    <section class="lower-third" aria-label=t_string!(i18n, racer_on_track)>
                                         <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
                                         <strong class="lt-name">{t.on_track.name.clone()}</strong>
-                                        <span class="lt-item">"Time left" <b>{left.map(format_ms).unwrap_or_else(|| "—".into())}</b></span>
-                                        <span class="lt-item">"Best lap"
-                                            <b class=best.map(|b| lap_class(b, true, event_best, own_best)).unwrap_or("")>
-                                                {best.map(format_ms).unwrap_or_else(|| "—".into())}
-                                            </b>
+                                        <span class="lt-item">{t!(i18n, time_left)} <b>{left}</b></span>
+                                        <span class="lt-item">{figure_label}
+                                            <b class=figure_class>{figure}</b>
                                         </span>
-                                        <span class="lt-item">"Previous lap"
+                                        <span class="lt-item">{t!(i18n, previous_lap)}
                                             <b class=previous.as_ref().map(|l| lap_class(l.time_ms, l.valid, event_best, own_best)).unwrap_or("")>
                                                 {previous.as_ref().map(|l| format_ms(l.time_ms)).unwrap_or_else(|| "—".into())}
                                             </b>
@@ -95,16 +127,19 @@ pub fn OverlayPage() -> impl IntoView {
                                 .into_any()
                             }
                             None if show_board => view! {
-                                <section class="overlay-top" aria-label="Top four">
+                                <section class="overlay-top" aria-label=t_string!(i18n, top_four)>
                                     <h2>{title.clone()}</h2>
                                     <ol>
-                                        {top.iter().map(|r| view! {
-                                            <li>
+                                        {top.iter().chain(
+                                            // The newest finisher below the top four, in their place.
+                                            rows.iter().skip(4).find(|r| newest.get().as_ref() == Some(&r.name))
+                                        ).map(|r| view! {
+                                            <li class:newest=newest.get().as_ref() == Some(&r.name)>
                                                 <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
                                                 <span class="racer-dot" style=format!("background:{}", r.colour)></span>
                                                 {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}
                                                 <span class="name">{r.name.clone()}</span>
-                                                <b>{r.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</b>
+                                                <b>{r.result_ms.map(format_ms).unwrap_or_else(|| t_string!(i18n, no_time).to_string())}</b>
                                                 {(show_gap && r.gap_ms.is_some_and(|g| g > 0)).then(|| view! {
                                                     <span class="gap">{format!("+{}", format_ms(r.gap_ms.unwrap_or(0)))}</span>
                                                 })}

@@ -8,6 +8,8 @@ use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::BoardFormat;
+use crate::i18n::*;
+use crate::i18n_page::ranking_text;
 use crate::model::{BoardRow, EventId, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,13 +43,14 @@ pub fn LeaderboardPage() -> impl IntoView {
             }
         },
     );
+    let i18n = use_i18n();
     let qr = move |place: &'static str| {
         move || {
             (qr_place().as_deref() == Some(place))
                 .then(|| landing.get().flatten())
                 .flatten()
                 .map(|l| view! {
-                    <a class="board-qr" href=l.url.clone() aria-label="QR code of the event page">
+                    <a class="board-qr" href=l.url.clone() aria-label=t_string!(i18n, qr_event_page)>
                         <span inner_html=l.qr_svg></span>
                     </a>
                 })
@@ -127,21 +130,24 @@ pub fn LeaderboardPage() -> impl IntoView {
         <div class="board-page">
             // A transition, not a suspense: a board reloading after a result keeps showing
             // the old one until the new one is there (no "Loading…" flash on the big screen).
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(b) => {
                             let leader = b.rows.first().and_then(|r| r.result_ms);
                             view! {
-                                <Title text=format!("{} · {}", b.title, b.event_name) />
+                                <Title text=format!("{} · {}", if b.combined { t_string!(i18n, all_tracks).to_string() } else { b.title.clone() }, b.event_name) />
                                 <header class="board-head">
                                     <div>
                                         <h1>{b.event_name.clone()}</h1>
-                                        <p class="board-sub">{b.title.clone()} " · " {b.ranking.describe()}</p>
+                                        <p class="board-sub">
+                                            {if b.combined { view! { {t!(i18n, all_tracks)} }.into_any() } else { b.title.clone().into_any() }}
+                                            " · " {ranking_text(b.ranking)}
+                                        </p>
                                     </div>
                                     <div class="board-head-side">
                                         <span class="live-badge" class:on=move || live.get() role="status">
-                                            {move || if live.get() { "Live" } else { "Connecting…" }}
+                                            {move || if live.get() { t_string!(i18n, live) } else { t_string!(i18n, connecting) }}
                                         </span>
                                         <Transition fallback=|| ()>{qr("header")}</Transition>
                                     </div>
@@ -171,10 +177,10 @@ fn Rows(
     show_country: bool,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="board-empty">"No results yet. The first racer is up soon!"</p> }
-            .into_any();
+        return view! { <p class="board-empty">{t!(use_i18n(), no_results)}</p> }.into_any();
     }
     let _ = leader;
+    let i18n = use_i18n();
     let body = rows
         .into_iter()
         .map(|row| {
@@ -199,15 +205,15 @@ fn Rows(
                         {show_country.then(|| view! { <Flag country=row.country.clone() /> })}
                         <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
                     </td>
-                    <td class="time">{row.result_ms.map(format_ms).unwrap_or_else(|| "no time".into())}</td>
+                    <td class="time">{row.result_ms.map(format_ms).unwrap_or_else(|| t_string!(i18n, no_time).to_string())}</td>
                     <td class="gap">{gap}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <table class="board" aria-label="Leaderboard">
-            <thead><tr><th>"#"</th><th>"Racer"</th><th class="time">"Time"</th><th class="gap">"Gap"</th></tr></thead>
+        <table class="board" aria-label=t_string!(i18n, leaderboard)>
+            <thead><tr><th>"#"</th><th>{t!(i18n, col_racer)}</th><th class="time">{t!(i18n, col_time)}</th><th class="gap">{t!(i18n, col_gap)}</th></tr></thead>
             <tbody>{body}</tbody>
         </table>
     }
@@ -216,6 +222,7 @@ fn Rows(
 
 #[component]
 fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         on_track
             .get()
@@ -233,16 +240,16 @@ fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl Int
                     .min();
                 let left = {
                     let race = race.clone();
-                    move || race.remaining(clock()).map(format_ms).unwrap_or_else(|| "no limit".into())
+                    move || race.remaining(clock()).map(format_ms).unwrap_or_else(|| t_string!(i18n, no_limit).to_string())
                 };
                 view! {
-                    <div class="on-track" aria-label="On track">
-                        <span class="label">"On track · " {t.on_track.track_title.clone()}</span>
+                    <div class="on-track" aria-label=t_string!(i18n, on_track)>
+                        <span class="label">{t!(i18n, on_track)} " · " {t.on_track.track_title.clone()}</span>
                         <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
                         <strong>{t.on_track.name.clone()}</strong>
-                        <span>"Time left " <b class="mono">{left}</b></span>
-                        <span>"Laps " <b class="mono">{race.laps.len()}</b></span>
-                        <span>"Best lap " <b class="mono">{best.map(format_ms).unwrap_or_else(|| "—".into())}</b></span>
+                        <span>{t!(i18n, time_left)} " " <b class="mono">{left}</b></span>
+                        <span>{t!(i18n, laps)} " " <b class="mono">{race.laps.len()}</b></span>
+                        <span>{t!(i18n, best_lap)} " " <b class="mono">{best.map(format_ms).unwrap_or_else(|| "—".into())}</b></span>
                     </div>
                 }
             })

@@ -34,6 +34,8 @@ pub struct OnTrack {
 pub struct Leaderboard {
     pub event_name: String,
     pub title: String,
+    /// The combined board of several tracks (its title is the page's "All tracks").
+    pub combined: bool,
     pub footer: String,
     pub ranking: crate::domain::rules::Ranking,
     pub tracks: Vec<(TrackId, String)>,

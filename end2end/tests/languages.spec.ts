@@ -1,0 +1,53 @@
+import { test, expect } from '@playwright/test';
+import { ADMIN_PASSWORD, createEvent, open, signIn, uniqueName } from './helpers';
+
+test('public pages speak the language of their lang option, German here', async ({ page, browser }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Rennabend ');
+  await createEvent(page, eventName, 'DE', ['Halle 1', 'Halle 2']);
+  const eventPath = new URL(page.url()).pathname;
+
+  // Run one race on the first track so the board has a result.
+  await open(page, '/race');
+  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Halle 1` });
+  await page.getByLabel('Find racer').fill('admin');
+  await page.getByRole('button', { name: 'Race: admin' }).click();
+  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
+  await expect(status).toHaveText('Ready');
+  await page.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('table.laps tbody tr')).toHaveCount(1);
+  await page.keyboard.press('x');
+  await page.keyboard.press('y');
+  await expect(status).toHaveText('Race over');
+  await page.keyboard.press('s');
+  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+
+  const spectator = await browser.newContext({ locale: 'de-DE' });
+  const board = await spectator.newPage();
+  // Server-rendered in German, before any script runs...
+  const html = await (await spectator.request.get(`${eventPath}/leaderboard?lang=de`)).text();
+  expect(html).toContain('Alle Strecken');
+  expect(html).toContain('Schnellste Runde');
+  // ...and still German once the page is live.
+  await open(board, `${eventPath}/leaderboard?lang=de`);
+  await expect(board.locator('[lang="de"]')).toHaveCount(1);
+  await expect(board.getByRole('status')).toHaveText('Live');
+  const table = board.getByRole('table', { name: 'Bestenliste' });
+  await expect(table.getByRole('columnheader')).toHaveText(['#', 'Fahrer', 'Zeit', 'Abstand']);
+  await expect(table).toContainText('admin');
+  await expect(board.locator('.board-sub')).toHaveText('Alle Strecken · Schnellste Runde');
+  await expect(board.locator('img.flag').first()).toHaveAttribute('src', /\/flags\/[A-Z]{2}\.svg$/);
+
+  await open(board, `${eventPath}/landing?lang=de`);
+  await expect(board.getByRole('heading', { name: 'Das Rennen live verfolgen' })).toBeVisible();
+  await expect(board.getByRole('link', { name: 'Alle Strecken' })).toHaveAttribute('href', /lang=de$/);
+  await expect(board.getByLabel('QR-Code dieser Seite')).toBeVisible();
+
+  // Without the option, English.
+  await open(board, `${eventPath}/leaderboard`);
+  await expect(board.getByRole('table', { name: 'Leaderboard' }).getByRole('columnheader')).toHaveText(['#', 'Racer', 'Time', 'Gap']);
+  await spectator.close();
+});
