@@ -82,13 +82,6 @@ fn stream_of(
     )
 }
 
-/// The message for a public update.
-fn public_message(update: &PublicUpdate) -> Event {
-    Event::default()
-        .event("update")
-        .data(serde_json::to_string(update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into()))
-}
-
 /// `GET /live/events/{event}`: the public stream of an event's leaderboard pages.
 pub async fn event_events(State(state): State<AppState>, Path(event): Path<String>) -> Response {
     let event = match events::get(&state.db, &EventId(event)).await {
@@ -101,44 +94,64 @@ pub async fn event_events(State(state): State<AppState>, Path(event): Path<Strin
         .map(|t| (t.id.clone(), t.title.clone()))
         .collect();
     let updates = state.hub.subscribe_event(&event.id);
-    let stream = public_updates(updates, titles).map(|u| Ok::<_, Infallible>(public_message(&u)));
+    let stream = public_updates(updates, titles)
+        .map(|json| Ok::<_, Infallible>(Event::default().event("update").data(json)));
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
 }
 
-/// An event's public updates: `reload` first (load the board), then who is on track
-/// as it changes, and `reload` whenever results change. A subscriber that fell behind
-/// skips what it missed and gets `reload`: the board it loads is the fresh snapshot.
+/// An event's public updates, as JSON: `reload` first (load the board), then who is
+/// on track as it changes, and `reload` whenever results change. A subscriber that
+/// fell behind skips what it missed and gets `reload`: the board it loads is the fresh
+/// snapshot.
 fn public_updates(
     updates: Receiver<EventUpdate>,
     titles: HashMap<TrackId, String>,
-) -> impl Stream<Item = PublicUpdate> {
+) -> impl Stream<Item = String> {
+    let reload = || public_json(&PublicUpdate::Reload);
     stream::unfold(
         (true, updates, titles),
-        |(first, mut updates, titles)| async move {
+        move |(first, mut updates, titles)| async move {
             if first {
-                return Some((PublicUpdate::Reload, (false, updates, titles)));
+                return Some((reload(), (false, updates, titles)));
             }
-            let update = match updates.recv().await {
-                Ok(EventUpdate::Race { track, race }) => PublicUpdate::Race {
-                    on_track: race
-                        .filter(|r| {
-                            !matches!(r.race.state, RaceState::Submitted | RaceState::Discarded)
-                        })
-                        .map(|r| OnTrack::of(&r, titles.get(&track).map_or("", String::as_str))),
+            let json = match updates.recv().await {
+                Ok(EventUpdate::Race {
                     track,
-                },
-                Ok(EventUpdate::Results) => PublicUpdate::Reload,
+                    race,
+                    rendered,
+                }) => rendered
+                    .get_or_init(|| {
+                        public_json(&PublicUpdate::Race {
+                            on_track: race
+                                .filter(|r| {
+                                    !matches!(
+                                        r.race.state,
+                                        RaceState::Submitted | RaceState::Discarded
+                                    )
+                                })
+                                .map(|r| {
+                                    OnTrack::of(&r, titles.get(&track).map_or("", String::as_str))
+                                }),
+                            track,
+                        })
+                    })
+                    .clone(),
+                Ok(EventUpdate::Results) => reload(),
                 Err(RecvError::Lagged(_)) => {
                     updates = updates.resubscribe();
-                    PublicUpdate::Reload
+                    reload()
                 }
                 Err(RecvError::Closed) => return None,
             };
-            Some((update, (false, updates, titles)))
+            Some((json, (false, updates, titles)))
         },
     )
+}
+
+fn public_json(update: &PublicUpdate) -> String {
+    serde_json::to_string(update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into())
 }
 
 #[cfg(test)]
@@ -150,7 +163,10 @@ mod tests {
     #[tokio::test]
     async fn a_subscriber_that_fell_behind_skips_to_a_fresh_snapshot() {
         let (sender, receiver) = broadcast::channel(4);
-        let mut updates = Box::pin(public_updates(receiver, HashMap::new()));
+        let mut updates = Box::pin(
+            public_updates(receiver, HashMap::new())
+                .map(|json| serde_json::from_str::<PublicUpdate>(&json).expect("a public update")),
+        );
         assert_eq!(updates.next().await, Some(PublicUpdate::Reload));
         let track = TrackId("t".into());
         // Ten changes while the subscriber reads nothing: more than the channel keeps.
@@ -159,6 +175,7 @@ mod tests {
                 .send(EventUpdate::Race {
                     track: track.clone(),
                     race: None,
+                    rendered: Default::default(),
                 })
                 .unwrap();
         }
@@ -177,6 +194,7 @@ mod tests {
             .send(EventUpdate::Race {
                 track: track.clone(),
                 race: None,
+                rendered: Default::default(),
             })
             .unwrap();
         assert_eq!(

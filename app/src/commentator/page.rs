@@ -13,11 +13,10 @@ use crate::domain::laptime::{format_gap, format_ms};
 use crate::domain::rules::Ranking;
 use crate::leaderboard::live::{use_live_board, LiveBoard, Ticking};
 use crate::model::{Commentary, TrackId};
-use crate::race::api::get_current_choice;
+use crate::race::page::continue_on_last_track;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 fn time_or_dash(ms: Option<u64>) -> String {
     ms.map(format_ms).unwrap_or_else(|| "—".into())
@@ -28,22 +27,7 @@ pub fn CommentatorPage() -> impl IntoView {
     let query = use_query_map();
     let track = Signal::derive(move || query.get().get("track").map(TrackId));
     let tracks = Resource::new(|| (), |_| list_commentary_tracks());
-    // Without a track in the URL, continue on the one this person followed last.
-    let choice = Resource::new(|| (), |_| get_current_choice());
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if track.get_untracked().is_none() {
-            if let Some(Ok(Some((_, last)))) = choice.get() {
-                navigate(
-                    &format!("/commentator?track={}", last.0),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            }
-        }
-    });
+    continue_on_last_track(track, "/commentator");
     let navigate = use_navigate();
     view! {
         <Title text="Commentator" />

@@ -21,22 +21,7 @@ use leptos_router::NavigateOptions;
 pub fn RaceManagerPage() -> impl IntoView {
     let query = use_query_map();
     let track = Signal::derive(move || query.get().get("track").map(TrackId));
-    // Without a track in the URL, continue on the one this person timed last.
-    let choice = Resource::new(|| (), |_| get_current_choice());
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if track.get_untracked().is_none() {
-            if let Some(Ok(Some((_, last)))) = choice.get() {
-                navigate(
-                    &format!("/race?track={}", last.0),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            }
-        }
-    });
+    continue_on_last_track(track, "/race");
     view! {
         <Title text="Race manager" />
         <TrackPicker current=track />
@@ -45,6 +30,26 @@ pub fn RaceManagerPage() -> impl IntoView {
             None => view! { <p class="empty">"Choose the event and track you are timing."</p> }.into_any(),
         }}
     }
+}
+
+/// Without a track in the URL, continues `page` (`/race`, `/commentator`) on the track
+/// this staff member used last.
+pub(crate) fn continue_on_last_track(track: Signal<Option<TrackId>>, page: &'static str) {
+    let choice = Resource::new(|| (), |_| get_current_choice());
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if track.get_untracked().is_none() {
+            if let Some(Ok(Some((_, last)))) = choice.get() {
+                navigate(
+                    &format!("{page}?track={}", last.0),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    });
 }
 
 /// Event and track selection, kept in the URL so a refresh keeps it.

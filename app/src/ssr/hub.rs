@@ -33,10 +33,13 @@ pub struct TrackUpdate {
 /// What changed in an event.
 #[derive(Debug, Clone)]
 pub enum EventUpdate {
-    /// A track's race changed (`None`: the track is free).
+    /// A track's race changed (`None`: the track is free). `rendered` holds the public
+    /// message once the first subscriber has written it: thousands of leaderboards
+    /// share one serialization, not one each.
     Race {
         track: TrackId,
         race: Option<LiveRace>,
+        rendered: Arc<std::sync::OnceLock<String>>,
     },
     /// Results changed: a race was submitted, corrected or deleted.
     Results,
@@ -174,6 +177,7 @@ impl Hub {
         let _ = self.events.sender(event).send(EventUpdate::Race {
             track: track.clone(),
             race,
+            rendered: Arc::default(),
         });
     }
 
