@@ -24,6 +24,9 @@ pub enum AppError {
     /// 409: the request conflicts with what is stored (a taken username, the last admin).
     #[error("{0}")]
     Conflict(String),
+    /// 413: an upload is larger than drem accepts; the message says the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 429: too many attempts; the message says when to try again.
     #[error("{0}")]
     TooManyAttempts(String),
@@ -54,6 +57,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::Invalid { .. } => 422,
+            AppError::TooLarge(_) => 413,
             AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,

@@ -12,6 +12,7 @@ pub mod events;
 pub mod i18n_page;
 pub mod leaderboard;
 pub mod model;
+pub mod models;
 pub mod pages;
 pub mod race;
 #[cfg(feature = "ssr")]
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
                     <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
                     <Route path=path!("/commentator") view=commentator::page::CommentatorPage />
+                    <Route path=path!("/models") view=models::page::MyModelsPage />
+                    <Route path=path!("/admin/models") view=models::staff_page::ModelsPage />
                 </Routes>
             </main>
         </Router>

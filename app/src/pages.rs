@@ -9,11 +9,18 @@ use leptos_router::components::A;
 
 /// A tile on the start page: what one role can do next.
 fn tiles_for(user: &SessionUser) -> Vec<(&'static str, &'static str, &'static str)> {
-    let mut tiles = vec![(
-        "/profile",
-        "Your profile",
-        "Display name, country, tail-light colour and password.",
-    )];
+    let mut tiles = vec![
+        (
+            "/profile",
+            "Your profile",
+            "Display name, country, tail-light colour and password.",
+        ),
+        (
+            "/models",
+            "My models",
+            "Upload your model archives and see them checked.",
+        ),
+    ];
     if user.has(Role::Registration) {
         tiles.push((
             "/registration",
@@ -46,6 +53,11 @@ fn tiles_for(user: &SessionUser) -> Vec<(&'static str, &'static str, &'static st
             "/events",
             "Events and tracks",
             "Set up events, their tracks and race rules.",
+        ));
+        tiles.push((
+            "/admin/models",
+            "Models",
+            "Every racer's models: status, details, delete.",
         ));
     }
     if user.has(Role::Admin) {

@@ -12,7 +12,7 @@ pub struct Config {
     #[arg(long, env = "DREM_BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
 
-    /// Folder for drem's data: the embedded database and, later, uploaded models.
+    /// Folder for drem's data: the embedded database and uploaded models.
     #[arg(long, env = "DREM_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
@@ -39,6 +39,17 @@ pub struct Config {
     #[arg(long, env = "DREM_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
 
+    /// Where model files are kept: `file:///PATH`, `memory://` (nothing kept), or
+    /// `s3://BUCKET[/PREFIX]` with the `AWS_*` environment variables (credentials,
+    /// region, `AWS_ENDPOINT` for an S3-compatible server). Default: the `models` folder
+    /// in the data folder (memory with an in-memory database).
+    #[arg(long, env = "DREM_MODEL_STORE")]
+    pub model_store: Option<String>,
+
+    /// The largest model upload accepted, in MB.
+    #[arg(long, env = "DREM_MAX_MODEL_MB", default_value_t = 200)]
+    pub max_model_mb: u64,
+
     /// Log filter, e.g. `info` or `drem=debug,info`.
     #[arg(long, env = "DREM_LOG", default_value = "info")]
     pub log: String,
@@ -54,6 +65,15 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("surrealkv://{}", self.data_dir.join("db").display()))
+    }
+
+    /// The model store to open.
+    pub fn model_store(&self) -> String {
+        match &self.model_store {
+            Some(url) => url.clone(),
+            None if self.database_url().starts_with("mem://") => "memory://".into(),
+            None => format!("file://{}", self.data_dir.join("models").display()),
+        }
     }
 
     /// The public URL without a trailing slash, given the address actually bound.

@@ -10,11 +10,12 @@ use app::ssr::state::AppState;
 use app::ssr::storage::{self, events, races};
 use app::{shell, App};
 use axum::body::{to_bytes, Body};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
@@ -52,6 +53,12 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/exports/{event}/{file}", get(export))
         .route("/live/tracks/{track}", get(crate::live::track_events))
         .route("/live/events/{event}", get(crate::live::event_events))
+        // Model files stream through; the size limit is the model store's own.
+        .route(
+            "/models/upload",
+            post(crate::models::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/models/{id}/download", get(crate::models::download))
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(status_from_app_error))

@@ -4,10 +4,12 @@
 pub mod config;
 mod http;
 mod live;
+mod models;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
 use app::ssr::clock::RaceClock;
 use app::ssr::hub::Hub;
+use app::ssr::model_files::ModelFiles;
 use app::ssr::state::AppState;
 use app::ssr::storage::{self, DbConfig};
 use app::ssr::throttle::SignInThrottle;
@@ -39,6 +41,8 @@ pub enum StartError {
     FirstAdmin(app::error::AppError),
     #[error("cannot follow the database's change feed (live queries): {0}")]
     LiveFeed(app::error::AppError),
+    #[error("cannot open the model store: {0}")]
+    ModelStore(String),
 }
 
 /// A built drem, bound to its port, ready to serve.
@@ -98,6 +102,11 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let model_files = ModelFiles::open(
+            &config.model_store(),
+            config.max_model_mb.saturating_mul(1 << 20),
+        )
+        .map_err(StartError::ModelStore)?;
         let clock = RaceClock::default();
         let hub = Arc::new(Hub::default());
         hub.start_relay(db.clone(), clock)
@@ -110,7 +119,11 @@ impl Application {
             throttle: Arc::new(SignInThrottle::default()),
             clock,
             hub,
+            model_files: Arc::new(model_files),
         };
+        // Models a crash left unchecked are checked now; old ones expire if set.
+        tokio::spawn(app::ssr::model_files::check_unfinished(state.clone()));
+        tokio::spawn(app::ssr::model_files::expire_old(state.clone()));
         let secure_cookies = public_url.starts_with("https://");
         let router = http::router(state, secure_cookies);
         Ok(Self {

@@ -40,9 +40,16 @@ pub fn CalloutSwitch(enabled: RwSignal<bool>) -> impl IntoView {
             }
         }
     });
-    let toggle = move |ev| {
+    let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
         enabled.set(on);
+        // Give the keyboard back to the page: the race manager's Space must start the
+        // race, not toggle this box again.
+        if let Some(input) = ev.target().and_then(|t| {
+            leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(t).ok()
+        }) {
+            let _ = input.blur();
+        }
         #[cfg(feature = "hydrate")]
         if let Some(s) = storage() {
             let _ = s.set_item(STORAGE_KEY, if on { "on" } else { "off" });

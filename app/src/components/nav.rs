@@ -36,7 +36,7 @@ impl AuthContext {
 
 /// The links one role may use, in the order they appear.
 fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
-    let mut links = vec![("/profile", "Profile")];
+    let mut links = vec![("/profile", "Profile"), ("/models", "My models")];
     if user.has(Role::Registration) {
         links.push(("/registration", "Add racer"));
     }
@@ -50,6 +50,7 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
         links.push(("/race", "Race manager"));
         links.push(("/race-admin", "Race admin"));
         links.push(("/events", "Events"));
+        links.push(("/admin/models", "Models"));
     }
     if user.has(Role::Admin) {
         links.push(("/admin/users", "Users"));

@@ -7,6 +7,7 @@ pub mod countries;
 pub mod event;
 pub mod export;
 pub mod laptime;
+pub mod model_name;
 pub mod race;
 pub mod results;
 pub mod roles;

@@ -79,6 +79,8 @@ pub enum Action {
     ViewPublic,
     /// Own profile, own password, own account, sign-out.
     ManageOwnAccount,
+    /// Upload, list, download and delete one's own models.
+    ManageOwnModels,
     /// Create accounts for walk-up racers and renew their invite links.
     RegisterRacer,
     /// Look up racers (staff: to find a walk-up racer or the next one to race).
@@ -93,9 +95,10 @@ pub enum Action {
 
 impl Action {
     /// Every action, for exhaustive tests and documentation.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::ViewPublic,
         Action::ManageOwnAccount,
+        Action::ManageOwnModels,
         Action::RegisterRacer,
         Action::ViewRacers,
         Action::Commentate,
@@ -114,7 +117,7 @@ pub fn allows(roles: Option<&[Role]>, action: Action) -> bool {
     };
     let has = |role: Role| roles.contains(&role) || roles.contains(&Role::Admin);
     match action {
-        Action::ViewPublic | Action::ManageOwnAccount => true,
+        Action::ViewPublic | Action::ManageOwnAccount | Action::ManageOwnModels => true,
         Action::RegisterRacer => has(Role::Registration),
         Action::ViewRacers => {
             has(Role::Registration) || has(Role::Commentator) || has(Role::Operator)
@@ -131,10 +134,14 @@ mod tests {
 
     /// The whole matrix, written out by hand so a change to `allows` must change this too.
     /// Columns: anonymous, racer, registration, commentator, operator, admin.
-    const MATRIX: [(Action, [bool; 6]); 7] = [
+    const MATRIX: [(Action, [bool; 6]); 8] = [
         (Action::ViewPublic, [true, true, true, true, true, true]),
         (
             Action::ManageOwnAccount,
+            [false, true, true, true, true, true],
+        ),
+        (
+            Action::ManageOwnModels,
             [false, true, true, true, true, true],
         ),
         (

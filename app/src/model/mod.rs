@@ -3,12 +3,14 @@
 
 mod commentary;
 mod events;
+mod models;
 mod public;
 mod races;
 mod users;
 
 pub use commentary::*;
 pub use events::*;
+pub use models::*;
 pub use public::*;
 pub use races::*;
 pub use users::*;

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod export;
 pub mod guard;
 pub mod hub;
+pub mod model_files;
 pub mod password;
 pub mod qr;
 pub mod standings;

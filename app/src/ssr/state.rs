@@ -22,6 +22,8 @@ pub struct AppState {
     pub clock: RaceClock,
     /// Pushes race changes to live pages.
     pub hub: Arc<Hub>,
+    /// Where uploaded model files are kept.
+    pub model_files: Arc<super::model_files::ModelFiles>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -14,13 +14,40 @@ pub const ADMIN_PASSWORD: &str = "Race-Control-2026";
 /// A password that passes every rule, for test users.
 pub const PASSWORD: &str = "tail-light-purple-77";
 
-/// A running drem with a fresh in-memory database.
+/// A running drem with a fresh in-memory database and its own model folder.
 pub struct TestApp {
     pub base_url: String,
+    /// Where its model files are kept (removed with the app).
+    pub models: std::sync::Arc<tempfile::TempDir>,
 }
 
-fn test_config() -> Config {
-    Config::parse_from([
+impl TestApp {
+    /// How many files the model store holds now (uploads leave nothing behind).
+    pub fn model_files(&self) -> usize {
+        fn count(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .map(|e| {
+                            let path = e.path();
+                            if path.is_dir() {
+                                count(&path)
+                            } else {
+                                1
+                            }
+                        })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        count(self.models.path())
+    }
+}
+
+fn test_config(models: &std::path::Path, extra: &[&str]) -> Config {
+    let store = format!("file://{}", models.display());
+    let mut args = vec![
         "drem",
         "--bind",
         "127.0.0.1:0",
@@ -30,44 +57,53 @@ fn test_config() -> Config {
         ADMIN_PASSWORD,
         "--log",
         "warn",
-    ])
+        "--model-store",
+        &store,
+    ];
+    args.extend_from_slice(extra);
+    Config::parse_from(args)
 }
 
-/// Two drem servers on one in-memory database, as two machines would share one
-/// SurrealDB server: each with its own hub, both following the database's changes.
-pub async fn spawn_pair() -> (TestApp, TestApp) {
-    let db = app::ssr::storage::open(&app::ssr::storage::DbConfig {
+fn model_dir() -> std::sync::Arc<tempfile::TempDir> {
+    std::sync::Arc::new(tempfile::tempdir().expect("a temporary folder"))
+}
+
+/// An in-memory database, as drem opens it (for tests that also look inside).
+pub async fn open_db() -> app::ssr::state::Db {
+    app::ssr::storage::open(&app::ssr::storage::DbConfig {
         url: "mem://".into(),
         credentials: None,
     })
     .await
-    .expect("database opens");
-    let mut pair = Vec::new();
-    for _ in 0..2 {
-        let app = Application::build_on(test_config(), db.clone())
-            .await
-            .expect("drem starts");
-        let base_url = format!("http://{}", app.address());
-        tokio::spawn(app.run());
-        pair.push(TestApp { base_url });
-    }
-    let second = pair.pop().expect("two servers");
-    (pair.pop().expect("two servers"), second)
+    .expect("database opens")
 }
 
-/// Starts drem on a free loopback port with an empty in-memory database.
-pub async fn spawn_app() -> TestApp {
+/// Starts drem on `db` with extra flags.
+pub async fn spawn_on(db: app::ssr::state::Db, extra: &[&str]) -> TestApp {
     // Server-side errors show in the output of a failing test.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("error")
         .with_test_writer()
         .try_init();
-    let app = Application::build(test_config())
+    let models = model_dir();
+    let app = Application::build_on(test_config(models.path(), extra), db)
         .await
         .expect("drem starts");
     let base_url = format!("http://{}", app.address());
     tokio::spawn(app.run());
-    TestApp { base_url }
+    TestApp { base_url, models }
+}
+
+/// Two drem servers on one in-memory database, as two machines would share one
+/// SurrealDB server: each with its own hub, both following the database's changes.
+pub async fn spawn_pair() -> (TestApp, TestApp) {
+    let db = open_db().await;
+    (spawn_on(db.clone(), &[]).await, spawn_on(db, &[]).await)
+}
+
+/// Starts drem on a free loopback port with an empty in-memory database.
+pub async fn spawn_app() -> TestApp {
+    spawn_on(open_db().await, &[]).await
 }
 
 /// A failed call: the HTTP status and the error the server sent.

@@ -8,6 +8,7 @@ mod helpers;
 mod leaderboard;
 mod live;
 mod matrix;
+mod models;
 mod race_admin;
 mod races;
 mod restart;

@@ -254,6 +254,31 @@ fn rows() -> Vec<Row> {
             Who::Operator,
             Args::Json(r#"{"track":"nope"}"#),
         ),
+        (
+            app::models::api::ListMyModels::PATH,
+            Who::SignedIn,
+            Args::Json("{}"),
+        ),
+        (
+            app::models::api::ListModels::PATH,
+            Who::Operator,
+            Args::Json("{}"),
+        ),
+        (
+            app::models::api::DeleteModel::PATH,
+            Who::SignedIn,
+            Args::Json(r#"{"id":"nope"}"#),
+        ),
+        (
+            app::models::api::GetModelRetention::PATH,
+            Who::Admin,
+            Args::Json("{}"),
+        ),
+        (
+            app::models::api::SetModelRetention::PATH,
+            Who::Admin,
+            Args::Json(r#"{"days":null}"#),
+        ),
         (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]
 }

@@ -4,8 +4,10 @@
 pub mod changes;
 pub mod events;
 pub mod invites;
+pub mod models;
 pub mod races;
 pub mod schema;
+pub mod settings;
 pub mod users;
 
 use super::state::Db;

@@ -86,6 +86,24 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD IF NOT EXISTS at ON live_change TYPE datetime DEFAULT time::now();
     DEFINE INDEX IF NOT EXISTS live_change_at ON live_change FIELDS at;
     "#,
+    // 5: uploaded models (the record here, the bytes in the object store; `findings` is the
+    // check's findings as JSON) and site-wide settings as JSON values.
+    r#"
+    DEFINE TABLE IF NOT EXISTS model SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS owner ON model TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS name ON model TYPE string;
+    DEFINE FIELD IF NOT EXISTS object ON model TYPE string;
+    DEFINE FIELD IF NOT EXISTS status ON model TYPE string;
+    DEFINE FIELD IF NOT EXISTS reason ON model TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS size ON model TYPE int;
+    DEFINE FIELD IF NOT EXISTS findings ON model TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS uploaded_at ON model TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS model_owner ON model FIELDS owner, name;
+    DEFINE INDEX IF NOT EXISTS model_status ON model FIELDS status;
+
+    DEFINE TABLE IF NOT EXISTS setting SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS json ON setting TYPE string;
+    "#,
 ];
 
 /// The schema version this build of drem expects.

@@ -1,0 +1,375 @@
+//! The model archive checker (domain.md §6). A model is the `.tar.gz` the DeepRacer
+//! console exports: `model_metadata.json` and `agent/model.pb`, sometimes OpenVINO files.
+//! `check` reads the archive once, as a stream, and never writes a byte anywhere: it
+//! hashes the two files, parses the metadata, and refuses what no model contains
+//! (absolute or `..` paths, links, device files) and what would hurt a server (too many
+//! entries, too much unpacked data, a compression ratio only a bomb has, a cut-off or
+//! damaged stream). Its own crate, so the fuzz target builds it without the server.
+
+use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use std::io::{self, Read};
+use std::path::{Component, Path};
+use std::rc::Rc;
+
+/// What a model archive may hold at most.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_entries: usize,
+    pub max_unpacked_bytes: u64,
+    /// Unpacked bytes per compressed byte.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_entries: 1_000,
+            max_unpacked_bytes: 1 << 30,
+            max_ratio: 100,
+        }
+    }
+}
+
+/// Unpacked data below which the ratio is not judged: a small metadata file alone
+/// compresses well without being a bomb.
+const RATIO_GRACE_BYTES: u64 = 1 << 20;
+/// The metadata is a few kilobytes; more is not a DeepRacer export.
+const MAX_METADATA_BYTES: u64 = 1 << 20;
+
+/// What a valid archive tells about its model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFacts {
+    /// The car's sensors, e.g. `FRONT_FACING_CAMERA`.
+    pub sensors: Vec<String>,
+    /// `discrete` or `continuous`.
+    pub action_space_type: String,
+    /// The action space in a line, e.g. "10 actions: steering −30…30°, speed 0.5…1 m/s".
+    pub action_space: String,
+    /// e.g. `clipped_ppo`, `sac`.
+    pub training_algorithm: String,
+    pub model_md5: String,
+    pub metadata_md5: String,
+    /// The OpenVINO files present (`agent/model.xml`, `.bin`, `.mapping`).
+    pub openvino_files: Vec<String>,
+}
+
+/// Why an archive is not a usable model, in words a racer understands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("the file is not a .tar.gz archive, or it is damaged or cut off")]
+    Unreadable,
+    #[error("the archive has no model_metadata.json")]
+    NoMetadata,
+    #[error("the archive has no agent/model.pb")]
+    NoModel,
+    #[error("model_metadata.json cannot be used: {0}")]
+    BadMetadata(String),
+    #[error("the archive holds an unsafe path: {0}")]
+    UnsafePath(String),
+    #[error("the archive holds a link ({0}); models never do")]
+    Link(String),
+    #[error("the archive holds a special file ({0}); models never do")]
+    SpecialFile(String),
+    #[error("the archive holds more than {0} files")]
+    TooManyEntries(usize),
+    #[error("the archive unpacks to more than {0} MB")]
+    TooLarge(u64),
+    #[error("the archive is compressed more than {0}:1, which no model is")]
+    RatioTooHigh(u64),
+}
+
+/// Counts bytes through a reader; the unpacked side also enforces the size and ratio
+/// limits, leaving the reason in `tripped` (an io error loses it inside tar).
+struct Counted<R> {
+    inner: R,
+    total: Rc<Cell<u64>>,
+    guard: Option<Guard>,
+}
+
+struct Guard {
+    compressed: Rc<Cell<u64>>,
+    limits: Limits,
+    tripped: Rc<Cell<Option<Problem>>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let total = self.total.get() + n as u64;
+        self.total.set(total);
+        if let Some(guard) = &self.guard {
+            let problem = if total > guard.limits.max_unpacked_bytes {
+                Some(Problem::TooLarge(guard.limits.max_unpacked_bytes >> 20))
+            } else if total > RATIO_GRACE_BYTES
+                && total
+                    > guard
+                        .limits
+                        .max_ratio
+                        .saturating_mul(guard.compressed.get().max(1))
+            {
+                Some(Problem::RatioTooHigh(guard.limits.max_ratio))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                guard.tripped.set(Some(problem));
+                return Err(io::Error::other("limit exceeded"));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Checks a model archive read from `input`.
+pub fn check(input: impl Read, limits: &Limits) -> Result<ModelFacts, Problem> {
+    let compressed = Rc::new(Cell::new(0));
+    let tripped = Rc::new(Cell::new(None));
+    let gz = flate2::read::GzDecoder::new(Counted {
+        inner: input,
+        total: Rc::clone(&compressed),
+        guard: None,
+    });
+    let unpacked = Counted {
+        inner: gz,
+        total: Rc::new(Cell::new(0)),
+        guard: Some(Guard {
+            compressed,
+            limits: *limits,
+            tripped: Rc::clone(&tripped),
+        }),
+    };
+    let mut archive = tar::Archive::new(unpacked);
+    let result = read_entries(&mut archive, limits).and_then(|found| {
+        // Read to the end of the gzip stream: a cut-off or corrupted tail fails its CRC.
+        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|_| Problem::Unreadable)?;
+        found.into_facts()
+    });
+    // A limit tripped inside the stream is the real reason, whatever tar made of it.
+    match (tripped.take(), result) {
+        (Some(problem), _) => Err(problem),
+        (None, result) => result,
+    }
+}
+
+/// What the entries held.
+#[derive(Default)]
+struct Found {
+    metadata: Option<Vec<u8>>,
+    model_md5: Option<String>,
+    openvino_files: Vec<String>,
+}
+
+fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Result<Found, Problem> {
+    let mut found = Found::default();
+    let entries = archive.entries().map_err(|_| Problem::Unreadable)?;
+    for (index, entry) in entries.enumerate() {
+        if index >= limits.max_entries {
+            return Err(Problem::TooManyEntries(limits.max_entries));
+        }
+        let mut entry = entry.map_err(|_| Problem::Unreadable)?;
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name = safe_name(&raw)?;
+        match entry.header().entry_type() {
+            tar::EntryType::Directory => continue,
+            tar::EntryType::Regular | tar::EntryType::Continuous => {}
+            tar::EntryType::Symlink | tar::EntryType::Link => return Err(Problem::Link(raw)),
+            _ => return Err(Problem::SpecialFile(raw)),
+        }
+        match name.as_str() {
+            "model_metadata.json" => {
+                let mut bytes = Vec::new();
+                (&mut entry)
+                    .take(MAX_METADATA_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|_| Problem::Unreadable)?;
+                if bytes.len() as u64 > MAX_METADATA_BYTES {
+                    return Err(Problem::BadMetadata("it is far too large".into()));
+                }
+                found.metadata = Some(bytes);
+            }
+            "agent/model.pb" => {
+                let mut hasher = Md5::new();
+                io::copy(&mut entry, &mut HashWriter(&mut hasher))
+                    .map_err(|_| Problem::Unreadable)?;
+                found.model_md5 = Some(hex(&hasher.finalize()));
+            }
+            other => {
+                if matches!(
+                    other,
+                    "agent/model.xml" | "agent/model.bin" | "agent/model.mapping"
+                ) {
+                    found.openvino_files.push(other.to_string());
+                }
+                // Read through it all the same: its bytes count toward the limits.
+                io::copy(&mut entry, &mut io::sink()).map_err(|_| Problem::Unreadable)?;
+            }
+        }
+    }
+    Ok(found)
+}
+
+impl Found {
+    fn into_facts(self) -> Result<ModelFacts, Problem> {
+        let metadata = self.metadata.ok_or(Problem::NoMetadata)?;
+        let model_md5 = self.model_md5.ok_or(Problem::NoModel)?;
+        let parsed = parse_metadata(&metadata)?;
+        Ok(ModelFacts {
+            model_md5,
+            metadata_md5: hex(&Md5::digest(&metadata)),
+            openvino_files: self.openvino_files,
+            ..parsed
+        })
+    }
+}
+
+/// The entry's name without a leading `./`; refuses absolute paths and `..`.
+fn safe_name(raw: &str) -> Result<String, Problem> {
+    let path = Path::new(raw);
+    let mut parts = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
+                return Err(Problem::UnsafePath(raw.to_string()))
+            }
+        }
+    }
+    if raw.contains('\\') || raw.contains('\0') {
+        return Err(Problem::UnsafePath(raw.to_string()));
+    }
+    Ok(parts.join("/"))
+}
+
+struct HashWriter<'a>(&'a mut Md5);
+
+impl io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A number as the metadata has it (some exports quote them).
+fn number(v: &serde_json::Value) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+fn range(low: f64, high: f64, unit: &str) -> String {
+    if (low - high).abs() < f64::EPSILON {
+        format!("{low}{unit}")
+    } else {
+        format!("{low}…{high}{unit}")
+    }
+}
+
+/// The facts `model_metadata.json` states. Older exports omit the type (discrete) and
+/// the algorithm (clipped PPO); the action space is required.
+fn parse_metadata(bytes: &[u8]) -> Result<ModelFacts, Problem> {
+    let bad = |why: &str| Problem::BadMetadata(why.to_string());
+    let doc: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|_| bad("it is not valid JSON"))?;
+    let doc = doc
+        .as_object()
+        .ok_or_else(|| bad("it is not a JSON object"))?;
+    let sensors = match doc.get("sensor") {
+        None => Vec::new(),
+        Some(serde_json::Value::Array(list)) => list
+            .iter()
+            .map(|s| {
+                s.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| bad("a sensor is not a name"))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(bad("sensor is not a list")),
+    };
+    let text = |key: &str, default: &str| match doc.get(key) {
+        None => Ok(default.to_string()),
+        Some(v) => v
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| bad(&format!("{key} is not text"))),
+    };
+    let action_space_type = text("action_space_type", "discrete")?;
+    let training_algorithm = text("training_algorithm", "clipped_ppo")?;
+    let space = doc
+        .get("action_space")
+        .ok_or_else(|| bad("it has no action_space"))?;
+    let action_space = match (action_space_type.as_str(), space) {
+        ("discrete", serde_json::Value::Array(actions)) => {
+            let mut steering = Vec::new();
+            let mut speed = Vec::new();
+            for action in actions {
+                steering.push(
+                    action
+                        .get("steering_angle")
+                        .and_then(number)
+                        .ok_or_else(|| bad("an action has no steering_angle"))?,
+                );
+                speed.push(
+                    action
+                        .get("speed")
+                        .and_then(number)
+                        .ok_or_else(|| bad("an action has no speed"))?,
+                );
+            }
+            if actions.is_empty() {
+                return Err(bad("the action space is empty"));
+            }
+            let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            format!(
+                "{} actions: steering {}, speed {}",
+                actions.len(),
+                range(min(&steering), max(&steering), "°"),
+                range(min(&speed), max(&speed), " m/s")
+            )
+        }
+        ("continuous", serde_json::Value::Object(space)) => {
+            let bounds = |key: &str, unit: &str| {
+                let b = space
+                    .get(key)
+                    .ok_or_else(|| bad(&format!("the action space has no {key}")))?;
+                let low = b.get("low").and_then(number);
+                let high = b.get("high").and_then(number);
+                low.zip(high)
+                    .map(|(l, h)| range(l, h, unit))
+                    .ok_or_else(|| bad(&format!("{key} needs low and high")))
+            };
+            format!(
+                "continuous: steering {}, speed {}",
+                bounds("steering_angle", "°")?,
+                bounds("speed", " m/s")?
+            )
+        }
+        ("discrete" | "continuous", _) => {
+            return Err(bad("the action space does not match its type"))
+        }
+        (other, _) => return Err(bad(&format!("unknown action_space_type {other:?}"))),
+    };
+    Ok(ModelFacts {
+        sensors,
+        action_space_type,
+        action_space,
+        training_algorithm,
+        model_md5: String::new(),
+        metadata_md5: String::new(),
+        openvino_files: Vec::new(),
+    })
+}
+
+pub mod samples;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,114 @@
+//! `/models`: a racer's own models. Upload (several at once, with progress), see each
+//! one checked (the list follows while checks run), download, delete.
+
+use super::api::{list_my_models, DeleteModel};
+use super::upload::ModelUploader;
+use crate::components::form::Problem;
+use crate::model::{ModelStatus, ModelSummary};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Megabytes with one decimal.
+pub fn size_text(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+}
+
+/// A model's status as a badge, with the reason when it is invalid.
+#[component]
+pub fn StatusBadge(status: ModelStatus, reason: Option<String>) -> impl IntoView {
+    let label = match status {
+        ModelStatus::Uploaded => "Uploaded",
+        ModelStatus::Checking => "Checking…",
+        ModelStatus::Available => "Available",
+        ModelStatus::Invalid => "Invalid",
+    };
+    view! {
+        <span class=format!("model-status {}", status.as_str())>{label}</span>
+        {reason.map(|r| view! { <span class="model-reason">{r}</span> })}
+    }
+}
+
+/// The check's findings in a cell: sensors, action space, algorithm, md5.
+#[component]
+pub fn ModelFacts(model: ModelSummary) -> impl IntoView {
+    model.info.map(|info| {
+        view! {
+            <dl class="model-facts">
+                <dt>"Sensors"</dt><dd>{info.sensors.join(", ")}</dd>
+                <dt>"Action space"</dt><dd>{info.action_space}</dd>
+                <dt>"Algorithm"</dt><dd>{info.training_algorithm}</dd>
+                <dt>"MD5"</dt><dd class="md5" title="md5 of agent/model.pb">{info.model_md5}</dd>
+            </dl>
+        }
+    })
+}
+
+#[component]
+pub fn MyModelsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let delete = ServerAction::<DeleteModel>::new();
+    let models = Resource::new(
+        move || (version.get(), delete.version().get()),
+        |_| list_my_models(),
+    );
+    // While a check runs, look again every second: its result shows without a reload.
+    Effect::new(move || {
+        let pending = models
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|list| list.iter().any(|m| m.status.pending()));
+        if pending {
+            set_timeout(
+                move || version.update(|v| *v += 1),
+                std::time::Duration::from_secs(1),
+            );
+        }
+    });
+    let on_done = Callback::new(move |_| version.update(|v| *v += 1));
+    view! {
+        <Title text="My models" />
+        <h1>"My models"</h1>
+        <p class="lead">"Upload the model archives you exported from the DeepRacer console. drem checks each one; the race staff load an available model onto your car."</p>
+        <ModelUploader on_done />
+        {move || delete.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match models.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No models yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="models" aria-label="My models">
+                                <thead><tr><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|m| {
+                                        let id = m.id.clone();
+                                        let download = format!("/models/{}/download", m.id.0);
+                                        let available = m.status == ModelStatus::Available;
+                                        view! {
+                                            <tr>
+                                                <td>
+                                                    <strong>{m.name.clone()}</strong>
+                                                    <span class="sub">{size_text(m.size_bytes)} " · " {m.uploaded_at.clone()} " UTC"</span>
+                                                </td>
+                                                <td><StatusBadge status=m.status reason=m.reason.clone() /></td>
+                                                <td><ModelFacts model=m.clone() /></td>
+                                                <td class="actions">
+                                                    {available.then(|| view! { <a href=download.clone() download=m.name.clone()>"Download"</a> })}
+                                                    <button type="button" class="button small danger" aria-label=format!("Delete {}", m.name)
+                                                        on:click=move |_| { delete.dispatch(DeleteModel { id: id.clone() }); }>
+                                                        "Delete"
+                                                    </button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,287 @@
+//! Model bytes: kept in an object store (`object_store`: a folder under the data
+//! directory, memory for tests, or an S3-compatible bucket), streamed in with the size
+//! limit enforced as bytes arrive, streamed out for downloads, and checked off the
+//! request path. An upload that is too large or cut off leaves nothing behind; an
+//! archive that fails its check keeps its record (with the reason) but loses its bytes.
+
+use super::state::AppState;
+use super::storage::models::{self, StoredModel};
+use crate::error::AppError;
+use crate::model::{ModelId, ModelInfo, ModelStatus, UserId};
+use bytes::Bytes;
+use futures::{Stream, StreamExt, TryStreamExt};
+use object_store::path::Path;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use std::sync::Arc;
+
+/// Bytes buffered per part of an upload, and parts in flight: together they bound the
+/// memory one upload can take, whatever its size.
+const PART_BYTES: usize = 2 << 20;
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// Where model bytes live, and how large one may be.
+pub struct ModelFiles {
+    store: Arc<dyn ObjectStore>,
+    pub max_bytes: u64,
+}
+
+/// Why an upload was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("the file is larger than {0} MB")]
+    TooLarge(u64),
+    #[error("the upload was cut off")]
+    CutOff,
+    #[error("the model store failed: {0}")]
+    Store(#[from] object_store::Error),
+}
+
+impl From<UploadError> for AppError {
+    fn from(e: UploadError) -> Self {
+        match e {
+            UploadError::TooLarge(_) => AppError::TooLarge(format!("The model is too large: {e}.")),
+            UploadError::CutOff => AppError::invalid("file", "The upload was cut off; try again."),
+            UploadError::Store(e) => {
+                tracing::error!(error = %e, "model store failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+impl ModelFiles {
+    /// Opens the store at `url`: `memory://`, `file:///PATH` (or a plain path), or
+    /// `s3://BUCKET[/PREFIX]` with credentials, region and endpoint from the usual
+    /// `AWS_*` environment variables (`AWS_ENDPOINT` for S3-compatible servers).
+    pub fn open(url: &str, max_bytes: u64) -> Result<Self, String> {
+        let store: Arc<dyn ObjectStore> = if url == "memory://" {
+            Arc::new(object_store::memory::InMemory::new())
+        } else if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let s3 = object_store::aws::AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .build()
+                .map_err(|e| format!("cannot use the bucket {bucket}: {e}"))?;
+            if prefix.trim_matches('/').is_empty() {
+                Arc::new(s3)
+            } else {
+                Arc::new(object_store::prefix::PrefixStore::new(
+                    s3,
+                    prefix.trim_matches('/'),
+                ))
+            }
+        } else {
+            let dir = url.strip_prefix("file://").unwrap_or(url);
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+            Arc::new(
+                object_store::local::LocalFileSystem::new_with_prefix(dir)
+                    .map_err(|e| format!("cannot use {dir}: {e}"))?,
+            )
+        };
+        Ok(Self { store, max_bytes })
+    }
+
+    /// A fresh object name for an upload of `owner`.
+    pub fn new_object(owner: &UserId) -> String {
+        let token: u64 = rand::random();
+        format!("models/{}/{token:016x}.tar.gz", owner.0)
+    }
+
+    /// Streams `body` into `object`, refusing more than `max_bytes`. Nothing is left
+    /// when it fails: the multipart upload is aborted.
+    pub async fn receive<E>(
+        &self,
+        object: &str,
+        body: impl Stream<Item = Result<Bytes, E>>,
+    ) -> Result<u64, UploadError> {
+        let upload = self.store.put_multipart(&Path::from(object)).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut body = std::pin::pin!(body);
+        let mut size: u64 = 0;
+        let failure = loop {
+            match body.next().await {
+                None => break None,
+                Some(Err(_)) => break Some(UploadError::CutOff),
+                Some(Ok(chunk)) => {
+                    size += chunk.len() as u64;
+                    if size > self.max_bytes {
+                        break Some(UploadError::TooLarge(self.max_bytes >> 20));
+                    }
+                    if let Err(e) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                        break Some(e.into());
+                    }
+                    writer.write(&chunk);
+                }
+            }
+        };
+        match failure {
+            None => {
+                writer.finish().await?;
+                Ok(size)
+            }
+            Some(e) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(error = %abort, object, "aborted upload not cleaned up");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The bytes of `object`, as a stream.
+    pub async fn read(
+        &self,
+        object: &str,
+    ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + use<>, AppError> {
+        let got = self
+            .store
+            .get(&Path::from(object))
+            .await
+            .map_err(|e| match e {
+                object_store::Error::NotFound { .. } => AppError::NotFound("Model file".into()),
+                e => {
+                    tracing::error!(error = %e, object, "model read failed");
+                    AppError::Internal
+                }
+            })?;
+        Ok(got.into_stream().map_err(std::io::Error::other))
+    }
+
+    /// Deletes `object` (gone already is fine).
+    pub async fn delete(&self, object: &str) {
+        match self.store.delete(&Path::from(object)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => tracing::warn!(error = %e, object, "model file not deleted"),
+        }
+    }
+
+    /// How many objects the store holds (tests check that nothing was left behind).
+    pub async fn count(&self) -> usize {
+        self.store.list(None).count().await
+    }
+}
+
+fn info_of(facts: model_archive::ModelFacts) -> ModelInfo {
+    ModelInfo {
+        sensors: facts.sensors,
+        action_space_type: facts.action_space_type,
+        action_space: facts.action_space,
+        training_algorithm: facts.training_algorithm,
+        model_md5: facts.model_md5,
+        metadata_md5: facts.metadata_md5,
+        openvino_files: facts.openvino_files,
+    }
+}
+
+/// Checks a stored model off the request path: checking, then available (replacing
+/// the owner's older model of the same name) or invalid with its reason and without
+/// its bytes. Every model ends one of the two.
+pub async fn check(state: AppState, id: ModelId) {
+    if let Err(e) = run_check(&state, &id).await {
+        tracing::error!(error = %e, model = %id.0, "model check failed to run");
+        let reason = Some("drem could not check the model; upload it again".to_string());
+        let _ = models::set_status(&state.db, &id, ModelStatus::Invalid, reason, None).await;
+    }
+}
+
+async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
+    let db = &state.db;
+    let model = models::get(db, id).await?;
+    models::set_status(db, id, ModelStatus::Checking, None, None).await?;
+    let stream = state.model_files.read(&model.object).await?;
+    let reader = tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream));
+    let verdict = tokio::task::spawn_blocking(move || {
+        model_archive::check(reader, &model_archive::Limits::default())
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "model check task failed");
+        AppError::Internal
+    })?;
+    match verdict {
+        Ok(facts) => {
+            models::set_status(db, id, ModelStatus::Available, None, Some(&info_of(facts))).await?;
+            tracing::info!(model = %id.0, name = %model.summary.name, "model available");
+            for older in models::same_name(db, &model.summary).await? {
+                remove(state, &older).await?;
+            }
+        }
+        Err(problem) => {
+            tracing::info!(model = %id.0, reason = %problem, "model invalid");
+            state.model_files.delete(&model.object).await;
+            models::set_status(
+                db,
+                id,
+                ModelStatus::Invalid,
+                Some(problem.to_string()),
+                None,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a model: its bytes, then its record.
+pub async fn remove(state: &AppState, model: &StoredModel) -> Result<(), AppError> {
+    state.model_files.delete(&model.object).await;
+    models::delete(&state.db, &model.summary.id).await
+}
+
+/// Checks models a crash left unchecked (uploaded or checking), at start-up.
+pub async fn check_unfinished(state: AppState) {
+    let pending = match models::list(&state.db, None, None).await {
+        Ok(all) => all
+            .into_iter()
+            .filter(|m| m.summary.status.pending())
+            .collect::<Vec<_>>(),
+        Err(e) => {
+            tracing::warn!(error = %e, "unfinished model checks not found");
+            return;
+        }
+    };
+    for model in pending {
+        check(state.clone(), model.summary.id).await;
+    }
+}
+
+/// The setting that keeps models for this many days (absent: forever).
+pub const RETENTION_KEY: &str = "model_retention_days";
+
+/// How many days models are kept, if the admin set a limit.
+pub async fn retention_days(db: &super::state::Db) -> Result<Option<u32>, AppError> {
+    Ok(super::storage::settings::setting(db, RETENTION_KEY)
+        .await?
+        .and_then(|v| serde_json::from_str::<Option<u32>>(&v).ok().flatten()))
+}
+
+/// Deletes the models older than the retention setting now; returns how many.
+pub async fn expire_once(state: &AppState) -> Result<usize, AppError> {
+    let Some(days) = retention_days(&state.db).await? else {
+        return Ok(0);
+    };
+    let old = models::uploaded_before_days(&state.db, days).await?;
+    for model in &old {
+        remove(state, model).await?;
+        tracing::info!(
+            model = %model.summary.id.0,
+            owner = %model.summary.owner_name,
+            name = %model.summary.name,
+            uploaded = %model.summary.uploaded_at,
+            days,
+            "model deleted by retention"
+        );
+    }
+    Ok(old.len())
+}
+
+/// Applies the retention setting every hour, for the life of the process.
+pub async fn expire_old(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(e) = expire_once(&state).await {
+            tracing::warn!(error = %e, "model retention did not run");
+        }
+    }
+}
