@@ -10,21 +10,20 @@
 //! cores, under 16 KiB per idle subscriber. The client runs on the same machine, so
 //! its own work is inside the figures.
 
+mod support;
+
 use reqwest::Client;
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{call, Drem, Failure};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-const PASSWORD: &str = "Bench-Password-2026";
 /// Laps timed per run (each message carries the race, so they grow with every lap).
 const LAPS: usize = 20;
 /// Subscribers connecting at once (the listener's backlog is finite).
 const CONNECT_BATCH: usize = 250;
-
-type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 fn main() -> Result<(), Failure> {
     let counts: Vec<usize> = std::env::args()
@@ -55,89 +54,10 @@ fn raise_open_file_limit() {
     }
 }
 
-/// The drem binary on a free port, killed when dropped.
-struct Drem {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Drem {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drem {
-    async fn start() -> Result<Self, Failure> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_drem"))
-            .args(["--bind", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", "mem://", "--log", "error"])
-            .env("DREM_ADMIN_PASSWORD", PASSWORD)
-            .stdout(Stdio::null())
-            .spawn()?;
-        let drem = Drem {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let client = Client::new();
-        for _ in 0..300 {
-            if client
-                .get(format!("{}/healthz", drem.base))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(drem);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err("drem did not answer /healthz within 30 s".into())
-    }
-
-    /// Resident memory of the drem process, in KiB.
-    fn rss_kib(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            })
-            .unwrap_or(0)
-    }
-}
-
-/// A server function call as the browser makes it; the JSON answer.
-async fn call(client: &Client, base: &str, name: &str, body: Value) -> Result<Value, Failure> {
-    let res = client
-        .post(format!("{base}/api/{name}"))
-        .json(&body)
-        .send()
-        .await?;
-    let status = res.status();
-    let text = res.text().await?;
-    if !status.is_success() {
-        return Err(format!("{name}: {status} {text}").into());
-    }
-    Ok(serde_json::from_str(&text)?)
-}
-
 async fn run(n: usize) -> Result<(), Failure> {
-    let drem = Drem::start().await?;
+    let drem = Drem::start(&["--database-url", "mem://"]).await?;
     let base = drem.base.clone();
-    let op = Client::builder().cookie_store(true).build()?;
-    let signed_in = op
-        .post(format!("{base}/api/sign_in"))
-        .form(&[("username", "admin"), ("password", PASSWORD)])
-        .send()
-        .await?;
-    if !signed_in.status().is_success() && !signed_in.status().is_redirection() {
-        return Err(format!("sign-in failed: {}", signed_in.status()).into());
-    }
+    let op = support::signed_in_admin(&base).await?;
     let event = call(
         &op,
         &base,

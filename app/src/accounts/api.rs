@@ -68,6 +68,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
         return Err(AppError::invalid("password", "That is not your password."));
     }
     users::delete(db, &user.id).await?;
+    crate::ssr::model_files::remove_all_of(&caller.state, &user.id).await?;
     tracing::info!(user = %user.username, "account deleted by its owner");
     caller.session.flush().await.map_err(|e| {
         tracing::error!(error = %e, "session flush failed");
@@ -108,6 +109,7 @@ pub async fn set_user_disabled(user: UserId, disabled: bool) -> Result<(), AppEr
 pub async fn delete_user(user: UserId) -> Result<(), AppError> {
     let caller = require(Action::ManageUsers).await?;
     users::delete(&caller.state.db, &user).await?;
+    crate::ssr::model_files::remove_all_of(&caller.state, &user).await?;
     tracing::info!(target_user = %user, "account deleted by an admin");
     Ok(())
 }

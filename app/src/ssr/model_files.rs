@@ -228,6 +228,14 @@ pub async fn remove(state: &AppState, model: &StoredModel) -> Result<(), AppErro
     models::delete(&state.db, &model.summary.id).await
 }
 
+/// Deletes every model of `owner` (their account is being deleted).
+pub async fn remove_all_of(state: &AppState, owner: &UserId) -> Result<(), AppError> {
+    for model in models::list(&state.db, Some(owner), None).await? {
+        remove(state, &model).await?;
+    }
+    Ok(())
+}
+
 /// Checks models a crash left unchecked (uploaded or checking), at start-up.
 pub async fn check_unfinished(state: AppState) {
     let pending = match models::list(&state.db, None, None).await {

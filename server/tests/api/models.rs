@@ -323,3 +323,16 @@ async fn retention_deletes_models_older_than_the_setting() {
     assert_eq!(mine.iter().map(|m| &m.id).collect::<Vec<_>>(), [&new.id]);
     assert_eq!(app.model_files(), 1);
 }
+
+#[tokio::test]
+async fn a_deleted_account_takes_its_models_along() {
+    let app = spawn_app().await;
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    upload_checked(&racer, "gone.tar.gz", samples::good(1_000)).await;
+    assert_eq!(app.model_files(), 1);
+    racer
+        .call::<app::accounts::api::DeleteAccount, ()>(&[("password", crate::helpers::PASSWORD)])
+        .await
+        .unwrap();
+    assert_eq!(app.model_files(), 0);
+}
