@@ -26,7 +26,8 @@ async fn run() -> Result<(), Failure> {
     let bytes = model_archive::samples::good(SIZE);
     let mb = bytes.len() as f64 / 1_048_576.0;
 
-    // The disk alone: the same bytes written to a file in the same folder.
+    // The disk alone: the same bytes written to a file in the same folder and synced,
+    // as drem syncs a finished upload before it answers.
     let plain = data.path().join("plain.bin");
     let started = Instant::now();
     let mut file = std::fs::File::create(&plain)?;

@@ -22,6 +22,8 @@ const PARTS_IN_FLIGHT: usize = 2;
 /// Where model bytes live, and how large one may be.
 pub struct ModelFiles {
     store: Arc<dyn ObjectStore>,
+    /// The folder of a local store: finished uploads are synced to disk there.
+    local_root: Option<std::path::PathBuf>,
     pub max_bytes: u64,
 }
 
@@ -54,6 +56,7 @@ impl ModelFiles {
     /// `s3://BUCKET[/PREFIX]` with credentials, region and endpoint from the usual
     /// `AWS_*` environment variables (`AWS_ENDPOINT` for S3-compatible servers).
     pub fn open(url: &str, max_bytes: u64) -> Result<Self, String> {
+        let mut local_root = None;
         let store: Arc<dyn ObjectStore> = if url == "memory://" {
             Arc::new(object_store::memory::InMemory::new())
         } else if let Some(rest) = url.strip_prefix("s3://") {
@@ -73,12 +76,17 @@ impl ModelFiles {
         } else {
             let dir = url.strip_prefix("file://").unwrap_or(url);
             std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+            local_root = Some(std::path::PathBuf::from(dir));
             Arc::new(
                 object_store::local::LocalFileSystem::new_with_prefix(dir)
                     .map_err(|e| format!("cannot use {dir}: {e}"))?,
             )
         };
-        Ok(Self { store, max_bytes })
+        Ok(Self {
+            store,
+            local_root,
+            max_bytes,
+        })
     }
 
     /// A fresh object name for an upload of `owner`.
@@ -117,6 +125,7 @@ impl ModelFiles {
         match failure {
             None => {
                 writer.finish().await?;
+                self.sync(object).await;
                 Ok(size)
             }
             Some(e) => {
@@ -125,6 +134,20 @@ impl ModelFiles {
                 }
                 Err(e)
             }
+        }
+    }
+
+    /// Puts a finished local upload on the disk before it is answered (a power cut
+    /// right after "uploaded" must not lose it). Remote stores are durable by themselves.
+    async fn sync(&self, object: &str) {
+        let Some(root) = &self.local_root else { return };
+        let path = root.join(object);
+        let synced = tokio::task::spawn_blocking(move || {
+            std::fs::File::open(&path).and_then(|f| f.sync_all())
+        })
+        .await;
+        if !matches!(synced, Ok(Ok(()))) {
+            tracing::warn!(object, "model file not synced to disk");
         }
     }
 
