@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open, signUp, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, open, signIn, signUp, uniqueName } from './helpers';
 import { goodModel, METADATA, tarGz } from './archive';
 
 test('a racer uploads models through the page and sees them checked', async ({ page }) => {
@@ -37,4 +37,34 @@ test('a racer uploads models through the page and sees them checked', async ({ p
   await broken.getByRole('button', { name: 'Delete broken.tar.gz' }).click();
   await expect(table.getByRole('row').filter({ hasText: 'broken.tar.gz' })).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('my-models.png'), fullPage: true });
+});
+
+test('operators see every racer’s models and the admin sets how long they are kept', async ({ page, browser }) => {
+  const racer = uniqueName('owner');
+  await signUp(page, racer);
+  await open(page, '/models');
+  await page.locator('input[type="file"]').setInputFiles([
+    { name: 'shared.tar.gz', mimeType: 'application/gzip', buffer: goodModel(10_000) },
+  ]);
+  await expect(page.getByRole('table', { name: 'My models' })).toContainText('Available');
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  const errors: string[] = [];
+  admin.on('pageerror', (e) => errors.push(e.message));
+  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  await open(admin, '/admin/models');
+  await admin.getByLabel('Racer').fill(racer);
+  const row = admin.getByRole('table', { name: 'All models' }).getByRole('row').filter({ hasText: 'shared.tar.gz' });
+  await expect(row).toContainText(racer);
+  await admin.getByLabel('Status').selectOption('invalid');
+  await expect(admin.getByText('No models match.')).toBeVisible();
+  await admin.getByLabel('Status').selectOption('');
+
+  await admin.getByLabel('Delete models after (days, empty: never)').fill('30');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(admin.getByRole('region', { name: 'Retention' })).toContainText('deleted 30 days after');
+  expect(errors).toEqual([]);
+  await adminContext.close();
 });

@@ -21,13 +21,6 @@ pub fn ModelsPage() -> impl IntoView {
         |(status, _)| list_models(None, status),
     );
     let auth = AuthContext::get();
-    let is_admin = move || {
-        auth.user
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| u.has(Role::Admin))
-    };
     view! {
         <Title text="Models" />
         <h1>"Models"</h1>
@@ -100,7 +93,13 @@ pub fn ModelsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        {move || is_admin().then(|| view! { <Retention /> })}
+        // Read through a transition, so the server and the browser render the same.
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = auth.user.await.ok().flatten().is_some_and(|u| u.has(Role::Admin));
+                admin.then(|| view! { <Retention /> })
+            })}
+        </Transition>
     }
 }
 
