@@ -53,6 +53,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/exports/{event}/{file}", get(export))
         .route("/live/tracks/{track}", get(crate::live::track_events))
         .route("/live/events/{event}", get(crate::live::event_events))
+        .route("/live/models", get(crate::live::model_events))
         // Model files stream through; the size limit is the model store's own.
         .route(
             "/models/upload",

@@ -82,6 +82,45 @@ fn stream_of(
     )
 }
 
+/// `GET /live/models[?all=1]`: `changed` whenever the caller's models change (with
+/// `all=1`, operators hear of every racer's), and once on connecting, so a page that
+/// reconnects loads its list again.
+pub async fn model_events(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let caller = match require_in(state.clone(), session, Action::ManageOwnModels).await {
+        Ok(caller) => caller,
+        Err(e) => return crate::http::error_response(e),
+    };
+    let Some(user) = caller.user else {
+        return crate::http::error_response(app::error::AppError::Unauthenticated);
+    };
+    let key = if query.get("all").is_some_and(|v| v == "1") {
+        if !app::domain::roles::allows(Some(&user.roles), Action::Operate) {
+            return crate::http::error_response(app::error::AppError::Forbidden);
+        }
+        app::ssr::hub::ALL_MODELS.to_string()
+    } else {
+        user.id.0.clone()
+    };
+    let updates = state.hub.subscribe_models(&key);
+    let stream = stream::unfold((true, updates), |(first, mut updates)| async move {
+        if !first {
+            match updates.recv().await {
+                Ok(()) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return None,
+            }
+        }
+        let event = Event::default().event("models").data("changed");
+        Some((Ok::<_, Infallible>(event), (false, updates)))
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
 /// `GET /live/events/{event}`: the public stream of an event's leaderboard pages.
 pub async fn event_events(State(state): State<AppState>, Path(event): Path<String>) -> Response {
     let event = match events::get(&state.db, &EventId(event)).await {

@@ -69,6 +69,7 @@ async fn receive(
         }
     };
     tracing::info!(model = %id.0, name = %name, size, "model uploaded");
+    app::ssr::storage::changes::record_models(&state.db, &owner).await;
     let model = models::get(&state.db, &id).await?.summary;
     tokio::spawn(model_files::check(state, id));
     Ok(model)
@@ -84,8 +85,13 @@ pub async fn download(
         let caller = require_in(state.clone(), session, Action::ManageOwnModels).await?;
         let user = caller.user()?;
         let model = models::get(&state.db, &ModelId(id)).await?;
-        if model.summary.owner != user.id && !allows(Some(&user.roles), Action::Operate) {
+        let own = model.summary.owner == user.id;
+        if !own && !allows(Some(&user.roles), Action::Operate) {
             return Err(AppError::NotFound("Model".into()));
+        }
+        // Others get only checked models: an unchecked archive goes nowhere else.
+        if !own && model.summary.status != app::model::ModelStatus::Available {
+            return Err(AppError::Conflict("This model is not available.".into()));
         }
         let bytes = state.model_files.read(&model.object).await?;
         Ok((model.summary, bytes))

@@ -37,6 +37,9 @@ impl Default for Limits {
 const RATIO_GRACE_BYTES: u64 = 1 << 20;
 /// The metadata is a few kilobytes; more is not a DeepRacer export.
 const MAX_METADATA_BYTES: u64 = 1 << 20;
+/// Header bytes between two entries (long names, PAX records): tar reads them whole
+/// into memory, so they are capped far below the size limit.
+const MAX_HEADER_BYTES: u64 = 64 << 10;
 
 /// What a valid archive tells about its model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,6 +81,8 @@ pub enum Problem {
     TooLarge(u64),
     #[error("the archive is compressed more than {0}:1, which no model is")]
     RatioTooHigh(u64),
+    #[error("the archive holds a file name or header far longer than any model's")]
+    HeaderTooLong,
 }
 
 /// Counts bytes through a reader; the unpacked side also enforces the size and ratio
@@ -92,6 +97,9 @@ struct Guard {
     compressed: Rc<Cell<u64>>,
     limits: Limits,
     tripped: Rc<Cell<Option<Problem>>>,
+    /// Bytes read since the last entry's body: its headers, for the header cap.
+    /// `read_entries` sets it to `None` while it reads a body.
+    header_bytes: Rc<Cell<Option<u64>>>,
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -100,7 +108,13 @@ impl<R: Read> Read for Counted<R> {
         let total = self.total.get() + n as u64;
         self.total.set(total);
         if let Some(guard) = &self.guard {
-            let problem = if total > guard.limits.max_unpacked_bytes {
+            let headers = guard.header_bytes.get().map(|h| h + n as u64);
+            if headers.is_some() {
+                guard.header_bytes.set(headers);
+            }
+            let problem = if headers.is_some_and(|h| h > MAX_HEADER_BYTES) {
+                Some(Problem::HeaderTooLong)
+            } else if total > guard.limits.max_unpacked_bytes {
                 Some(Problem::TooLarge(guard.limits.max_unpacked_bytes >> 20))
             } else if total > RATIO_GRACE_BYTES
                 && total
@@ -126,7 +140,10 @@ impl<R: Read> Read for Counted<R> {
 pub fn check(input: impl Read, limits: &Limits) -> Result<ModelFacts, Problem> {
     let compressed = Rc::new(Cell::new(0));
     let tripped = Rc::new(Cell::new(None));
-    let gz = flate2::read::GzDecoder::new(Counted {
+    let header_bytes = Rc::new(Cell::new(Some(0)));
+    // Every gzip member, as gzip -d and tar read them: a second member cannot hide
+    // entries this check never saw.
+    let gz = flate2::read::MultiGzDecoder::new(Counted {
         inner: input,
         total: Rc::clone(&compressed),
         guard: None,
@@ -138,10 +155,13 @@ pub fn check(input: impl Read, limits: &Limits) -> Result<ModelFacts, Problem> {
             compressed,
             limits: *limits,
             tripped: Rc::clone(&tripped),
+            header_bytes: Rc::clone(&header_bytes),
         }),
     };
     let mut archive = tar::Archive::new(unpacked);
-    let result = read_entries(&mut archive, limits).and_then(|found| {
+    let result = read_entries(&mut archive, limits, &header_bytes).and_then(|found| {
+        // After the end-of-archive marker only padding follows; it is not a header.
+        header_bytes.set(None);
         // Read to the end of the gzip stream: a cut-off or corrupted tail fails its CRC.
         io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|_| Problem::Unreadable)?;
         found.into_facts()
@@ -161,7 +181,11 @@ struct Found {
     openvino_files: Vec<String>,
 }
 
-fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Result<Found, Problem> {
+fn read_entries<R: Read>(
+    archive: &mut tar::Archive<R>,
+    limits: &Limits,
+    header_bytes: &Cell<Option<u64>>,
+) -> Result<Found, Problem> {
     let mut found = Found::default();
     let entries = archive.entries().map_err(|_| Problem::Unreadable)?;
     for (index, entry) in entries.enumerate() {
@@ -169,10 +193,15 @@ fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Resu
             return Err(Problem::TooManyEntries(limits.max_entries));
         }
         let mut entry = entry.map_err(|_| Problem::Unreadable)?;
+        // The body is the size limits' business, not the header cap's.
+        header_bytes.set(None);
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let name = safe_name(&raw)?;
         match entry.header().entry_type() {
-            tar::EntryType::Directory => continue,
+            tar::EntryType::Directory => {
+                header_bytes.set(Some(0));
+                continue;
+            }
             tar::EntryType::Regular | tar::EntryType::Continuous => {}
             tar::EntryType::Symlink | tar::EntryType::Link => return Err(Problem::Link(raw)),
             _ => return Err(Problem::SpecialFile(raw)),
@@ -206,6 +235,7 @@ fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Resu
                 io::copy(&mut entry, &mut io::sink()).map_err(|_| Problem::Unreadable)?;
             }
         }
+        header_bytes.set(Some(0));
     }
     Ok(found)
 }

@@ -174,3 +174,39 @@ fn cut_off_and_damaged_streams_are_refused() {
         "a tar, not gzipped"
     );
 }
+
+#[test]
+fn a_second_gzip_member_cannot_hide_entries() {
+    // Member one: a good model without the end-of-archive marker; member two: a link.
+    let mut first = samples::tar(&[
+        Entry::file("model_metadata.json", METADATA),
+        Entry::file("agent/model.pb", "graph"),
+    ]);
+    first.truncate(first.len() - 1024);
+    let second = samples::tar(&[Entry::other("agent/evil", Kind::Symlink, "/etc/passwd")]);
+    let mut bytes = samples::gzip(&first);
+    bytes.extend(samples::gzip(&second));
+    assert_eq!(check_bytes(&bytes), Err(Problem::Link("agent/evil".into())));
+}
+
+#[test]
+fn huge_long_names_are_refused_before_they_fill_memory() {
+    // A GNU long-name header of 1 MB of zeros (compresses about 1000:1 but is small).
+    let mut header = tar::Header::new_gnu();
+    header.as_gnu_mut().unwrap().name[..13].copy_from_slice(b"././@LongLink");
+    header.set_entry_type(tar::EntryType::GNULongName);
+    header.set_size(1 << 20);
+    header.set_cksum();
+    let mut raw = samples::tar(&[
+        Entry::file("model_metadata.json", METADATA),
+        Entry::file("agent/model.pb", samples::model_bytes(2 << 20)),
+    ]);
+    raw.truncate(raw.len() - 1024);
+    raw.extend_from_slice(header.as_bytes());
+    raw.extend(std::iter::repeat_n(b'a', 1 << 20));
+    raw.extend(samples::tar(&[Entry::file("x", "y")]));
+    assert_eq!(
+        check_bytes(&samples::gzip(&raw)),
+        Err(Problem::HeaderTooLong)
+    );
+}

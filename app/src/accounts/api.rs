@@ -67,6 +67,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     if !password::verify(password, stored).await {
         return Err(AppError::invalid("password", "That is not your password."));
     }
+    // The account first: the last admin's is refused, and must keep its models.
     users::delete(db, &user.id).await?;
     crate::ssr::model_files::remove_all_of(&caller.state, &user.id).await?;
     tracing::info!(user = %user.username, "account deleted by its owner");

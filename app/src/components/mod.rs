@@ -3,5 +3,6 @@
 pub mod callouts;
 pub mod flag;
 pub mod form;
+pub mod live_source;
 pub mod nav;
 pub mod rules;

@@ -99,19 +99,9 @@ fn follow_event(
     only: Option<TrackId>,
 ) {
     use crate::model::PublicUpdate;
-    use leptos::wasm_bindgen::{closure::Closure, JsCast};
-    use leptos::web_sys::{Event, EventSource, MessageEvent};
-
-    let Ok(source) = EventSource::new(&format!("/live/events/{}", event.0)) else {
-        return;
-    };
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        live.set(true);
-        let Some(update) = ev
-            .data()
-            .as_string()
-            .and_then(|text| serde_json::from_str::<PublicUpdate>(&text).ok())
-        else {
+    let url = format!("/live/events/{}", event.0);
+    crate::components::live_source::follow(&url, "update", live, move |text| {
+        let Ok(update) = serde_json::from_str::<PublicUpdate>(&text) else {
             return;
         };
         match update {
@@ -136,11 +126,4 @@ fn follow_event(
             }
         }
     });
-    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
-    let _ = source.add_event_listener_with_callback("update", on_message.as_ref().unchecked_ref());
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_message.forget();
-    on_error.forget();
-    let source = StoredValue::new_local(source);
-    on_cleanup(move || source.with_value(|s| s.close()));
 }

@@ -8,6 +8,21 @@ use crate::model::{ModelStatus, ModelSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Loads the list again whenever the models change (`all`: every racer's, for
+/// operators), following `/live/models` while the page is open.
+pub fn follow_models(all: bool, version: RwSignal<u32>) {
+    Effect::new(move || {
+        let url = if all {
+            "/live/models?all=1"
+        } else {
+            "/live/models"
+        };
+        crate::components::live_source::follow(url, "models", RwSignal::new(false), move |_| {
+            version.update(|v| *v += 1)
+        });
+    });
+}
+
 /// Megabytes with one decimal.
 pub fn size_text(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_048_576.0)
@@ -51,19 +66,8 @@ pub fn MyModelsPage() -> impl IntoView {
         move || (version.get(), delete.version().get()),
         |_| list_my_models(),
     );
-    // While a check runs, look again every second: its result shows without a reload.
-    Effect::new(move || {
-        let pending = models
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|list| list.iter().any(|m| m.status.pending()));
-        if pending {
-            set_timeout(
-                move || version.update(|v| *v += 1),
-                std::time::Duration::from_secs(1),
-            );
-        }
-    });
+    // Uploads and checks, from this page or another, arrive on the live stream.
+    follow_models(false, version);
     let on_done = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
         <Title text="My models" />

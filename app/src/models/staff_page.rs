@@ -3,7 +3,7 @@
 //! with the cars.
 
 use super::api::{get_model_retention, list_models, DeleteModel, SetModelRetention};
-use super::page::{size_text, ModelFacts, StatusBadge};
+use super::page::{follow_models, size_text, ModelFacts, StatusBadge};
 use crate::components::form::Problem;
 use crate::components::nav::AuthContext;
 use crate::domain::roles::Role;
@@ -16,10 +16,12 @@ pub fn ModelsPage() -> impl IntoView {
     let status = RwSignal::new(None::<ModelStatus>);
     let racer = RwSignal::new(String::new());
     let delete = ServerAction::<DeleteModel>::new();
+    let version = RwSignal::new(0u32);
     let models = Resource::new(
-        move || (status.get(), delete.version().get()),
-        |(status, _)| list_models(None, status),
+        move || (status.get(), delete.version().get(), version.get()),
+        |(status, _, _)| list_models(None, status),
     );
+    follow_models(true, version);
     let auth = AuthContext::get();
     view! {
         <Title text="Models" />

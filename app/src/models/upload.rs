@@ -61,7 +61,8 @@ fn send(file: leptos::web_sys::File, row: &Sending, on_done: Callback<()>) {
         if request.status().unwrap_or(0) == 201 {
             sent.set(size);
             state.set(SendState::Done);
-            on_done.run(());
+            // The page may be gone meanwhile; then there is nothing to refresh.
+            let _ = on_done.try_run(());
         } else {
             let text = request.response_text().ok().flatten().unwrap_or_default();
             state.set(SendState::Failed(if text.is_empty() {

@@ -41,31 +41,10 @@ pub fn follow_track(
     live: leptos::prelude::RwSignal<bool>,
     on_race: impl Fn(Option<LiveRace>) + 'static,
 ) {
-    use leptos::prelude::*;
-    use leptos::wasm_bindgen::{closure::Closure, JsCast};
-    use leptos::web_sys::{Event, EventSource, MessageEvent};
-
-    let Ok(source) = EventSource::new(&format!("/live/tracks/{}", track.0)) else {
-        return;
-    };
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        live.set(true);
-        if let Some(text) = ev.data().as_string() {
-            if let Ok(race) = serde_json::from_str::<Option<LiveRace>>(&text) {
-                on_race(race);
-            }
+    let url = format!("/live/tracks/{}", track.0);
+    crate::components::live_source::follow(&url, "race", live, move |text| {
+        if let Ok(race) = serde_json::from_str::<Option<LiveRace>>(&text) {
+            on_race(race);
         }
     });
-    let on_open = Closure::<dyn FnMut(Event)>::new(move |_| live.set(true));
-    let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
-    let _ = source.add_event_listener_with_callback("race", on_message.as_ref().unchecked_ref());
-    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    // The closures live as long as the page; the source is closed on cleanup, after
-    // which they are never called again.
-    on_message.forget();
-    on_open.forget();
-    on_error.forget();
-    let source = StoredValue::new_local(source);
-    on_cleanup(move || source.with_value(|s| s.close()));
 }

@@ -70,17 +70,23 @@ impl<K: Eq + Hash + Clone, T: Clone> Channels<K, T> {
     }
 }
 
-/// Channels by track and by event, created on first use.
+/// Channels by track, by event and by model owner, created on first use.
 pub struct Hub {
     tracks: Channels<TrackId, TrackUpdate>,
     events: Channels<EventId, EventUpdate>,
+    /// "These models changed", by owner id, and under `ALL_MODELS` for operators.
+    models: Channels<String, ()>,
 }
+
+/// The model channel that hears of every owner's changes.
+pub const ALL_MODELS: &str = "*";
 
 impl Default for Hub {
     fn default() -> Self {
         Self {
             tracks: Channels::new(),
             events: Channels::new(),
+            models: Channels::new(),
         }
     }
 }
@@ -140,7 +146,13 @@ impl Hub {
     /// Fans a change out to this process's subscribers. The race clock of the snapshot
     /// is this process's now, which pages tick from.
     fn pass_on(&self, clock: &RaceClock, change: changes::Change) {
-        let event = EventId(change.event);
+        if let Some(owner) = change.models {
+            let _ = self.models.sender(&owner).send(());
+            let _ = self.models.sender(&ALL_MODELS.to_string()).send(());
+        }
+        let Some(event) = change.event.map(EventId) else {
+            return;
+        };
         if let Some(track) = change.track.map(TrackId) {
             let race = change
                 .race
@@ -160,6 +172,9 @@ impl Hub {
     async fn resync(&self, db: &Db, clock: &RaceClock) {
         for event in self.events.keys() {
             self.publish_results(&event);
+        }
+        for owner in self.models.keys() {
+            let _ = self.models.sender(&owner).send(());
         }
         for track in self.tracks.keys() {
             if let Ok(race) = races::open_on(db, &track, clock.now_ms()).await {
@@ -189,6 +204,11 @@ impl Hub {
     /// Subscribes to a track's race from now on.
     pub fn subscribe_track(&self, track: &TrackId) -> broadcast::Receiver<TrackUpdate> {
         self.tracks.sender(track).subscribe()
+    }
+
+    /// Subscribes to the changes of `owner`'s models (or `ALL_MODELS`) from now on.
+    pub fn subscribe_models(&self, owner: &str) -> broadcast::Receiver<()> {
+        self.models.sender(&owner.to_string()).subscribe()
     }
 
     /// Subscribes to an event's changes from now on.

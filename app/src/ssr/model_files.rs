@@ -5,6 +5,7 @@
 //! archive that fails its check keeps its record (with the reason) but loses its bytes.
 
 use super::state::AppState;
+use super::storage::changes;
 use super::storage::models::{self, StoredModel};
 use crate::error::AppError;
 use crate::model::{ModelId, ModelInfo, ModelStatus, UserId};
@@ -205,14 +206,42 @@ pub async fn check(state: AppState, id: ModelId) {
         let reason = Some("drem could not check the model; upload it again".to_string());
         let _ = models::set_status(&state.db, &id, ModelStatus::Invalid, reason, None).await;
     }
+    if let Ok(model) = models::get(&state.db, &id).await {
+        changes::record_models(&state.db, &model.summary.owner).await;
+    }
+}
+
+/// Checks at once: each holds a core while it reads an archive.
+static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Passes reads through, remembering whether the store (not the archive) failed: a
+/// store that hiccups must not make a good model "damaged".
+struct SourceSpy<R> {
+    inner: R,
+    failed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<R: std::io::Read> std::io::Read for SourceSpy<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).inspect_err(|_| {
+            self.failed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        })
+    }
 }
 
 async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
+    let _turn = CHECKS.acquire().await.map_err(|_| AppError::Internal)?;
     let db = &state.db;
     let model = models::get(db, id).await?;
     models::set_status(db, id, ModelStatus::Checking, None, None).await?;
+    changes::record_models(db, &model.summary.owner).await;
     let stream = state.model_files.read(&model.object).await?;
-    let reader = tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream));
+    let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = SourceSpy {
+        inner: tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream)),
+        failed: Arc::clone(&failed),
+    };
     let verdict = tokio::task::spawn_blocking(move || {
         model_archive::check(reader, &model_archive::Limits::default())
     })
@@ -221,12 +250,20 @@ async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
         tracing::error!(error = %e, "model check task failed");
         AppError::Internal
     })?;
+    if failed.load(std::sync::atomic::Ordering::Relaxed) {
+        // Not the archive's fault: back to "uploaded", checked again at the next start.
+        tracing::error!(model = %id.0, "model store read failed during the check");
+        models::set_status(db, id, ModelStatus::Uploaded, None, None).await?;
+        return Ok(());
+    }
     match verdict {
         Ok(facts) => {
             models::set_status(db, id, ModelStatus::Available, None, Some(&info_of(facts))).await?;
             tracing::info!(model = %id.0, name = %model.summary.name, "model available");
-            for older in models::same_name(db, &model.summary).await? {
-                remove(state, &older).await?;
+            // The model is available whatever happens next: a failed clean-up of the
+            // older one is logged, not turned into "invalid".
+            if let Err(e) = replace_older(state, &model).await {
+                tracing::warn!(error = %e, model = %id.0, "older model of the same name kept");
             }
         }
         Err(problem) => {
@@ -245,10 +282,24 @@ async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Deletes a model: its bytes, then its record.
+/// Removes the owner's older, already checked models of the same name. Models still
+/// being checked are left alone: each replaces only what came before it.
+async fn replace_older(state: &AppState, model: &StoredModel) -> Result<(), AppError> {
+    for older in models::same_name(&state.db, &model.summary).await? {
+        let settled = !older.summary.status.pending();
+        if settled && older.summary.uploaded_at <= model.summary.uploaded_at {
+            remove(state, &older).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a model: its record, then its bytes (a record never points at nothing).
 pub async fn remove(state: &AppState, model: &StoredModel) -> Result<(), AppError> {
+    models::delete(&state.db, &model.summary.id).await?;
     state.model_files.delete(&model.object).await;
-    models::delete(&state.db, &model.summary.id).await
+    changes::record_models(&state.db, &model.summary.owner).await;
+    Ok(())
 }
 
 /// Deletes every model of `owner` (their account is being deleted).

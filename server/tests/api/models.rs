@@ -336,3 +336,67 @@ async fn a_deleted_account_takes_its_models_along() {
         .unwrap();
     assert_eq!(app.model_files(), 0);
 }
+
+#[tokio::test]
+async fn model_pages_hear_of_uploads_and_checks_live() {
+    let app = spawn_app().await;
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    let (other, _) = app.signed_in_as(Role::Racer).await;
+    let (operator, _) = app.signed_in_as(Role::Operator).await;
+    let url = |b: &Browser, q: &str| format!("{}/live/models{q}", b.base_url);
+    let refused = racer
+        .client
+        .get(url(&racer, "?all=1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "all models are for operators"
+    );
+    let anonymous = app
+        .browser()
+        .client
+        .get(url(&racer, ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let mut mine = racer.client.get(url(&racer, "")).send().await.unwrap();
+    let mut theirs = other.client.get(url(&other, "")).send().await.unwrap();
+    let mut all = operator
+        .client
+        .get(url(&operator, "?all=1"))
+        .send()
+        .await
+        .unwrap();
+    let (mut b1, mut b2, mut b3) = (String::new(), String::new(), String::new());
+    for (stream, buffer) in [
+        (&mut mine, &mut b1),
+        (&mut theirs, &mut b2),
+        (&mut all, &mut b3),
+    ] {
+        assert_eq!(
+            crate::helpers::next_event(stream, buffer, "models").await,
+            "changed",
+            "first: load the list"
+        );
+    }
+    upload_checked(&racer, "live.tar.gz", samples::good(1_000)).await;
+    // Uploaded, checking, available: the owner's page and the operators' hear of each.
+    for _ in 0..3 {
+        crate::helpers::next_event(&mut mine, &mut b1, "models").await;
+        crate::helpers::next_event(&mut all, &mut b3, "models").await;
+    }
+    let quiet = tokio::time::timeout(Duration::from_millis(300), theirs.chunk()).await;
+    assert!(
+        quiet.is_err()
+            || quiet.is_ok_and(|c| c
+                .ok()
+                .flatten()
+                .is_none_or(|c| !String::from_utf8_lossy(&c).contains("changed"))),
+        "another racer hears nothing"
+    );
+}

@@ -5,16 +5,18 @@
 
 use super::super::state::Db;
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, TrackId};
+use crate::model::{EventId, LiveRace, TrackId, UserId};
 use surrealdb::types::SurrealValue;
 
 /// One change: the event it belongs to, the track whose race changed (if one did) with
 /// that race as stored (JSON; `None` once the track is free), and whether the event's
 /// results (or its tracks and rules) changed. Carrying the race itself keeps every
-/// version in order: followers never re-read a race that moved on meanwhile.
+/// version in order: followers never re-read a race that moved on meanwhile. Or: the
+/// racer (`models`, an owner's id) whose models changed.
 #[derive(Debug, Clone, SurrealValue)]
 pub struct Change {
-    pub event: String,
+    pub event: Option<String>,
+    pub models: Option<String>,
     pub track: Option<String>,
     pub race: Option<String>,
     pub results: bool,
@@ -51,12 +53,24 @@ pub async fn record(db: &Db, event: &EventId, race: Option<RaceChange<'_>>, resu
     }
 }
 
+/// Records that `owner`'s models changed (uploaded, checked, deleted).
+pub async fn record_models(db: &Db, owner: &UserId) {
+    let res = db
+        .query("CREATE live_change SET models = $owner, results = false")
+        .bind(("owner", owner.0.clone()))
+        .await
+        .and_then(|r| r.check());
+    if let Err(e) = res {
+        tracing::warn!(error = %e, "model change not announced to live pages");
+    }
+}
+
 /// The feed of changes recorded from now on.
 pub async fn follow(
     db: &Db,
 ) -> Result<surrealdb::method::QueryStream<surrealdb::Notification<Change>>, AppError> {
     let mut res = db
-        .query("LIVE SELECT event, track, race, results FROM live_change")
+        .query("LIVE SELECT event, models, track, race, results FROM live_change")
         .await?;
     Ok(res.stream::<surrealdb::Notification<Change>>(0)?)
 }

@@ -104,6 +104,11 @@ const MIGRATIONS: &[&str] = &[
     DEFINE TABLE IF NOT EXISTS setting SCHEMAFULL;
     DEFINE FIELD IF NOT EXISTS json ON setting TYPE string;
     "#,
+    // 6: the change feed also carries "this racer's models changed" (no event then).
+    r#"
+    DEFINE FIELD OVERWRITE event ON live_change TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS models ON live_change TYPE option<string>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
