@@ -16,8 +16,8 @@ use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use std::sync::Arc;
 
 /// Bytes buffered per part of an upload, and parts in flight: together they bound the
-/// memory one upload can take, whatever its size.
-const PART_BYTES: usize = 2 << 20;
+/// memory one upload can take, whatever its size. 5 MiB is S3's smallest part.
+const PART_BYTES: usize = 5 << 20;
 const PARTS_IN_FLIGHT: usize = 2;
 
 /// Where model bytes live, and how large one may be.

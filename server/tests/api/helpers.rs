@@ -57,9 +57,11 @@ fn test_config(models: &std::path::Path, extra: &[&str]) -> Config {
         ADMIN_PASSWORD,
         "--log",
         "warn",
-        "--model-store",
-        &store,
     ];
+    // The test's own folder, unless the test names another store.
+    if !extra.contains(&"--model-store") {
+        args.extend(["--model-store", &store]);
+    }
     args.extend_from_slice(extra);
     Config::parse_from(args)
 }

@@ -400,3 +400,118 @@ async fn model_pages_hear_of_uploads_and_checks_live() {
         "another racer hears nothing"
     );
 }
+
+/// An S3-compatible server (moto's, installed by `.ci/tools`) on a free port, stopped
+/// when dropped.
+struct S3Server {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl S3Server {
+    async fn start() -> S3Server {
+        let program = std::env::var("DREM_TEST_S3_SERVER").unwrap_or_else(|_| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../end2end/.venv-s3/bin/moto_server"
+            )
+            .into()
+        });
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{program}: {e} (bash .ci/tools installs it)"));
+        let server = S3Server {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..100 {
+            if reqwest::get(&server.endpoint).await.is_ok() {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the S3 server did not start");
+    }
+
+    /// Object keys in `bucket`.
+    async fn keys(&self, bucket: &str) -> usize {
+        let listing = reqwest::get(format!("{}/{bucket}?list-type=2", self.endpoint))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        listing.matches("<Key>").count()
+    }
+}
+
+#[tokio::test]
+async fn models_can_live_in_an_s3_bucket() {
+    let s3 = S3Server::start().await;
+    let client = reqwest::Client::new();
+    let made = client
+        .put(format!("{}/drem-models", s3.endpoint))
+        .send()
+        .await
+        .unwrap();
+    assert!(made.status().is_success());
+    // The object store reads its S3 settings from the environment, as in production.
+    for (key, value) in [
+        ("AWS_ENDPOINT", s3.endpoint.as_str()),
+        ("AWS_ALLOW_HTTP", "true"),
+        ("AWS_ACCESS_KEY_ID", "drem-test"),
+        ("AWS_SECRET_ACCESS_KEY", "drem-test-secret"),
+        ("AWS_REGION", "us-east-1"),
+    ] {
+        std::env::set_var(key, value);
+    }
+    let app = spawn_on(
+        open_db().await,
+        &["--model-store", "s3://drem-models/venue"],
+    )
+    .await;
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    // Larger than one 5 MiB part: a real multipart upload.
+    let bytes = samples::good(12 << 20);
+    let model = upload_checked(&racer, "bucketed.tar.gz", bytes.clone()).await;
+    assert_eq!(model.status, ModelStatus::Available, "{:?}", model.reason);
+    assert_eq!(s3.keys("drem-models").await, 1);
+    let res = racer
+        .client
+        .get(format!("{}/models/{}/download", racer.base_url, model.id.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), bytes.as_slice());
+
+    let hostile = archive(&[
+        Entry::file("model_metadata.json", METADATA),
+        Entry::other("agent/model.pb", Kind::Symlink, "/etc/passwd"),
+    ]);
+    let refused = upload_checked(&racer, "hostile.tar.gz", hostile).await;
+    assert_eq!(refused.status, ModelStatus::Invalid);
+    racer
+        .call_json::<DeleteModel, ()>(json!({"id": model.id}))
+        .await
+        .unwrap();
+    assert_eq!(
+        s3.keys("drem-models").await,
+        0,
+        "nothing left in the bucket"
+    );
+}
