@@ -104,10 +104,15 @@ impl ModelFiles {
         body: impl Stream<Item = Result<Bytes, E>>,
     ) -> Result<u64, UploadError> {
         let upload = self.store.put_multipart(&Path::from(object)).await?;
-        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut guard = AbortOnDrop(Some(WriteMultipart::new_with_chunk_size(
+            upload, PART_BYTES,
+        )));
         let mut body = std::pin::pin!(body);
         let mut size: u64 = 0;
         let failure = loop {
+            let Some(writer) = guard.0.as_mut() else {
+                break Some(UploadError::CutOff);
+            };
             match body.next().await {
                 None => break None,
                 Some(Err(_)) => break Some(UploadError::CutOff),
@@ -122,6 +127,9 @@ impl ModelFiles {
                     writer.write(&chunk);
                 }
             }
+        };
+        let Some(writer) = guard.0.take() else {
+            return Err(UploadError::CutOff);
         };
         match failure {
             None => {
@@ -182,6 +190,24 @@ impl ModelFiles {
     /// How many objects the store holds (tests check that nothing was left behind).
     pub async fn count(&self) -> usize {
         self.store.list(None).count().await
+    }
+}
+
+/// An upload whose request went away mid-way (the client disconnected and the handler
+/// was dropped) is aborted all the same, so no half-written parts stay in the store.
+struct AbortOnDrop(Option<WriteMultipart>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(writer) = self.0.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    if let Err(e) = writer.abort().await {
+                        tracing::warn!(error = %e, "dropped upload not cleaned up");
+                    }
+                });
+            }
+        }
     }
 }
 
