@@ -58,6 +58,42 @@ pub fn ModelFacts(model: ModelSummary) -> impl IntoView {
     })
 }
 
+/// One model in a table: (its owner,) name, size and upload time, status, findings,
+/// download (once available) and delete.
+#[component]
+pub fn ModelRow(
+    model: ModelSummary,
+    delete: ServerAction<DeleteModel>,
+    show_owner: bool,
+) -> impl IntoView {
+    let id = model.id.clone();
+    let download = format!("/models/{}/download", model.id.0);
+    let available = model.status == ModelStatus::Available;
+    let label = if show_owner {
+        format!("Delete {} of {}", model.name, model.owner_name)
+    } else {
+        format!("Delete {}", model.name)
+    };
+    view! {
+        <tr>
+            {show_owner.then(|| view! { <td>{model.owner_name.clone()}</td> })}
+            <td>
+                <strong>{model.name.clone()}</strong>
+                <span class="sub">{size_text(model.size_bytes)} " · " {model.uploaded_at.clone()} " UTC"</span>
+            </td>
+            <td><StatusBadge status=model.status reason=model.reason.clone() /></td>
+            <td><ModelFacts model=model.clone() /></td>
+            <td class="actions">
+                {available.then(|| view! { <a href=download.clone() download=model.name.clone()>"Download"</a> })}
+                <button type="button" class="button small danger" aria-label=label
+                    on:click=move |_| { delete.dispatch(DeleteModel { id: id.clone() }); }>
+                    "Delete"
+                </button>
+            </td>
+        </tr>
+    }
+}
+
 #[component]
 pub fn MyModelsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
@@ -84,28 +120,7 @@ pub fn MyModelsPage() -> impl IntoView {
                             <table class="models" aria-label="My models">
                                 <thead><tr><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|m| {
-                                        let id = m.id.clone();
-                                        let download = format!("/models/{}/download", m.id.0);
-                                        let available = m.status == ModelStatus::Available;
-                                        view! {
-                                            <tr>
-                                                <td>
-                                                    <strong>{m.name.clone()}</strong>
-                                                    <span class="sub">{size_text(m.size_bytes)} " · " {m.uploaded_at.clone()} " UTC"</span>
-                                                </td>
-                                                <td><StatusBadge status=m.status reason=m.reason.clone() /></td>
-                                                <td><ModelFacts model=m.clone() /></td>
-                                                <td class="actions">
-                                                    {available.then(|| view! { <a href=download.clone() download=m.name.clone()>"Download"</a> })}
-                                                    <button type="button" class="button small danger" aria-label=format!("Delete {}", m.name)
-                                                        on:click=move |_| { delete.dispatch(DeleteModel { id: id.clone() }); }>
-                                                        "Delete"
-                                                    </button>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
+                                    {list.into_iter().map(|model| view! { <ModelRow model delete show_owner=false /> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>

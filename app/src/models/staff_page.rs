@@ -3,7 +3,7 @@
 //! with the cars.
 
 use super::api::{get_model_retention, list_models, DeleteModel, SetModelRetention};
-use super::page::{follow_models, size_text, ModelFacts, StatusBadge};
+use super::page::{follow_models, ModelRow};
 use crate::components::form::Problem;
 use crate::components::nav::AuthContext;
 use crate::domain::roles::Role;
@@ -62,29 +62,7 @@ pub fn ModelsPage() -> impl IntoView {
                                 <table class="models" aria-label="All models">
                                     <thead><tr><th>"Racer"</th><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
                                     <tbody>
-                                        {list.into_iter().map(|m| {
-                                            let id = m.id.clone();
-                                            let download = format!("/models/{}/download", m.id.0);
-                                            let available = m.status == ModelStatus::Available;
-                                            view! {
-                                                <tr>
-                                                    <td>{m.owner_name.clone()}</td>
-                                                    <td>
-                                                        <strong>{m.name.clone()}</strong>
-                                                        <span class="sub">{size_text(m.size_bytes)} " · " {m.uploaded_at.clone()} " UTC"</span>
-                                                    </td>
-                                                    <td><StatusBadge status=m.status reason=m.reason.clone() /></td>
-                                                    <td><ModelFacts model=m.clone() /></td>
-                                                    <td class="actions">
-                                                        {available.then(|| view! { <a href=download.clone() download=m.name.clone()>"Download"</a> })}
-                                                        <button type="button" class="button small danger" aria-label=format!("Delete {} of {}", m.name, m.owner_name)
-                                                            on:click=move |_| { delete.dispatch(DeleteModel { id: id.clone() }); }>
-                                                            "Delete"
-                                                        </button>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
+                                        {list.into_iter().map(|model| view! { <ModelRow model delete show_owner=true /> }).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
