@@ -68,3 +68,25 @@ test('operators see every racer’s models and the admin sets how long they are 
   expect(errors).toEqual([]);
   await adminContext.close();
 });
+
+test('an upload in progress can be cancelled and leaves no model', async ({ page }) => {
+  await signUp(page, uniqueName('quitter'));
+  await open(page, '/models');
+  // A slow venue network: 256 KB/s up, so the upload is still running when cancelled.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024,
+  });
+  await page.locator('input[type="file"]').setInputFiles([
+    { name: 'too-slow.tar.gz', mimeType: 'application/gzip', buffer: goodModel(4 * 1024 * 1024) },
+  ]);
+  const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem');
+  await expect(row.getByRole('status')).toHaveText(/^\d+%$/);
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row.getByRole('status')).toHaveText('cancelled');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+  });
+  await page.reload();
+  await expect(page.getByText('No models yet.')).toBeVisible();
+});
