@@ -53,6 +53,9 @@ pub fn ModelFacts(model: ModelSummary) -> impl IntoView {
                 <dt>"Action space"</dt><dd>{info.action_space}</dd>
                 <dt>"Algorithm"</dt><dd>{info.training_algorithm}</dd>
                 <dt>"MD5"</dt><dd class="md5" title="md5 of agent/model.pb">{info.model_md5}</dd>
+                {(!info.openvino_files.is_empty()).then(|| view! {
+                    <dt>"OpenVINO"</dt><dd>{info.openvino_files.join(", ")}</dd>
+                })}
             </dl>
         }
     })
