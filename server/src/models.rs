@@ -47,6 +47,16 @@ async fn receive(
     let caller = require_in(state.clone(), session, Action::ManageOwnModels).await?;
     let owner = caller.user()?.id.clone();
     model_name::check(&name).map_err(|reason| AppError::invalid("name", reason))?;
+    let kept = models::list(&state.db, Some(&owner), None)
+        .await?
+        .iter()
+        .filter(|m| m.summary.status != app::model::ModelStatus::Invalid)
+        .count();
+    if kept >= model_name::MAX_MODELS_PER_RACER {
+        return Err(AppError::Conflict(format!(
+            "You have {kept} models, the most one racer may keep: delete some first."
+        )));
+    }
     let files = &state.model_files;
     // Refuse an announced oversize upload before reading a byte of it.
     let announced = headers

@@ -1,6 +1,9 @@
 //! The model file name rule (domain.md §6): `^[A-Za-z0-9_-]+\.tar\.gz$`, checked in the
 //! browser before sending and again by the server.
 
+/// Models one racer may keep (not counting invalid ones, which hold no bytes).
+pub const MAX_MODELS_PER_RACER: usize = 50;
+
 /// Longer names are no DeepRacer export's.
 pub const MAX_LEN: usize = 120;
 

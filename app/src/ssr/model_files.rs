@@ -191,6 +191,60 @@ impl ModelFiles {
     pub async fn count(&self) -> usize {
         self.store.list(None).count().await
     }
+
+    /// Model files last written before `before`, by name.
+    async fn files_older_than(
+        &self,
+        before_epoch_secs: i64,
+    ) -> Result<Vec<String>, object_store::Error> {
+        let mut names = Vec::new();
+        let mut listing = self.store.list(Some(&Path::from("models")));
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            if meta.last_modified.timestamp() < before_epoch_secs {
+                names.push(meta.location.to_string());
+            }
+        }
+        Ok(names)
+    }
+}
+
+/// Seconds since the epoch an hour ago.
+fn an_hour_ago() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    now - 3600
+}
+
+/// Deletes model files no record points to, left by a crash between a finished upload
+/// and its record, or by a failed delete. Only files older than an hour: an upload in
+/// progress has none yet. Returns how many were deleted.
+pub async fn sweep_orphans(state: &AppState) -> Result<usize, AppError> {
+    let old = state
+        .model_files
+        .files_older_than(an_hour_ago())
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "model files not listed");
+            AppError::Internal
+        })?;
+    if old.is_empty() {
+        return Ok(0);
+    }
+    let known: std::collections::HashSet<String> = models::list(&state.db, None, None)
+        .await?
+        .into_iter()
+        .map(|m| m.object)
+        .collect();
+    let mut swept = 0;
+    for object in old.into_iter().filter(|o| !known.contains(o)) {
+        state.model_files.delete(&object).await;
+        tracing::info!(object, "model file without a record deleted");
+        swept += 1;
+    }
+    Ok(swept)
 }
 
 /// An upload whose request went away mid-way (the client disconnected and the handler
@@ -384,12 +438,17 @@ pub async fn expire_once(state: &AppState) -> Result<usize, AppError> {
 }
 
 /// Applies the retention setting every hour, for the life of the process.
+/// Applies the retention setting and sweeps files without a record, at start and every
+/// hour, for the life of the process.
 pub async fn expire_old(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
         if let Err(e) = expire_once(&state).await {
             tracing::warn!(error = %e, "model retention did not run");
+        }
+        if let Err(e) = sweep_orphans(&state).await {
+            tracing::warn!(error = %e, "model files not swept");
         }
     }
 }

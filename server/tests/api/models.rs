@@ -515,3 +515,43 @@ async fn models_can_live_in_an_s3_bucket() {
         "nothing left in the bucket"
     );
 }
+
+#[tokio::test]
+async fn files_without_a_record_are_swept_and_racers_have_a_quota() {
+    // A file a crash left behind two hours ago, and one being written right now.
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join("models/someone/0000000000000001.tar.gz");
+    let fresh = dir.path().join("models/someone/0000000000000002.tar.gz");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, b"left over").unwrap();
+    std::fs::write(&fresh, b"in progress").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    let store = format!("file://{}", dir.path().display());
+    let app = spawn_on(open_db().await, &["--model-store", &store]).await;
+    for _ in 0..50 {
+        if !stale.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!stale.exists(), "the old orphan is swept at start");
+    assert!(fresh.exists(), "a recent file is left alone");
+
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    for i in 0..model_archive_quota() {
+        let (status, body) = upload(&racer, &format!("m{i}.tar.gz"), samples::good(100)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, body) = upload(&racer, "one-too-many.tar.gz", samples::good(100)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+fn model_archive_quota() -> usize {
+    app::domain::model_name::MAX_MODELS_PER_RACER
+}
