@@ -33,6 +33,26 @@ pub struct LiveBoard {
     pub version: RwSignal<u32>,
 }
 
+/// The board a public page's URL names: `/events/ID/...?track=…&format=…`, followed
+/// live. Returns the event's id too, for the page's other loads.
+pub fn use_board_from_url() -> (
+    impl Fn() -> EventId + Clone + Send + Sync + 'static,
+    LiveBoard,
+) {
+    use leptos_router::hooks::{use_params_map, use_query_map};
+    let params = use_params_map();
+    let query = use_query_map();
+    let event = move || EventId(params.read().get("id").unwrap_or_default());
+    let track = move || query.read().get("track").map(TrackId);
+    let format = move || {
+        query
+            .read()
+            .get("format")
+            .and_then(|f| BoardFormat::parse(&f))
+    };
+    (event, use_live_board(event, track, format))
+}
+
 /// Loads the board of `event` (one `track`, or all; ranked as the event says or by
 /// `format`) and follows it live.
 pub fn use_live_board(

@@ -4,17 +4,15 @@
 //! racer's best, yellow = valid, red = invalid); between races, the top four with the
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
-use super::live::{use_live_board, LiveBoard};
+use super::live::{use_board_from_url, LiveBoard};
 use crate::components::flag::Flag;
 use crate::domain::commentary::{lap_class, run_stats};
 use crate::domain::laptime::format_ms;
-use crate::domain::rules::BoardFormat;
 use crate::domain::rules::Ranking;
 use crate::i18n::*;
-use crate::model::{EventId, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// A valid `RRGGBB` chroma colour, or the default green.
 fn chroma_colour(raw: Option<String>) -> String {
@@ -25,16 +23,8 @@ fn chroma_colour(raw: Option<String>) -> String {
 
 #[component]
 pub fn OverlayPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let event = move || EventId(params.read().get("id").unwrap_or_default());
-    let track = move || query.read().get("track").map(TrackId);
-    let format = move || {
-        query
-            .read()
-            .get("format")
-            .and_then(|f| BoardFormat::parse(&f))
-    };
+    let (_, live_board) = use_board_from_url();
     let flag = move |name: &str| query.read().get(name).is_none_or(|v| v != "0");
     let background = move || {
         if query.read().get("chroma").as_deref() == Some("1") {
@@ -49,7 +39,7 @@ pub fn OverlayPage() -> impl IntoView {
         live,
         now,
         ..
-    } = use_live_board(event, track, format);
+    } = live_board;
     let i18n = use_i18n();
     // Whoever raced last: highlighted in the top four once their race is over.
     let newest = RwSignal::new(None::<String>);

@@ -3,30 +3,21 @@
 //! submitted race, correction and lap on track shows without a reload.
 
 use super::api::get_landing;
-use super::live::{use_live_board, LiveBoard, Ticking};
+use super::live::{use_board_from_url, LiveBoard, Ticking};
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::laptime::format_ms;
-use crate::domain::rules::BoardFormat;
 use crate::i18n::*;
 use crate::i18n_page::ranking_text;
-use crate::model::{BoardRow, EventId, TrackId};
+use crate::model::BoardRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LeaderboardPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let event = move || EventId(params.read().get("id").unwrap_or_default());
-    let track = move || query.read().get("track").map(TrackId);
-    let format = move || {
-        query
-            .read()
-            .get("format")
-            .and_then(|f| BoardFormat::parse(&f))
-    };
+    let (event, live_board) = use_board_from_url();
     // `?qr=header` or `?qr=footer`: a QR code of the landing page, for phones in the hall.
     let qr_place = move || {
         query
@@ -62,7 +53,7 @@ pub fn LeaderboardPage() -> impl IntoView {
         live,
         now,
         ..
-    } = use_live_board(event, track, format);
+    } = live_board;
     // `?flag=0` hides the racers' flags.
     let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");
     // Results as last shown, to highlight what is new or improved on the next load.
