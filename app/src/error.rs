@@ -30,6 +30,9 @@ pub enum AppError {
     /// 429: too many attempts; the message says when to try again.
     #[error("{0}")]
     TooManyAttempts(String),
+    /// 502: a device drem talks to (a car's console) failed; the message says how.
+    #[error("{0}")]
+    Device(String),
     /// 500: something broke on the server; the cause is in the server log.
     #[error(
         "Something went wrong on the server. Try again; if it persists, check the server log."
@@ -60,6 +63,7 @@ impl AppError {
             AppError::TooLarge(_) => 413,
             AppError::TooManyAttempts(_) => 429,
             AppError::Internal => 500,
+            AppError::Device(_) => 502,
             AppError::Transport(_) => 400,
         }
     }

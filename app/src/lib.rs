@@ -17,6 +17,7 @@ pub mod pages;
 pub mod race;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod timers;
 
 // The translations of the public pages (`i18n::Locale`, `t!`, ...), from `locales/*.json`.
 leptos_i18n_macro::load_locales!();
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/commentator") view=commentator::page::CommentatorPage />
                     <Route path=path!("/models") view=models::page::MyModelsPage />
                     <Route path=path!("/admin/models") view=models::staff_page::ModelsPage />
+                    <Route path=path!("/timers") view=timers::page::TimersPage />
                 </Routes>
             </main>
         </Router>

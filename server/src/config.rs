@@ -50,6 +50,16 @@ pub struct Config {
     #[arg(long, env = "DREM_MAX_MODEL_MB", default_value_t = 200)]
     pub max_model_mb: u64,
 
+    /// The key that seals car console passwords and the car SSH key at rest: 64 hex
+    /// digits. Default: `secret.key` in the data folder, created on first start (a
+    /// fresh key each run with an in-memory database).
+    #[arg(long, env = "DREM_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Seconds between two status checks of every car.
+    #[arg(long, env = "DREM_CAR_POLL_SECONDS", default_value_t = 10)]
+    pub car_poll_seconds: u64,
+
     /// Log filter, e.g. `info` or `drem=debug,info`.
     #[arg(long, env = "DREM_LOG", default_value = "info")]
     pub log: String,
@@ -73,6 +83,16 @@ impl Config {
             Some(url) => url.clone(),
             None if self.database_url().starts_with("mem://") => "memory://".into(),
             None => format!("file://{}", self.data_dir.join("models").display()),
+        }
+    }
+
+    /// The key that seals secrets at rest.
+    pub fn secret_key(&self) -> Result<app::ssr::secrets::SecretKey, String> {
+        use app::ssr::secrets::SecretKey;
+        match &self.secret_key {
+            Some(hex) => SecretKey::from_hex(hex).map_err(|e| format!("DREM_SECRET_KEY: {e}")),
+            None if self.database_url().starts_with("mem://") => SecretKey::ephemeral(),
+            None => SecretKey::from_file(&self.data_dir.join("secret.key")),
         }
     }
 

@@ -5,6 +5,7 @@ pub mod config;
 mod http;
 mod live;
 mod models;
+mod timer;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
 use app::ssr::clock::RaceClock;
@@ -43,6 +44,8 @@ pub enum StartError {
     LiveFeed(app::error::AppError),
     #[error("cannot open the model store: {0}")]
     ModelStore(String),
+    #[error("cannot read the secret key: {0}")]
+    SecretKey(String),
 }
 
 /// A built drem, bound to its port, ready to serve.
@@ -107,6 +110,7 @@ impl Application {
             config.max_model_mb.saturating_mul(1 << 20),
         )
         .map_err(StartError::ModelStore)?;
+        let secret_key = config.secret_key().map_err(StartError::SecretKey)?;
         let clock = RaceClock::default();
         let hub = Arc::new(Hub::default());
         hub.start_relay(db.clone(), clock)
@@ -120,10 +124,15 @@ impl Application {
             clock,
             hub,
             model_files: Arc::new(model_files),
+            cars: Arc::new(app::ssr::cars::Cars::new(secret_key)),
         };
         // Models a crash left unchecked are checked now; old ones expire if set.
         tokio::spawn(app::ssr::model_files::check_unfinished(state.clone()));
         tokio::spawn(app::ssr::model_files::expire_old(state.clone()));
+        tokio::spawn(app::ssr::cars::poll::poll_forever(
+            state.clone(),
+            std::time::Duration::from_secs(config.car_poll_seconds.max(1)),
+        ));
         let secure_cookies = public_url.starts_with("https://");
         let router = http::router(state, secure_cookies);
         Ok(Self {

@@ -105,15 +105,32 @@ pub async fn model_events(
     } else {
         user.id.0.clone()
     };
-    let updates = state.hub.subscribe_models(&key);
-    let stream = stream::unfold((true, updates), |(first, mut updates)| async move {
+    changed_signals(state.hub.subscribe_models(&key), "models")
+}
+
+/// `GET /live/kit`: `changed` whenever a car, fleet or timer changes, for the staff
+/// pages that show them, and once on connecting.
+pub async fn kit_events(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+) -> Response {
+    if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
+        return crate::http::error_response(e);
+    }
+    changed_signals(state.hub.subscribe_kit(), "kit")
+}
+
+/// A stream of `name` events saying "changed": once at once (a page that reconnects
+/// loads again), then once per change; a lagging subscriber gets one for all it missed.
+fn changed_signals(updates: Receiver<()>, name: &'static str) -> Response {
+    let stream = stream::unfold((true, updates), move |(first, mut updates)| async move {
         if !first {
             match updates.recv().await {
                 Ok(()) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
             }
         }
-        let event = Event::default().event("models").data("changed");
+        let event = Event::default().event(name).data("changed");
         Some((Ok::<_, Infallible>(event), (false, updates)))
     });
     Sse::new(stream)

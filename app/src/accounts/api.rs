@@ -221,20 +221,10 @@ mod ssr {
     use crate::model::{Invite, UserId};
     use crate::ssr::state::AppState;
     use crate::ssr::storage::invites;
-    use rand::RngCore;
-    use sha2::{Digest, Sha256};
+    pub use crate::ssr::tokens::hash as token_hash;
 
     /// How long a walk-up racer's link works.
     const INVITE_HOURS: i64 = 48;
-
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    /// The stored form of a token.
-    pub fn token_hash(token: &str) -> String {
-        hex(&Sha256::digest(token.trim().as_bytes()))
-    }
 
     pub fn invite_gone() -> AppError {
         // Used, expired and never issued look the same: nothing to probe.
@@ -247,9 +237,7 @@ mod ssr {
         user: &UserId,
         username: String,
     ) -> Result<Invite, AppError> {
-        let mut secret = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut secret);
-        let token = hex(&secret);
+        let token = crate::ssr::tokens::new_secret();
         let expires_at =
             invites::create(&state.db, user, &token_hash(&token), INVITE_HOURS).await?;
         let link = format!("{}/invite/{token}", state.public_url);

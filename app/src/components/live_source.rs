@@ -43,3 +43,13 @@ pub fn follow(
     _on_data: impl Fn(String) + 'static,
 ) {
 }
+
+/// Bumps `version` whenever the stream at `url` says its `event` changed (and once on
+/// connecting): a resource keyed on it loads again.
+pub fn reload_on(url: &'static str, event: &'static str, version: RwSignal<u32>) {
+    Effect::new(move || {
+        follow(url, event, RwSignal::new(false), move |_| {
+            version.update(|v| *v += 1)
+        });
+    });
+}

@@ -101,7 +101,7 @@ const COMMON_PASSWORDS: &[&str] = &[
 pub fn validate_username(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     let len = name.chars().count();
-    if len < USERNAME_MIN || len > USERNAME_MAX {
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&len) {
         return Err(FieldError::new(
             "username",
             format!("Use {USERNAME_MIN} to {USERNAME_MAX} characters."),

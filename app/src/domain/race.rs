@@ -101,6 +101,10 @@ pub enum RaceError {
     BadTime,
     #[error("A lap has 0 to 100 resets.")]
     BadResets,
+    /// A timer crossing stamped before the race's last action (it arrived late, e.g.
+    /// after a reconnect): counting it would make a lap span two laps.
+    #[error("The crossing happened before the race's last action; it is not counted.")]
+    StaleCrossing,
 }
 
 /// More resets than any lap can have; guards totals against absurd input.
@@ -127,6 +131,10 @@ pub struct Race {
     /// paused): undo then reopens it paused, without counting the time since.
     #[serde(default)]
     ended_while_paused: bool,
+    /// The time of the latest command (or of opening the race): a timer crossing
+    /// stamped earlier is refused.
+    #[serde(default)]
+    last_at: Millis,
 }
 
 impl Race {
@@ -142,7 +150,15 @@ impl Race {
             running_since: None,
             ended_by_capture_at: None,
             ended_while_paused: false,
+            last_at: 0,
         }
+    }
+
+    /// The same race, opened (put on the track) at `now`: crossings stamped before
+    /// that belong to someone else.
+    pub fn opened_at(mut self, now: Millis) -> Self {
+        self.last_at = now;
+        self
     }
 
     fn running_for(&self, now: Millis) -> u64 {
@@ -236,6 +252,15 @@ impl Race {
 
     /// Applies one command at time `now`.
     pub fn apply(&mut self, command: Command, now: Millis) -> Result<(), RaceError> {
+        if command == Command::Crossing && now < self.last_at {
+            return Err(RaceError::StaleCrossing);
+        }
+        self.apply_unchecked(command, now)?;
+        self.last_at = self.last_at.max(now);
+        Ok(())
+    }
+
+    fn apply_unchecked(&mut self, command: Command, now: Millis) -> Result<(), RaceError> {
         use RaceState::*;
         match (command, self.state) {
             (Command::Start, Ready) | (Command::Crossing, Ready) => {

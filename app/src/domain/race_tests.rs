@@ -335,3 +335,24 @@ fn resets_are_bounded() {
     }
     assert_eq!(race.current_resets, MAX_RESETS);
 }
+
+#[test]
+fn a_crossing_stamped_before_the_last_action_is_refused() {
+    let mut race = Race::new(RaceRules::default()).opened_at(10_000);
+    assert_eq!(
+        race.apply(Command::Crossing, 9_000),
+        Err(RaceError::StaleCrossing),
+        "a crossing from before the racer was on track"
+    );
+    race.apply(Command::Crossing, 12_000).unwrap();
+    race.apply(lap(), 20_000).unwrap();
+    assert_eq!(
+        race.apply(Command::Crossing, 19_500),
+        Err(RaceError::StaleCrossing),
+        "a late crossing would make a lap span two laps"
+    );
+    race.apply(Command::Crossing, 29_250).unwrap();
+    let times: Vec<u64> = race.laps.iter().map(|l| l.time_ms).collect();
+    assert_eq!(times, [8_000, 9_250]);
+    assert_eq!(race.laps[1].source, LapSource::Timer);
+}

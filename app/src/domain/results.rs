@@ -238,7 +238,7 @@ pub fn rank(ranking: Ranking, stats: Vec<RacerStats>) -> Vec<Standing> {
         })
         .collect();
     rows.sort_by(|(ka, a), (kb, b)| match (ka, kb) {
-        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.stats.racer.cmp(&b.stats.racer)),
+        (Some(x), Some(y)) => x.cmp(y).then_with(|| a.stats.racer.cmp(&b.stats.racer)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.stats.racer.cmp(&b.stats.racer),

@@ -6,21 +6,16 @@ use super::account::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// How racers are ranked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Ranking {
     /// The fastest valid lap.
+    #[default]
     BestLap,
     /// The best average of `laps` consecutive valid laps within one race (3..=7).
     BestAverage { laps: u8 },
     /// First to `laps` valid laps: ranked by the total time of those laps.
     LapCount { laps: u8 },
-}
-
-impl Default for Ranking {
-    fn default() -> Self {
-        Ranking::BestLap
-    }
 }
 
 impl Ranking {

@@ -3,6 +3,7 @@
 
 mod commentary;
 mod events;
+mod kit;
 mod models;
 mod public;
 mod races;
@@ -10,6 +11,7 @@ mod users;
 
 pub use commentary::*;
 pub use events::*;
+pub use kit::*;
 pub use models::*;
 pub use public::*;
 pub use races::*;

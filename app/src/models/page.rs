@@ -11,16 +11,12 @@ use leptos_meta::Title;
 /// Loads the list again whenever the models change (`all`: every racer's, for
 /// operators), following `/live/models` while the page is open.
 pub fn follow_models(all: bool, version: RwSignal<u32>) {
-    Effect::new(move || {
-        let url = if all {
-            "/live/models?all=1"
-        } else {
-            "/live/models"
-        };
-        crate::components::live_source::follow(url, "models", RwSignal::new(false), move |_| {
-            version.update(|v| *v += 1)
-        });
-    });
+    let url = if all {
+        "/live/models?all=1"
+    } else {
+        "/live/models"
+    };
+    crate::components::live_source::reload_on(url, "models", version);
 }
 
 /// Megabytes with one decimal.

@@ -84,7 +84,7 @@ pub async fn start_race(
             "This racer has used all {used} runs on this track. An operator may allow one more."
         )));
     }
-    let race = Race::new(rules);
+    let race = Race::new(rules).opened_at(caller.state.clock.now_ms());
     let id = races::create(
         db,
         races::NewRace {
@@ -118,6 +118,7 @@ pub async fn race_command(
     let db = &caller.state.db;
     let now = caller.state.clock.now_ms();
     let mut live = races::get(db, &race, now).await?;
+    let before = live.race.state;
     if live.version != version {
         return Err(AppError::Conflict(
             "The race changed in another tab or device; the page now shows the latest state."
@@ -129,6 +130,7 @@ pub async fn race_command(
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     live.version = races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?command, "race command");
+    crate::ssr::cars::race_lights::follow(&caller.state, before, &live);
     let state = live.race.state;
     let done = matches!(state, RaceState::Submitted | RaceState::Discarded);
     let change = changes::RaceChange {

@@ -12,6 +12,7 @@ use crate::domain::race::{Command, LapSource, RaceState};
 use crate::error::AppError;
 use crate::events::api::list_events;
 use crate::model::{LiveRace, RaceDesk, TrackId};
+use crate::timers::track_timer::TrackTimer;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -318,6 +319,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             <h1>{desk.track.title.clone()}</h1>
             <p class="hint">{desk.event.name.clone()} " · " {rules.ranking.describe()}</p>
             <CalloutSwitch enabled=callouts />
+            <TrackTimer track=track.clone() />
         </div>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         {move || match received.get() {

@@ -76,6 +76,8 @@ pub struct Hub {
     events: Channels<EventId, EventUpdate>,
     /// "These models changed", by owner id, and under `ALL_MODELS` for operators.
     models: Channels<String, ()>,
+    /// "Cars, fleets or timers changed", for the staff pages that show them.
+    kit: broadcast::Sender<()>,
 }
 
 /// The model channel that hears of every owner's changes.
@@ -87,6 +89,7 @@ impl Default for Hub {
             tracks: Channels::new(),
             events: Channels::new(),
             models: Channels::new(),
+            kit: broadcast::channel(BUFFER).0,
         }
     }
 }
@@ -146,6 +149,9 @@ impl Hub {
     /// Fans a change out to this process's subscribers. The race clock of the snapshot
     /// is this process's now, which pages tick from.
     fn pass_on(&self, clock: &RaceClock, change: changes::Change) {
+        if change.kit == Some(true) {
+            let _ = self.kit.send(());
+        }
         if let Some(owner) = change.models {
             let _ = self.models.sender(&owner).send(());
             let _ = self.models.sender(&ALL_MODELS.to_string()).send(());
@@ -173,6 +179,7 @@ impl Hub {
         for event in self.events.keys() {
             self.publish_results(&event);
         }
+        let _ = self.kit.send(());
         for owner in self.models.keys() {
             let _ = self.models.sender(&owner).send(());
         }
@@ -209,6 +216,11 @@ impl Hub {
     /// Subscribes to the changes of `owner`'s models (or `ALL_MODELS`) from now on.
     pub fn subscribe_models(&self, owner: &str) -> broadcast::Receiver<()> {
         self.models.sender(&owner.to_string()).subscribe()
+    }
+
+    /// Subscribes to "the kit changed" (cars, fleets, timers) from now on.
+    pub fn subscribe_kit(&self) -> broadcast::Receiver<()> {
+        self.kit.subscribe()
     }
 
     /// Subscribes to an event's changes from now on.

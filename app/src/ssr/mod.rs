@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the browser bundle.
 
 pub mod bootstrap;
+pub mod cars;
 pub mod clock;
 pub mod export;
 pub mod guard;
@@ -9,7 +10,10 @@ pub mod hub;
 pub mod model_files;
 pub mod password;
 pub mod qr;
+pub mod secrets;
 pub mod standings;
 pub mod state;
 pub mod storage;
 pub mod throttle;
+pub mod timing;
+pub mod tokens;

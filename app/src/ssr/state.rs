@@ -24,6 +24,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Where uploaded model files are kept.
     pub model_files: Arc<super::model_files::ModelFiles>,
+    /// Cars: the key for their console passwords, model transfers under way.
+    pub cars: Arc<super::cars::Cars>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

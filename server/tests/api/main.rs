@@ -12,3 +12,4 @@ mod models;
 mod race_admin;
 mod races;
 mod restart;
+mod timers;

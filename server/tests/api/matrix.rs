@@ -279,6 +279,32 @@ fn rows() -> Vec<Row> {
             Who::Admin,
             Args::Json(r#"{"days":null}"#),
         ),
+        (
+            app::timers::api::ListTimers::PATH,
+            Who::Operator,
+            Args::Json("{}"),
+        ),
+        (
+            app::timers::api::CreateTimer::PATH,
+            Who::Operator,
+            // Refused as invalid (empty name) once the role check lets it through.
+            Args::Json(r#"{"name":""}"#),
+        ),
+        (
+            app::timers::api::RevokeTimer::PATH,
+            Who::Operator,
+            Args::Json(r#"{"timer":"nope"}"#),
+        ),
+        (
+            app::timers::api::GetTrackTimer::PATH,
+            Who::Operator,
+            Args::Json(r#"{"track":"nope"}"#),
+        ),
+        (
+            app::timers::api::SetTrackTimer::PATH,
+            Who::Operator,
+            Args::Json(r#"{"track":"nope","timer":null}"#),
+        ),
         (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]
 }

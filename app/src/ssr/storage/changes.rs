@@ -20,6 +20,8 @@ pub struct Change {
     pub track: Option<String>,
     pub race: Option<String>,
     pub results: bool,
+    /// Cars, fleets or timers changed (status, battery, a timer connecting).
+    pub kit: Option<bool>,
 }
 
 /// A track's race as it is now: the stored race, or `None` once it is over and done
@@ -65,12 +67,23 @@ pub async fn record_models(db: &Db, owner: &UserId) {
     }
 }
 
+/// Records that the event kit changed: a car, fleet or timer (pages reload their list).
+pub async fn record_kit(db: &Db) {
+    let res = db
+        .query("CREATE live_change SET kit = true, results = false")
+        .await
+        .and_then(|r| r.check());
+    if let Err(e) = res {
+        tracing::warn!(error = %e, "kit change not announced to live pages");
+    }
+}
+
 /// The feed of changes recorded from now on.
 pub async fn follow(
     db: &Db,
 ) -> Result<surrealdb::method::QueryStream<surrealdb::Notification<Change>>, AppError> {
     let mut res = db
-        .query("LIVE SELECT event, models, track, race, results FROM live_change")
+        .query("LIVE SELECT event, models, track, race, results, kit FROM live_change")
         .await?;
     Ok(res.stream::<surrealdb::Notification<Change>>(0)?)
 }

@@ -1,13 +1,16 @@
 //! The only module that speaks SurrealQL. It takes and returns drem's own types;
 //! every value is bound, never formatted into query text.
 
+pub mod cars;
 pub mod changes;
 pub mod events;
+pub mod fleets;
 pub mod invites;
 pub mod models;
 pub mod races;
 pub mod schema;
 pub mod settings;
+pub mod timers;
 pub mod users;
 
 use super::state::Db;

@@ -109,6 +109,68 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD OVERWRITE event ON live_change TYPE option<string>;
     DEFINE FIELD IF NOT EXISTS models ON live_change TYPE option<string>;
     "#,
+    // 7: lap timers (a token's SHA-256, never the token), each run ("boot") of a timer
+    // with its clock offset and the last crossing stored, the crossings themselves, a
+    // track's timer, and "the kit changed" (cars, fleets, timers) on the change feed.
+    r#"
+    DEFINE TABLE IF NOT EXISTS timer SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS name ON timer TYPE string;
+    DEFINE FIELD IF NOT EXISTS token_hash ON timer TYPE string;
+    DEFINE FIELD IF NOT EXISTS revoked ON timer TYPE bool DEFAULT false;
+    DEFINE FIELD IF NOT EXISTS created_at ON timer TYPE datetime DEFAULT time::now();
+    DEFINE FIELD IF NOT EXISTS connected ON timer TYPE bool DEFAULT false;
+    DEFINE FIELD IF NOT EXISTS last_seen ON timer TYPE option<datetime>;
+    DEFINE INDEX IF NOT EXISTS timer_token ON timer FIELDS token_hash UNIQUE;
+
+    DEFINE TABLE IF NOT EXISTS timer_boot SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS timer ON timer_boot TYPE record<timer>;
+    DEFINE FIELD IF NOT EXISTS boot ON timer_boot TYPE string;
+    DEFINE FIELD IF NOT EXISTS offset_ms ON timer_boot TYPE int;
+    DEFINE FIELD IF NOT EXISTS last_seq ON timer_boot TYPE int DEFAULT 0;
+    DEFINE INDEX IF NOT EXISTS timer_boot_key ON timer_boot FIELDS timer, boot UNIQUE;
+
+    DEFINE TABLE IF NOT EXISTS crossing SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS timer ON crossing TYPE record<timer>;
+    DEFINE FIELD IF NOT EXISTS boot ON crossing TYPE string;
+    DEFINE FIELD IF NOT EXISTS seq ON crossing TYPE int;
+    DEFINE FIELD IF NOT EXISTS stamp_us ON crossing TYPE int;
+    DEFINE FIELD IF NOT EXISTS line ON crossing TYPE int;
+    DEFINE FIELD IF NOT EXISTS race_ms ON crossing TYPE int;
+    DEFINE FIELD IF NOT EXISTS outcome ON crossing TYPE string;
+    DEFINE FIELD IF NOT EXISTS received_at ON crossing TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS crossing_key ON crossing FIELDS timer, boot, seq UNIQUE;
+
+    DEFINE FIELD IF NOT EXISTS timer ON track TYPE option<record<timer>>;
+    DEFINE FIELD IF NOT EXISTS kit ON live_change TYPE option<bool>;
+    "#,
+    // 8: fleets and cars. `password` is the console password sealed with the secret key
+    // (never plain); `certificate` the pinned fingerprint; `serial` the chassis serial
+    // where the car reports one (its lasting identity). A track races one fleet and one
+    // car at a time.
+    r#"
+    DEFINE TABLE IF NOT EXISTS fleet SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS name ON fleet TYPE string;
+    DEFINE INDEX IF NOT EXISTS fleet_name ON fleet FIELDS name UNIQUE;
+
+    DEFINE TABLE IF NOT EXISTS car SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS name ON car TYPE string;
+    DEFINE FIELD IF NOT EXISTS address ON car TYPE string;
+    DEFINE FIELD IF NOT EXISTS password ON car TYPE string;
+    DEFINE FIELD IF NOT EXISTS certificate ON car TYPE string;
+    DEFINE FIELD IF NOT EXISTS new_certificate ON car TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS serial ON car TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS fleet ON car TYPE option<record<fleet>>;
+    DEFINE FIELD IF NOT EXISTS online ON car TYPE bool DEFAULT false;
+    DEFINE FIELD IF NOT EXISTS battery ON car TYPE option<int>;
+    DEFINE FIELD IF NOT EXISTS loaded_model ON car TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS last_seen ON car TYPE option<datetime>;
+    DEFINE FIELD IF NOT EXISTS problem ON car TYPE option<string>;
+    DEFINE FIELD IF NOT EXISTS created_at ON car TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS car_fleet ON car FIELDS fleet;
+
+    DEFINE FIELD IF NOT EXISTS fleet ON track TYPE option<record<fleet>>;
+    DEFINE FIELD IF NOT EXISTS car ON track TYPE option<record<car>>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.

@@ -1,0 +1,105 @@
+//! The event kit as staff pages see it: lap timers (later cars and fleets). Secrets
+//! (a timer's token) appear only once, in the answer that created them.
+
+use serde::{Deserialize, Serialize};
+
+/// A lap timer's id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TimerId(pub String);
+
+/// A lap timer (a Raspberry Pi with timing strips) as the staff pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimerInfo {
+    pub id: TimerId,
+    pub name: String,
+    /// Connected now (and heard from in the last half minute).
+    pub connected: bool,
+    /// Last heard from, `YYYY-MM-DD HH:MM:SS` UTC.
+    pub last_seen: Option<String>,
+    /// Titles of the tracks it times.
+    pub tracks: Vec<String>,
+}
+
+/// A new timer and its token, shown this once: drem keeps only the token's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTimer {
+    pub timer: TimerInfo,
+    pub token: String,
+}
+
+/// A car's id in drem (lasting across renames and address changes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CarId(pub String);
+
+/// A fleet's id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FleetId(pub String);
+
+/// A fleet: the cars of one event kit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetInfo {
+    pub id: FleetId,
+    pub name: String,
+    pub cars: u32,
+}
+
+/// A model being sent to a car.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub model: String,
+    pub sent_bytes: u64,
+    pub total_bytes: u64,
+    /// `None` while sending or once done; the reason when it failed.
+    pub error: Option<String>,
+    pub done: bool,
+}
+
+/// A car as the staff pages show it. Never its console password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarInfo {
+    pub id: CarId,
+    pub name: String,
+    /// `https://…` of its console.
+    pub address: String,
+    pub fleet: Option<FleetId>,
+    pub fleet_name: Option<String>,
+    /// Its chassis serial, where the car reports one.
+    pub serial: Option<String>,
+    pub online: bool,
+    /// Battery as the console reports it: 0 to 10 (`None`: unknown or not connected).
+    pub battery: Option<u8>,
+    /// The model drem last loaded on it.
+    pub loaded_model: Option<String>,
+    /// Last answered, `YYYY-MM-DD HH:MM:SS` UTC.
+    pub last_seen: Option<String>,
+    /// The last failure talking to it, for the operator.
+    pub problem: Option<String>,
+    /// A certificate other than the pinned one was shown: its fingerprint, for the
+    /// operator to trust (or not).
+    pub new_certificate: Option<String>,
+    /// The pinned certificate's fingerprint.
+    pub certificate: String,
+    /// The last model sent to it since drem started, with its progress.
+    pub transfer: Option<Transfer>,
+}
+
+/// A model on a car (`/opt/aws/deepracer/artifacts/FOLDER`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarModel {
+    pub name: String,
+    pub folder: String,
+    pub sensors: Vec<String>,
+}
+
+/// What a track races with: its fleet and the car on track now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackKit {
+    pub fleet: Option<FleetId>,
+    pub car: Option<CarId>,
+    /// The fleet's cars (every car when the track has no fleet).
+    pub cars: Vec<CarInfo>,
+    pub fleets: Vec<FleetInfo>,
+}

@@ -1,0 +1,364 @@
+//! A client for a car's web console (domain.md §7): HTTPS with the car's self-signed
+//! certificate pinned by its SHA-256 fingerprint (trust on first use), the CSRF token
+//! from `GET /`, sign-in with the console password, then JSON calls carrying the
+//! session cookies and `X-CSRFToken`.
+
+use bytes::Bytes;
+use futures::Stream;
+use reqwest::cookie::{CookieStore, Jar};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A console call that takes longer than this is a failure (a car that stopped answering
+/// never holds up a page or other cars). Uploads have their own, longer limit.
+const CALL_TIMEOUT: Duration = Duration::from_secs(5);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Why a console call failed, in words for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("the car's console does not answer at {0}")]
+    Unreachable(String),
+    #[error("the car's certificate changed since it was trusted (it now shows {seen}); if the car was reinstalled, trust the new certificate")]
+    CertificateChanged { seen: String },
+    #[error("the console password was refused")]
+    WrongPassword,
+    #[error("the car answered {0}")]
+    Refused(String),
+    #[error("the car's answer was not understood: {0}")]
+    Unreadable(String),
+    #[error("{0}")]
+    Address(String),
+}
+
+/// SHA-256 of a certificate, as `AB:CD:…`.
+pub fn fingerprint(cert: &[u8]) -> String {
+    Sha256::digest(cert)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Accepts exactly the pinned certificate (or, with no pin, whatever is shown, which is
+/// recorded); signatures are still verified, so the peer holds the certificate's key.
+#[derive(Debug)]
+struct Pinned {
+    expected: Option<String>,
+    seen: Arc<Mutex<Option<String>>>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for Pinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let shown = fingerprint(end_entity);
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(shown.clone());
+        match &self.expected {
+            Some(expected) if *expected != shown => Err(rustls::Error::General(
+                "certificate differs from the pinned one".into(),
+            )),
+            _ => Ok(ServerCertVerified::assertion()),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// A signed-in console session.
+pub struct Console {
+    client: reqwest::Client,
+    base: String,
+    csrf: String,
+    /// The certificate the car showed (its pin).
+    pub fingerprint: String,
+}
+
+/// `https://HOST[:PORT]` from what an operator typed (`192.168.1.50`, with or without
+/// the scheme); plain `http://` is refused, since the console is HTTPS only.
+pub fn normalize_address(input: &str) -> Result<String, ConsoleError> {
+    let input = input.trim().trim_end_matches('/');
+    let rest = input.strip_prefix("https://").unwrap_or(input);
+    if rest.starts_with("http://") {
+        return Err(ConsoleError::Address(
+            "the car's console uses https:// (its own certificate)".into(),
+        ));
+    }
+    let valid = !rest.is_empty()
+        && rest.len() <= 253
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !valid {
+        return Err(ConsoleError::Address(
+            "a car's address is a host name or IP address, e.g. 192.168.1.50".into(),
+        ));
+    }
+    let address = format!("https://{rest}");
+    reqwest::Url::parse(&address)
+        .map_err(|_| ConsoleError::Address(format!("{address} is not an address")))?;
+    Ok(address)
+}
+
+/// The CSRF token in the console's `GET /` page.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf-token\"")?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag_end = at + html[at..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let content = tag.find("content=\"")? + "content=\"".len();
+    let value = &tag[content..];
+    let token = &value[..value.find('"')?];
+    (!token.is_empty()).then(|| token.to_string())
+}
+
+impl Console {
+    /// Signs in to the console at `address`. With `pin`, only that certificate is
+    /// accepted; without one, the certificate shown is trusted and returned.
+    pub async fn sign_in(
+        address: &str,
+        password: &str,
+        pin: Option<&str>,
+    ) -> Result<Console, ConsoleError> {
+        let base = normalize_address(address)?;
+        let seen = Arc::new(Mutex::new(None));
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = Pinned {
+            expected: pin.map(str::to_string),
+            seen: Arc::clone(&seen),
+            provider: Arc::clone(&provider),
+        };
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ConsoleError::Unreachable(e.to_string()))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .cookie_provider(Arc::clone(&jar))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(CALL_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ConsoleError::Unreachable(e.to_string()))?;
+        let failed = |e: reqwest::Error| {
+            let shown = seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            match (pin, shown) {
+                (Some(pin), Some(shown)) if pin != shown => {
+                    ConsoleError::CertificateChanged { seen: shown }
+                }
+                _ => ConsoleError::Unreachable(format!("{base} ({})", short(e))),
+            }
+        };
+        let page = client
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .map_err(failed)?
+            .text()
+            .await
+            .map_err(|e| ConsoleError::Unreadable(short(e)))?;
+        let csrf = csrf_token(&page).ok_or_else(|| {
+            ConsoleError::Unreadable("no CSRF token on the console's page".into())
+        })?;
+        let res = client
+            .post(format!("{base}/login"))
+            .header("X-CSRFToken", &csrf)
+            .form(&[("password", password)])
+            .send()
+            .await
+            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+        let url = reqwest::Url::parse(&base).map_err(|_| ConsoleError::Address(base.clone()))?;
+        let signed_in = jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(|s| s.contains("deepracer_token=")))
+            .unwrap_or(false);
+        if !signed_in {
+            return Err(if res.status().is_server_error() {
+                ConsoleError::Refused(res.status().to_string())
+            } else {
+                ConsoleError::WrongPassword
+            });
+        }
+        let fingerprint = seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_default();
+        Ok(Console {
+            client,
+            base,
+            csrf,
+            fingerprint,
+        })
+    }
+
+    async fn answer(res: reqwest::Response) -> Result<Value, ConsoleError> {
+        let status = res.status();
+        if !status.is_success() {
+            return Err(ConsoleError::Refused(status.to_string()));
+        }
+        let value: Value = res
+            .json()
+            .await
+            .map_err(|e| ConsoleError::Unreadable(short(e)))?;
+        if value.get("success") == Some(&Value::Bool(false)) {
+            let reason = value
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("no success");
+            return Err(ConsoleError::Refused(reason.to_string()));
+        }
+        Ok(value)
+    }
+
+    /// `GET /api/PATH` as JSON.
+    pub async fn get(&self, path: &str) -> Result<Value, ConsoleError> {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+        Self::answer(res).await
+    }
+
+    /// `PUT` (or `POST`) of a JSON body, with the CSRF token.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<Value, ConsoleError> {
+        let res = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("X-CSRFToken", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+        Self::answer(res).await
+    }
+
+    /// `PUT /api/uploadModels` with `file` = `NAME.tar.gz`, streamed from `body`.
+    pub async fn upload_model<S>(&self, name: &str, size: u64, body: S) -> Result<(), ConsoleError>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    {
+        let part =
+            reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), size)
+                .file_name(format!("{name}.tar.gz"))
+                .mime_str("application/gzip")
+                .map_err(|e| ConsoleError::Unreadable(short(e)))?;
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let res = self
+            .client
+            .put(format!("{}/api/uploadModels", self.base))
+            .header("X-CSRFToken", &self.csrf)
+            .timeout(UPLOAD_TIMEOUT)
+            .multipart(form)
+            .send()
+            .await
+            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+        Self::answer(res).await.map(|_| ())
+    }
+}
+
+/// A reqwest error without the URL repeated (the car's address is said elsewhere).
+fn short(e: reqwest::Error) -> String {
+    if e.is_timeout() {
+        "no answer in time".into()
+    } else if e.is_connect() {
+        "connection refused or unreachable".into()
+    } else {
+        e.without_url().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csrf_token_is_read_from_the_console_page() {
+        let html = r#"<html><head><meta charset="utf-8"><meta name="csrf-token" content="Ijk3ZmY.abc-_"></head></html>"#;
+        assert_eq!(csrf_token(html).as_deref(), Some("Ijk3ZmY.abc-_"));
+        assert_eq!(csrf_token("<meta name=\"csrf-token\" content=\"\">"), None);
+        assert_eq!(csrf_token("<html></html>"), None);
+    }
+
+    #[test]
+    fn addresses_become_https_urls() {
+        assert_eq!(
+            normalize_address("192.168.1.50").unwrap(),
+            "https://192.168.1.50"
+        );
+        assert_eq!(
+            normalize_address(" https://car-7.local/ ").unwrap(),
+            "https://car-7.local"
+        );
+        assert_eq!(
+            normalize_address("127.0.0.1:8443").unwrap(),
+            "https://127.0.0.1:8443"
+        );
+        assert!(normalize_address("http://192.168.1.50").is_err());
+        assert!(normalize_address("").is_err());
+        assert!(normalize_address("car 7").is_err());
+        assert!(normalize_address("a/b").is_err());
+    }
+
+    #[test]
+    fn fingerprints_are_colon_separated_sha256() {
+        let fp = fingerprint(b"cert");
+        assert_eq!(fp.len(), 32 * 3 - 1);
+        assert!(fp.chars().all(|c| c == ':' || c.is_ascii_hexdigit()));
+    }
+}

@@ -1,0 +1,57 @@
+//! Talking to cars: each car's console (pinned HTTPS), the background status poll,
+//! model transfers with progress, and restarts over SSH. Every failure is the car's
+//! own: reported on that car, never holding up others, a page or a race.
+
+pub mod actions;
+pub mod console;
+pub mod poll;
+pub mod race_lights;
+pub mod ssh;
+pub mod transfer;
+
+use super::secrets::SecretKey;
+use crate::model::{CarId, Transfer};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// What this process keeps about cars beyond the database: the key that opens console
+/// passwords, and the progress of the model transfers it runs.
+pub struct Cars {
+    pub key: SecretKey,
+    transfers: Mutex<HashMap<CarId, Transfer>>,
+}
+
+impl Cars {
+    pub fn new(key: SecretKey) -> Self {
+        Self {
+            key,
+            transfers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The last transfer to `car` run by this process, if any.
+    pub fn transfer(&self, car: &CarId) -> Option<Transfer> {
+        self.lock().get(car).cloned()
+    }
+
+    fn set_transfer(&self, car: &CarId, transfer: Transfer) {
+        self.lock().insert(car.clone(), transfer);
+    }
+
+    fn update_transfer(&self, car: &CarId, update: impl FnOnce(&mut Transfer)) {
+        if let Some(t) = self.lock().get_mut(car) {
+            update(t);
+        }
+    }
+
+    /// Whether a transfer to `car` is under way.
+    pub fn sending(&self, car: &CarId) -> bool {
+        self.lock()
+            .get(car)
+            .is_some_and(|t| !t.done && t.error.is_none())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CarId, Transfer>> {
+        self.transfers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,59 @@
+//! The background status poll: every car, every few seconds, each on its own with a
+//! time limit and at most a few at once, so a car that stops answering never slows
+//! the others. Only changes reach the pages.
+
+use super::actions::{battery_of, console, note, seen_after};
+use super::console::ConsoleError;
+use crate::ssr::state::AppState;
+use crate::ssr::storage::cars::{self, Seen, StoredCar};
+use futures::StreamExt;
+use std::time::Duration;
+
+/// How often every car is asked for its status.
+pub const POLL_EVERY: Duration = Duration::from_secs(10);
+/// One car's whole status check (sign-in and battery) must fit in this.
+const CAR_WITHIN: Duration = Duration::from_secs(8);
+/// Cars asked at the same time.
+const AT_ONCE: usize = 16;
+
+/// Polls every car now.
+pub async fn poll_once(state: &AppState) {
+    let list = match cars::list(&state.db, None).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "cars not polled");
+            return;
+        }
+    };
+    futures::stream::iter(list)
+        .for_each_concurrent(AT_ONCE, |car| async move {
+            let seen = status_of(state, &car).await;
+            note(state, &car.info.id, &seen).await;
+        })
+        .await;
+}
+
+async fn status_of(state: &AppState, car: &StoredCar) -> Seen {
+    let asked = async {
+        let console = console(state, car).await?;
+        let answer = console.get("/api/get_battery_level").await?;
+        Ok::<_, ConsoleError>(battery_of(&answer))
+    };
+    match tokio::time::timeout(CAR_WITHIN, asked).await {
+        Ok(Ok(battery)) => Seen::Online { battery },
+        Ok(Err(e)) => seen_after(&e),
+        Err(_) => Seen::Failed {
+            problem: format!("the car's console does not answer at {}", car.info.address),
+        },
+    }
+}
+
+/// Polls for the life of the process.
+pub async fn poll_forever(state: AppState, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        poll_once(&state).await;
+    }
+}

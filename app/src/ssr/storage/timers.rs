@@ -1,0 +1,277 @@
+//! Lap timers, their runs ("boots") and the crossings they reported. A timer is known
+//! by the SHA-256 of its token; the token itself is never stored.
+
+use super::super::state::Db;
+use super::IdRow;
+use crate::error::AppError;
+use crate::model::{TimerId, TimerInfo, TrackId};
+use surrealdb::types::SurrealValue;
+
+/// A timer counts as connected while it is heard from at least this often.
+const CONNECTED_WITHIN: &str = "30s";
+
+#[derive(SurrealValue)]
+struct TimerRow {
+    id: String,
+    name: String,
+    connected: bool,
+    last_seen: Option<String>,
+    tracks: Vec<String>,
+}
+
+impl From<TimerRow> for TimerInfo {
+    fn from(row: TimerRow) -> Self {
+        TimerInfo {
+            id: TimerId(row.id),
+            name: row.name,
+            connected: row.connected,
+            last_seen: row.last_seen,
+            tracks: row.tracks,
+        }
+    }
+}
+
+/// Selects a `TimerRow`; binds nothing but `$within` itself.
+macro_rules! timer_fields {
+    () => {
+        "record::id(id) AS id, name,
+         connected AND last_seen != NONE AND last_seen > time::now() - <duration> $within AS connected,
+         IF last_seen { time::format(last_seen, '%Y-%m-%d %H:%M:%S') } ELSE { NONE } AS last_seen,
+         (SELECT VALUE title FROM track WHERE timer = $parent.id) AS tracks"
+    };
+}
+
+/// Registers a timer known by `token_hash`.
+pub async fn create(db: &Db, name: &str, token_hash: &str) -> Result<TimerId, AppError> {
+    let row: Option<IdRow> = db
+        .query("CREATE ONLY timer SET name = $name, token_hash = $hash RETURN record::id(id) AS id")
+        .bind(("name", name.to_string()))
+        .bind(("hash", token_hash.to_string()))
+        .await?
+        .take(0)?;
+    row.map(|r| TimerId(r.id)).ok_or(AppError::Internal)
+}
+
+/// Timers not revoked, by name.
+pub async fn list(db: &Db) -> Result<Vec<TimerInfo>, AppError> {
+    let rows: Vec<TimerRow> = db
+        .query(concat!(
+            "SELECT ",
+            timer_fields!(),
+            " FROM timer WHERE revoked = false ORDER BY name"
+        ))
+        .bind(("within", CONNECTED_WITHIN))
+        .await?
+        .take(0)?;
+    Ok(rows.into_iter().map(TimerInfo::from).collect())
+}
+
+/// One timer, revoked or not.
+pub async fn get(db: &Db, id: &TimerId) -> Result<TimerInfo, AppError> {
+    let row: Option<TimerRow> = db
+        .query(concat!(
+            "SELECT ",
+            timer_fields!(),
+            " FROM ONLY type::record('timer', $id)"
+        ))
+        .bind(("id", id.0.clone()))
+        .bind(("within", CONNECTED_WITHIN))
+        .await?
+        .take(0)?;
+    row.map(TimerInfo::from)
+        .ok_or_else(|| AppError::NotFound("Timer".into()))
+}
+
+/// The timer with this token, unless it was revoked.
+pub async fn by_token(db: &Db, token_hash: &str) -> Result<Option<(TimerId, String)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        id: String,
+        name: String,
+    }
+    let row: Option<Row> = db
+        .query(
+            "SELECT record::id(id) AS id, name FROM timer
+             WHERE token_hash = $hash AND revoked = false LIMIT 1",
+        )
+        .bind(("hash", token_hash.to_string()))
+        .await?
+        .take(0)?;
+    Ok(row.map(|r| (TimerId(r.id), r.name)))
+}
+
+/// Whether the timer was revoked (or no longer exists).
+pub async fn is_revoked(db: &Db, id: &TimerId) -> Result<bool, AppError> {
+    let revoked: Option<bool> = db
+        .query("SELECT VALUE revoked FROM ONLY type::record('timer', $id)")
+        .bind(("id", id.0.clone()))
+        .await?
+        .take(0)?;
+    Ok(revoked.unwrap_or(true))
+}
+
+/// Revokes a timer: its token is refused from now on and no track uses it.
+pub async fn revoke(db: &Db, id: &TimerId) -> Result<(), AppError> {
+    get(db, id).await?;
+    db.query(
+        "UPDATE type::record('timer', $id) SET revoked = true, connected = false;
+         UPDATE track SET timer = NONE WHERE timer = type::record('timer', $id);",
+    )
+    .bind(("id", id.0.clone()))
+    .await?
+    .check()?;
+    Ok(())
+}
+
+/// Notes that the timer connected, is still there, or left.
+pub async fn set_connected(db: &Db, id: &TimerId, connected: bool) -> Result<(), AppError> {
+    db.query(
+        "UPDATE type::record('timer', $id) SET connected = $connected, last_seen = time::now()",
+    )
+    .bind(("id", id.0.clone()))
+    .bind(("connected", connected))
+    .await?
+    .check()?;
+    Ok(())
+}
+
+/// One run of a timer program: its clock's offset to the race clock (fixed at the run's
+/// first hello, so lap times are exact differences of the timer's own stamps across
+/// reconnects) and the last crossing stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Boot {
+    pub offset_ms: i64,
+    pub last_seq: u64,
+}
+
+#[derive(SurrealValue)]
+struct BootRow {
+    offset_ms: i64,
+    last_seq: i64,
+}
+
+async fn find_boot(db: &Db, timer: &TimerId, boot: &str) -> Result<Option<Boot>, AppError> {
+    let row: Option<BootRow> = db
+        .query(
+            "SELECT offset_ms, last_seq FROM timer_boot
+             WHERE timer = type::record('timer', $timer) AND boot = $boot LIMIT 1",
+        )
+        .bind(("timer", timer.0.clone()))
+        .bind(("boot", boot.to_string()))
+        .await?
+        .take(0)?;
+    Ok(row.map(|r| Boot {
+        offset_ms: r.offset_ms,
+        last_seq: r.last_seq.max(0) as u64,
+    }))
+}
+
+/// The run `boot` of `timer`, registered with `offset_ms` if it is new.
+pub async fn boot(db: &Db, timer: &TimerId, boot: &str, offset_ms: i64) -> Result<Boot, AppError> {
+    if let Some(found) = find_boot(db, timer, boot).await? {
+        return Ok(found);
+    }
+    // Two processes may register the same run at once: the unique index keeps one, and
+    // both read it back.
+    let _ = db
+        .query(
+            "CREATE timer_boot SET timer = type::record('timer', $timer), boot = $boot,
+                offset_ms = $offset",
+        )
+        .bind(("timer", timer.0.clone()))
+        .bind(("boot", boot.to_string()))
+        .bind(("offset", offset_ms))
+        .await?
+        .check();
+    find_boot(db, timer, boot).await?.ok_or(AppError::Internal)
+}
+
+/// One crossing as the timer reported it.
+pub struct Crossing<'a> {
+    pub timer: &'a TimerId,
+    pub boot: &'a str,
+    pub seq: u64,
+    pub stamp_us: u64,
+    pub line: u32,
+    pub race_ms: u64,
+}
+
+/// Claims a crossing before it touches a race: `false` when it was stored before (a
+/// resend after a reconnect), so no crossing counts twice, even if drem stopped
+/// between storing and applying it.
+pub async fn claim(db: &Db, crossing: &Crossing<'_>) -> Result<bool, AppError> {
+    let res = db
+        .query(
+            "CREATE crossing SET timer = type::record('timer', $timer), boot = $boot, seq = $seq,
+                stamp_us = $stamp, line = $line, race_ms = $race_ms, outcome = 'pending';
+             UPDATE timer_boot SET last_seq = math::max([last_seq, $seq])
+                WHERE timer = type::record('timer', $timer) AND boot = $boot;",
+        )
+        .bind(("timer", crossing.timer.0.clone()))
+        .bind(("boot", crossing.boot.to_string()))
+        .bind(("seq", crossing.seq as i64))
+        .bind(("stamp", crossing.stamp_us as i64))
+        .bind(("line", i64::from(crossing.line)))
+        .bind(("race_ms", crossing.race_ms as i64))
+        .await?;
+    match res.check() {
+        Ok(_) => Ok(true),
+        Err(e) if e.to_string().contains("already contains") => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Notes what a claimed crossing did ("lap on Track 1", "no race", …).
+pub async fn set_outcome(db: &Db, crossing: &Crossing<'_>, outcome: &str) -> Result<(), AppError> {
+    db.query(
+        "UPDATE crossing SET outcome = $outcome
+         WHERE timer = type::record('timer', $timer) AND boot = $boot AND seq = $seq",
+    )
+    .bind(("timer", crossing.timer.0.clone()))
+    .bind(("boot", crossing.boot.to_string()))
+    .bind(("seq", crossing.seq as i64))
+    .bind(("outcome", outcome.to_string()))
+    .await?
+    .check()?;
+    Ok(())
+}
+
+/// The tracks a timer times.
+pub async fn tracks_of(db: &Db, timer: &TimerId) -> Result<Vec<TrackId>, AppError> {
+    let ids: Vec<String> = db
+        .query("SELECT VALUE record::id(id) FROM track WHERE timer = type::record('timer', $timer)")
+        .bind(("timer", timer.0.clone()))
+        .await?
+        .take(0)?;
+    Ok(ids.into_iter().map(TrackId).collect())
+}
+
+/// The timer a track uses, if any.
+pub async fn of_track(db: &Db, track: &TrackId) -> Result<Option<TimerId>, AppError> {
+    let id: Option<Option<String>> = db
+        .query(
+            "SELECT VALUE IF timer { record::id(timer) } ELSE { NONE }
+             FROM ONLY type::record('track', $track)",
+        )
+        .bind(("track", track.0.clone()))
+        .await?
+        .take(0)?;
+    Ok(id.flatten().map(TimerId))
+}
+
+/// Sets (or clears) the timer a track uses.
+pub async fn set_for_track(
+    db: &Db,
+    track: &TrackId,
+    timer: Option<&TimerId>,
+) -> Result<(), AppError> {
+    db.query(
+        "UPDATE type::record('track', $track)
+         SET timer = IF $timer { type::record('timer', $timer) } ELSE { NONE }",
+    )
+    .bind(("track", track.0.clone()))
+    .bind(("timer", timer.map(|t| t.0.clone())))
+    .await?
+    .check()?;
+    Ok(())
+}

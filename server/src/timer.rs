@@ -1,0 +1,161 @@
+//! `GET /timer/connect`: the lap timer's WebSocket (protocol in `drem_timer::protocol`).
+//! The timer says hello with its run id and clock; each crossing it numbers is claimed
+//! in storage, applied to the race of the track it times and acknowledged. A resend
+//! after a reconnect is acknowledged again but counts once.
+
+use app::model::TimerId;
+use app::ssr::state::AppState;
+use app::ssr::storage::{changes, timers};
+use app::ssr::{timing, tokens};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use drem_timer::protocol::{ServerMessage, TimerMessage};
+use std::time::{Duration, Instant};
+
+/// How long a new connection may take to say hello.
+const HELLO_WITHIN: Duration = Duration::from_secs(10);
+/// How often the connection is noted as alive and the token checked again.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+/// A timer pings every 5 s; silence this long means the link is gone.
+const SILENCE: Duration = Duration::from_secs(30);
+
+/// Upgrades a timer with a valid token; anything else gets 401.
+pub async fn connect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let found = match timers::by_token(&state.db, &tokens::hash(token)).await {
+        Ok(found) => found,
+        Err(e) => return crate::http::error_response(e),
+    };
+    let Some((timer, name)) = found.filter(|_| !token.is_empty()) else {
+        return (StatusCode::UNAUTHORIZED, "timer token refused").into_response();
+    };
+    upgrade.on_upgrade(move |socket| async move {
+        let mut link = Link {
+            state,
+            timer,
+            socket,
+        };
+        if let Err(reason) = link.serve(name).await {
+            tracing::info!(timer = %link.timer.0, reason, "timer link closed");
+        }
+        let _ = timers::set_connected(&link.state.db, &link.timer, false).await;
+        changes::record_kit(&link.state.db).await;
+    })
+}
+
+struct Link {
+    state: AppState,
+    timer: TimerId,
+    socket: WebSocket,
+}
+
+impl Link {
+    async fn send(&mut self, message: &ServerMessage) -> Result<(), &'static str> {
+        let json = serde_json::to_string(message).map_err(|_| "unencodable message")?;
+        self.socket
+            .send(Message::Text(json.into()))
+            .await
+            .map_err(|_| "send failed")
+    }
+
+    /// The next message from the timer; `None` for pings and other control frames.
+    async fn receive(&mut self) -> Result<Option<TimerMessage>, &'static str> {
+        self.receive_within(SILENCE).await
+    }
+
+    async fn receive_within(
+        &mut self,
+        within: Duration,
+    ) -> Result<Option<TimerMessage>, &'static str> {
+        match tokio::time::timeout(within, self.socket.recv()).await {
+            Err(_) => Err("timer silent"),
+            Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => Err("timer left"),
+            Ok(Some(Ok(Message::Text(text)))) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|_| "unreadable message"),
+            Ok(Some(Ok(_))) => Ok(None),
+        }
+    }
+
+    async fn serve(&mut self, name: String) -> Result<(), &'static str> {
+        let db = self.state.db.clone();
+        let (boot, now_us) = match self.receive_within(HELLO_WITHIN).await? {
+            Some(TimerMessage::Hello { boot, now_us }) => (boot, now_us),
+            _ => return Err("no hello"),
+        };
+        // The timer's clock on the race clock, fixed at the run's first hello: lap
+        // times are then exact differences of the timer's own stamps.
+        let offset_ms = self.state.clock.now_ms() as i64 - (now_us / 1000) as i64;
+        let run = timers::boot(&db, &self.timer, &boot, offset_ms)
+            .await
+            .map_err(|_| "storage failed")?;
+        self.send(&ServerMessage::Welcome {
+            name,
+            acked: run.last_seq,
+        })
+        .await?;
+        let _ = timers::set_connected(&db, &self.timer, true).await;
+        changes::record_kit(&db).await;
+        tracing::info!(timer = %self.timer.0, boot, acked = run.last_seq, "timer connected");
+
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        let mut last_heard = Instant::now();
+        let mut acked = run.last_seq;
+        loop {
+            let message = tokio::select! {
+                message = self.receive() => message?,
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > SILENCE {
+                        return Err("timer silent");
+                    }
+                    if timers::is_revoked(&db, &self.timer).await.unwrap_or(false) {
+                        let message = "This timer was revoked in drem.".to_string();
+                        let _ = self.send(&ServerMessage::Error { message }).await;
+                        return Err("revoked");
+                    }
+                    let _ = timers::set_connected(&db, &self.timer, true).await;
+                    continue;
+                }
+            };
+            last_heard = Instant::now();
+            match message {
+                Some(TimerMessage::Crossing {
+                    seq,
+                    stamp_us,
+                    line,
+                }) => {
+                    let crossing = timers::Crossing {
+                        timer: &self.timer,
+                        boot: &boot,
+                        seq,
+                        stamp_us,
+                        line,
+                        race_ms: ((stamp_us / 1000) as i64 + run.offset_ms).max(0) as u64,
+                    };
+                    match timing::handle(&self.state, &crossing).await {
+                        Ok(Some(outcome)) => {
+                            tracing::info!(timer = %self.timer.0, seq, outcome, "crossing")
+                        }
+                        Ok(None) => tracing::debug!(timer = %self.timer.0, seq, "crossing resent"),
+                        // Not acknowledged: the timer sends it again after reconnecting.
+                        Err(_) => return Err("crossing not stored"),
+                    }
+                    acked = acked.max(seq);
+                    self.send(&ServerMessage::Ack { seq: acked }).await?;
+                }
+                Some(TimerMessage::Hello { .. }) => return Err("second hello"),
+                None => {}
+            }
+        }
+    }
+}
