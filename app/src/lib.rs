@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cars;
 pub mod commentator;
 pub mod components;
 pub mod domain;
@@ -101,6 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/models") view=models::page::MyModelsPage />
                     <Route path=path!("/admin/models") view=models::staff_page::ModelsPage />
                     <Route path=path!("/timers") view=timers::page::TimersPage />
+                    <Route path=path!("/cars") view=cars::page::CarsPage />
+                    <Route path=path!("/cars/labels") view=cars::labels_page::CarLabelsPage />
                 </Routes>
             </main>
         </Router>

@@ -55,7 +55,10 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/live/events/{event}", get(crate::live::event_events))
         .route("/live/models", get(crate::live::model_events))
         .route("/live/kit", get(crate::live::kit_events))
-        .route(drem_timer::protocol::CONNECT_PATH, get(crate::timer::connect))
+        .route(
+            drem_timer::protocol::CONNECT_PATH,
+            get(crate::timer::connect),
+        )
         // Model files stream through; the size limit is the model store's own.
         .route(
             "/models/upload",

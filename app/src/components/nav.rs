@@ -51,6 +51,7 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
         links.push(("/race-admin", "Race admin"));
         links.push(("/events", "Events"));
         links.push(("/admin/models", "Models"));
+        links.push(("/cars", "Cars"));
         links.push(("/timers", "Timers"));
     }
     if user.has(Role::Admin) {

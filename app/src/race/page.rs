@@ -6,6 +6,7 @@ use super::api::*;
 use super::board::RaceBoard;
 use super::picker::RacerPicker;
 use super::ticking::{local_ms, Received};
+use crate::cars::track_kit::TrackKitPicker;
 use crate::components::callouts::{speak_new_laps, CalloutSwitch};
 use crate::components::form::Problem;
 use crate::domain::race::{Command, LapSource, RaceState};
@@ -319,7 +320,10 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             <h1>{desk.track.title.clone()}</h1>
             <p class="hint">{desk.event.name.clone()} " · " {rules.ranking.describe()}</p>
             <CalloutSwitch enabled=callouts />
-            <TrackTimer track=track.clone() />
+            <div class="race-kit">
+                <TrackTimer track=track.clone() />
+                <TrackKitPicker track=track.clone() />
+            </div>
         </div>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         {move || match received.get() {

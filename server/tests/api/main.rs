@@ -2,6 +2,9 @@
 
 mod accounts;
 mod auth;
+#[path = "../car_sim/mod.rs"]
+mod car_sim;
+mod cars;
 mod commentary;
 mod events;
 mod helpers;

@@ -23,7 +23,7 @@ async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> (StatusCode, String)
 }
 
 /// Uploads and waits for the check's verdict.
-async fn upload_checked(b: &Browser, name: &str, bytes: Vec<u8>) -> ModelSummary {
+pub async fn upload_checked(b: &Browser, name: &str, bytes: Vec<u8>) -> ModelSummary {
     let (status, body) = upload(b, name, bytes).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let uploaded: ModelSummary = serde_json::from_str(&body).unwrap();

@@ -288,14 +288,19 @@ impl Console {
         Self::answer(res).await
     }
 
-    /// `PUT /api/uploadModels` with `file` = `NAME.tar.gz`, streamed from `body`.
+    /// `PUT /api/uploadModels` with `file` = `NAME.tar.gz` (drem's model names keep
+    /// their `.tar.gz`), streamed from `body`; the car unpacks it into folder `NAME`.
     pub async fn upload_model<S>(&self, name: &str, size: u64, body: S) -> Result<(), ConsoleError>
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
         let part =
             reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), size)
-                .file_name(format!("{name}.tar.gz"))
+                .file_name(if name.ends_with(".tar.gz") {
+                    name.to_string()
+                } else {
+                    format!("{name}.tar.gz")
+                })
                 .mime_str("application/gzip")
                 .map_err(|e| ConsoleError::Unreadable(short(e)))?;
         let form = reqwest::multipart::Form::new().part("file", part);

@@ -13,16 +13,23 @@ use std::time::{Duration, Instant};
 /// Progress reaches the pages at most this often per transfer.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
-/// Starts sending `model` to `car` in the background; refuses a model that is not
-/// available and a car that is busy receiving another.
-pub async fn start(state: &AppState, car: &CarId, model: &ModelId) -> Result<(), AppError> {
-    let stored = models::get(&state.db, model).await?;
-    if stored.summary.status != ModelStatus::Available {
-        return Err(AppError::Conflict(format!(
-            "The model {} is not available (it is {}).",
-            stored.summary.name,
-            stored.summary.status.as_str()
-        )));
+/// Starts sending `models` to `car` in the background, one after the other; refuses a
+/// model that is not available and a car that is busy receiving others.
+pub async fn start(state: &AppState, car: &CarId, models: &[ModelId]) -> Result<(), AppError> {
+    let mut queue = Vec::new();
+    for id in models {
+        let stored = models::get(&state.db, id).await?;
+        if stored.summary.status != ModelStatus::Available {
+            return Err(AppError::Conflict(format!(
+                "The model {} is not available (it is {}).",
+                stored.summary.name,
+                stored.summary.status.as_str()
+            )));
+        }
+        queue.push(stored);
+    }
+    if queue.is_empty() {
+        return Err(AppError::invalid("models", "Choose at least one model."));
     }
     crate::ssr::storage::cars::get(&state.db, car).await?;
     if state.cars.sending(car) {
@@ -30,14 +37,20 @@ pub async fn start(state: &AppState, car: &CarId, model: &ModelId) -> Result<(),
             "This car is still receiving a model; wait for it to finish.".into(),
         ));
     }
-    let total = stored.summary.size_bytes;
-    let name = stored.summary.name.clone();
+    let count = queue.len();
+    let label = move |index: usize, name: &str| {
+        if count == 1 {
+            name.to_string()
+        } else {
+            format!("{name} ({} of {count})", index + 1)
+        }
+    };
     state.cars.set_transfer(
         car,
         Transfer {
-            model: name.clone(),
+            model: label(0, &queue[0].summary.name),
             sent_bytes: 0,
-            total_bytes: total,
+            total_bytes: queue[0].summary.size_bytes,
             error: None,
             done: false,
         },
@@ -45,13 +58,25 @@ pub async fn start(state: &AppState, car: &CarId, model: &ModelId) -> Result<(),
     changes::record_kit(&state.db).await;
     let (state, car) = (state.clone(), car.clone());
     tokio::spawn(async move {
-        let result = send(&state, &car, &name, &stored.object, total).await;
-        state.cars.update_transfer(&car, |t| match result {
-            Ok(()) => {
-                t.done = true;
-                t.sent_bytes = t.total_bytes;
+        for (index, stored) in queue.iter().enumerate() {
+            let total = stored.summary.size_bytes;
+            state.cars.update_transfer(&car, |t| {
+                t.model = label(index, &stored.summary.name);
+                t.sent_bytes = 0;
+                t.total_bytes = total;
+            });
+            let result = send(&state, &car, &stored.summary.name, &stored.object, total).await;
+            if let Err(e) = result {
+                state
+                    .cars
+                    .update_transfer(&car, |t| t.error = Some(e.to_string()));
+                changes::record_kit(&state.db).await;
+                return;
             }
-            Err(e) => t.error = Some(e.to_string()),
+        }
+        state.cars.update_transfer(&car, |t| {
+            t.done = true;
+            t.sent_bytes = t.total_bytes;
         });
         changes::record_kit(&state.db).await;
     });

@@ -1,0 +1,299 @@
+//! `/cars`: every car with its status, battery, loaded model and any transfer under
+//! way (live through `/live/kit`); select cars and send them models; per car: its
+//! models (load, delete, clean), tail light, restart, remove. Adding cars, fleets and
+//! the SSH key are in `forms`.
+
+use super::api::*;
+use super::forms::{ActivateCar, FleetsSection, SshSection};
+use crate::components::form::Problem;
+use crate::components::live_source::reload_on;
+use crate::model::{CarId, CarInfo, ModelStatus};
+use crate::models::api::list_models;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CarsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    reload_on("/live/kit", "kit", version);
+    let cars = Resource::new(move || version.get(), |_| list_cars(None));
+    let selected = RwSignal::new(Vec::<CarId>::new());
+    view! {
+        <Title text="Cars" />
+        <h1>"Cars"</h1>
+        <p class="lead">"Cars join through their own console; drem checks each every few seconds. "
+            <a href="/cars/labels">"Print labels"</a></p>
+        <ActivateCar version />
+        <SendModels selected />
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match cars.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"No car yet: add one with its console address and password."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="cars" aria-label="Cars">
+                                <thead><tr>
+                                    <th><span class="visually-hidden">"Select"</span></th>
+                                    <th>"Car"</th><th>"Status"</th><th>"Battery"</th><th>"Model"</th><th>"Actions"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|car| view! { <CarRow car selected /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <FleetsSection version />
+        <SshSection />
+    }
+}
+
+/// Battery 0–10 as a meter and a percentage.
+#[component]
+fn Battery(name: String, level: Option<u8>) -> impl IntoView {
+    match level {
+        Some(level) => view! {
+            <meter min="0" max="10" low="3" optimum="10" value=level aria-label=format!("Battery of {name}")></meter>
+            " " <span class="battery-text">{format!("{} %", u32::from(level) * 10)}</span>
+        }.into_any(),
+        None => view! { <span class="muted">"unknown"</span> }.into_any(),
+    }
+}
+
+#[component]
+fn CarRow(car: CarInfo, selected: RwSignal<Vec<CarId>>) -> impl IntoView {
+    let id = car.id.clone();
+    let name = car.name.clone();
+    let checked = {
+        let id = id.clone();
+        move || selected.with(|s| s.contains(&id))
+    };
+    let toggle = {
+        let id = id.clone();
+        move |_| {
+            selected.update(|s| match s.iter().position(|c| *c == id) {
+                Some(i) => {
+                    s.remove(i);
+                }
+                None => s.push(id.clone()),
+            })
+        }
+    };
+    let show_models = RwSignal::new(false);
+    let trust = ServerAction::<TrustCarCertificate>::new();
+    let transfer = car.transfer.clone().map(|t| {
+        let label = format!("Transfer to {}", car.name);
+        let text = match (&t.error, t.done) {
+            (Some(e), _) => format!("{}: failed: {e}", t.model),
+            (None, true) => format!("{}: sent", t.model),
+            (None, false) => format!(
+                "{}: {} of {} KB",
+                t.model,
+                t.sent_bytes / 1024,
+                t.total_bytes / 1024
+            ),
+        };
+        view! {
+            <div class="transfer">
+                <progress max=t.total_bytes.max(1) value=t.sent_bytes aria-label=label></progress>
+                <span>{text}</span>
+            </div>
+        }
+    });
+    let new_cert = car.new_certificate.clone().map(|fp| {
+        let id = id.clone();
+        view! {
+            <div class="warning" role="alert">
+                <p>"This car shows a certificate other than the one trusted. If it was reinstalled, trust the new one: "<code class="fingerprint">{fp}</code></p>
+                <button type="button" class="button small" on:click=move |_| { trust.dispatch(TrustCarCertificate { car: id.clone() }); }>"Trust the new certificate"</button>
+            </div>
+        }
+    });
+    view! {
+        <tr class:offline=!car.online>
+            <td><input type="checkbox" aria-label=format!("Select {}", car.name) prop:checked=checked on:change=toggle /></td>
+            <td>
+                <strong>{car.name.clone()}</strong>
+                <div class="muted small">{car.fleet_name.clone().unwrap_or_else(|| "no fleet".into())}" · "{car.address.clone()}</div>
+            </td>
+            <td>
+                {if car.online {
+                    view! { <span class="badge ok">"online"</span> }.into_any()
+                } else {
+                    view! { <span class="badge warn">"offline"</span> }.into_any()
+                }}
+                <div class="muted small">{car.last_seen.clone().map(|t| format!("seen {t} UTC")).unwrap_or_default()}</div>
+                {car.problem.clone().map(|p| view! { <div class="problem small">{p}</div> })}
+            </td>
+            <td><Battery name=car.name.clone() level=car.battery /></td>
+            <td>{car.loaded_model.clone().unwrap_or_else(|| "—".into())}{transfer}</td>
+            <td><CarActions id=id.clone() name=name.clone() show_models /></td>
+        </tr>
+        {new_cert.map(|w| view! { <tr><td colspan="6">{w}</td></tr> })}
+        {move || trust.value().get().and_then(Result::err).map(|e| view! { <tr><td colspan="6"><Problem error=e /></td></tr> })}
+        {move || show_models.get().then(|| view! { <tr class="car-models-row"><td colspan="6"><CarModels id=id.clone() name=name.clone() /></td></tr> })}
+    }
+}
+
+/// Tail light, restart, models, remove: each with its own answer.
+#[component]
+fn CarActions(id: CarId, name: String, show_models: RwSignal<bool>) -> impl IntoView {
+    let light = ServerAction::<SetCarTailLight>::new();
+    let restart = ServerAction::<RestartCar>::new();
+    let remove = ServerAction::<RemoveCar>::new();
+    let colour = RwSignal::new("#00A0FF".to_string());
+    let (id_light, id_restart, id_remove) = (id.clone(), id.clone(), id);
+    let name_remove = name.clone();
+    view! {
+        <div class="car-actions">
+            <button type="button" class="button small" aria-expanded=move || show_models.get().to_string()
+                on:click=move |_| show_models.update(|s| *s = !*s)>"Models on car"</button>
+            <span class="tail-light">
+                <input type="color" aria-label=format!("Tail light colour of {name}") prop:value=move || colour.get()
+                    on:input=move |ev| colour.set(event_target_value(&ev)) />
+                <button type="button" class="button small" on:click=move |_| {
+                    light.dispatch(SetCarTailLight { car: id_light.clone(), colour: colour.get_untracked() });
+                }>"Set light"</button>
+            </span>
+            <button type="button" class="button small" on:click=move |_| { restart.dispatch(RestartCar { car: id_restart.clone() }); }>"Restart"</button>
+            <button type="button" class="button small danger" on:click=move |_| {
+                if window().confirm_with_message(&format!("Remove {name_remove} from drem? The car itself is not changed.")).unwrap_or(false) {
+                    remove.dispatch(RemoveCar { car: id_remove.clone() });
+                }
+            }>"Remove"</button>
+            {move || answer(light.value().get(), "Tail light set.")}
+            {move || answer(restart.value().get(), "Restarting the car's service.")}
+            {move || answer(remove.value().get(), "Removed.")}
+        </div>
+    }
+}
+
+fn answer<T>(
+    result: Option<Result<T, crate::error::AppError>>,
+    done: &'static str,
+) -> Option<AnyView> {
+    match result? {
+        Ok(_) => Some(view! { <p class="done small" role="status">{done}</p> }.into_any()),
+        Err(e) => Some(view! { <Problem error=e /> }.into_any()),
+    }
+}
+
+/// The models on one car: load one, delete one, or clean the car.
+#[component]
+fn CarModels(id: CarId, name: String) -> impl IntoView {
+    let load = ServerAction::<LoadCarModel>::new();
+    let delete = ServerAction::<DeleteCarModels>::new();
+    let id_list = id.clone();
+    let models = Resource::new(
+        move || (load.version().get(), delete.version().get()),
+        move |_| list_car_models(id_list.clone()),
+    );
+    let id_clean = id.clone();
+    view! {
+        <section class="car-models" aria-label=format!("Models on {name}")>
+            <Transition fallback=|| view! { <p>"Asking the car…"</p> }>
+                {move || {
+                    let id = id.clone();
+                    Suspend::new(async move {
+                        match models.await {
+                            Ok(list) if list.is_empty() => view! { <p class="empty">"No model on this car."</p> }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="plain">
+                                    {list.into_iter().map(|m| {
+                                        let (id_load, id_delete) = (id.clone(), id.clone());
+                                        let (folder_load, folder_delete) = (m.folder.clone(), m.folder.clone());
+                                        view! {
+                                            <li>
+                                                <strong>{m.name.clone()}</strong>" "<span class="muted small">{m.sensors.join(", ")}</span>" "
+                                                <button type="button" class="button small" on:click=move |_| {
+                                                    load.dispatch(LoadCarModel { car: id_load.clone(), folder: folder_load.clone() });
+                                                }>{format!("Load {}", m.folder)}</button>" "
+                                                <button type="button" class="button small danger" on:click=move |_| {
+                                                    delete.dispatch(DeleteCarModels { car: id_delete.clone(), folders: Some(vec![folder_delete.clone()]) });
+                                                }>{format!("Delete {}", m.folder)}</button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(e) => view! { <Problem error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            <button type="button" class="button small danger" on:click=move |_| {
+                delete.dispatch(DeleteCarModels { car: id_clean.clone(), folders: None });
+            }>"Clean car (delete every model)"</button>
+            {move || match load.value().get() {
+                Some(Ok(())) => Some(view! { <p class="done small" role="status">"Model loaded."</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <Problem error=e /> }.into_any()),
+                None => None,
+            }}
+            {move || match delete.value().get() {
+                Some(Ok(n)) => Some(view! { <p class="done small" role="status">{format!("{n} model(s) deleted.")}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <Problem error=e /> }.into_any()),
+                None => None,
+            }}
+        </section>
+    }
+}
+
+/// Choose available models and send them to the selected cars.
+#[component]
+fn SendModels(selected: RwSignal<Vec<CarId>>) -> impl IntoView {
+    let send = ServerAction::<SendModels>::new();
+    let models = Resource::new(|| (), |_| list_models(None, Some(ModelStatus::Available)));
+    let chosen = RwSignal::new(Vec::<crate::model::ModelId>::new());
+    view! {
+        <section class="send-models" aria-label="Send models to cars">
+            <h2>"Send models"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match models.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No available model yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <fieldset class="model-choice">
+                                <legend>"Models (available)"</legend>
+                                {list.into_iter().map(|m| {
+                                    let id = m.id.clone();
+                                    let id_checked = m.id.clone();
+                                    view! {
+                                        <label class="check">
+                                            <input type="checkbox"
+                                                prop:checked=move || chosen.with(|c| c.contains(&id_checked))
+                                                on:change=move |_| chosen.update(|c| match c.iter().position(|x| *x == id) {
+                                                    Some(i) => { c.remove(i); }
+                                                    None => c.push(id.clone()),
+                                                }) />
+                                            {format!("{} · {}", m.name, m.owner_name)}
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                        }.into_any(),
+                        Err(e) => view! { <Problem error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <button type="button" class="button" disabled=move || selected.with(Vec::is_empty) || chosen.with(Vec::is_empty)
+                on:click=move |_| { send.dispatch(SendModels { cars: selected.get_untracked(), models: chosen.get_untracked() }); }>
+                {move || format!("Send to {} selected car(s)", selected.with(Vec::len))}
+            </button>
+            {move || match send.value().get() {
+                Some(Ok(answers)) => {
+                    let refused: Vec<String> = answers.into_iter().filter_map(|(_, e)| e).collect();
+                    Some(if refused.is_empty() {
+                        view! { <p class="done" role="status">"Sending: progress shows on each car."</p> }.into_any()
+                    } else {
+                        view! { <p class="form-error" role="alert">{refused.join(" ")}</p> }.into_any()
+                    })
+                }
+                Some(Err(e)) => Some(view! { <Problem error=e /> }.into_any()),
+                None => None,
+            }}
+        </section>
+    }
+}
