@@ -88,7 +88,11 @@ fn CarRow(car: CarInfo, selected: RwSignal<Vec<CarId>>) -> impl IntoView {
         let label = format!("Transfer to {}", car.name);
         let text = match (&t.error, t.done) {
             (Some(e), _) => format!("{}: failed: {e}", t.model),
-            (None, true) => format!("{}: sent", t.model),
+            (None, true) => format!("{}: on the car", t.model),
+            // The last bytes sit in network buffers until the car has read them.
+            (None, false) if t.sent_bytes >= t.total_bytes => {
+                format!("{}: sent, waiting for the car to take it", t.model)
+            }
             (None, false) => format!(
                 "{}: {} of {} KB",
                 t.model,

@@ -101,9 +101,15 @@ impl SimCar {
             tls: RwLock::new(tls),
             fingerprint: Mutex::new(fingerprint),
         });
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
+        // A car on Wi-Fi takes data slowly: a small receive buffer (inherited by every
+        // accepted socket) keeps loopback's multi-megabyte buffers from hiding that.
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        let _ = socket.set_reuseaddr(true);
+        let _ = socket.set_recv_buffer_size(64 * 1024);
+        socket
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
             .expect("a port for the car");
+        let listener = socket.listen(64).expect("listening");
         let address = format!("https://{}", listener.local_addr().unwrap());
         let router = router(Arc::clone(&sim));
         let accept_sim = Arc::clone(&sim);

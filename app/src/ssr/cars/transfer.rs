@@ -8,7 +8,7 @@ use crate::model::{CarId, ModelId, ModelStatus, Transfer};
 use crate::ssr::state::AppState;
 use crate::ssr::storage::{changes, models};
 use futures::StreamExt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Progress reaches the pages at most this often per transfer.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -83,6 +83,24 @@ pub async fn start(state: &AppState, car: &CarId, models: &[ModelId]) -> Result<
     Ok(())
 }
 
+const PIECE: usize = 64 * 1024;
+
+fn pieces(
+    chunk: Result<bytes::Bytes, std::io::Error>,
+) -> Vec<Result<bytes::Bytes, std::io::Error>> {
+    match chunk {
+        Ok(mut bytes) => {
+            let mut out = Vec::with_capacity(bytes.len() / PIECE + 1);
+            while bytes.len() > PIECE {
+                out.push(Ok(bytes.split_to(PIECE)));
+            }
+            out.push(Ok(bytes));
+            out
+        }
+        Err(e) => vec![Err(e)],
+    }
+}
+
 async fn send(
     state: &AppState,
     car: &CarId,
@@ -90,29 +108,47 @@ async fn send(
     object: &str,
     total: u64,
 ) -> Result<(), AppError> {
-    let bytes = state.model_files.read(object).await?;
+    // Pieces of at most 64 KiB (zero-copy): a store may hand over a whole object as one
+    // chunk (the memory store does), and progress moves only as the network takes pieces.
+    let bytes = state
+        .model_files
+        .read(object)
+        .await?
+        .flat_map(|chunk| futures::stream::iter(pieces(chunk)));
     let progress = {
         let (state, car) = (state.clone(), car.clone());
         let mut sent = 0u64;
-        let mut last = Instant::now();
         bytes.map(move |chunk| {
             if let Ok(chunk) = &chunk {
                 sent += chunk.len() as u64;
                 state.cars.update_transfer(&car, |t| t.sent_bytes = sent);
-                if last.elapsed() >= PROGRESS_EVERY {
-                    last = Instant::now();
-                    let db = state.db.clone();
-                    tokio::spawn(async move { changes::record_kit(&db).await });
-                }
             }
             chunk
         })
     };
+    // Pages hear of the progress a few times a second, not once per chunk.
+    let ticker = {
+        let (state, car) = (state.clone(), car.clone());
+        tokio::spawn(async move {
+            let mut shown = 0;
+            let mut tick = tokio::time::interval(PROGRESS_EVERY);
+            loop {
+                tick.tick().await;
+                let sent = state.cars.transfer(&car).map_or(0, |t| t.sent_bytes);
+                if sent != shown {
+                    shown = sent;
+                    changes::record_kit(&state.db).await;
+                }
+            }
+        })
+    };
     let name = name.to_string();
-    on_car(state, car, |console| async move {
+    let sent = on_car(state, car, |console| async move {
         console.upload_model(&name, total, progress).await
     })
-    .await?;
+    .await;
+    ticker.abort();
+    sent?;
     tracing::info!(car = %car.0, model = %object, "model sent to car");
     Ok(())
 }

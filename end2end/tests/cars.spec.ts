@@ -1,0 +1,52 @@
+import { test, expect } from '@playwright/test';
+import { ADMIN_PASSWORD, open, signIn, signUp, uniqueName } from './helpers';
+import { goodModel } from './archive';
+import { CAR_SIM_PORT } from '../playwright.config';
+
+test('an operator activates a simulated car, sends it a model with a progress bar and sees its battery', async ({ browser }) => {
+  // A racer's model, uploaded and checked.
+  const racer = await (await browser.newContext()).newPage();
+  const model = uniqueName('lap');
+  await signUp(racer, uniqueName('pilot'));
+  const res = await racer.request.post(`/models/upload?name=${model}.tar.gz`, { data: goodModel(12 * 1024 * 1024) });
+  expect(res.status()).toBe(201);
+
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  await open(page, '/cars');
+  const car = uniqueName('Car ');
+  await page.getByLabel('Car name').fill(car);
+  await page.getByLabel('Console address').fill(`127.0.0.1:${CAR_SIM_PORT}`);
+  await page.getByLabel('Console password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Add car' }).click();
+  await expect(page.getByText("The car's console refused this password.")).toBeVisible();
+  await page.getByLabel('Console password').fill('console-pass-7');
+  await page.getByRole('button', { name: 'Add car' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${car} added.` })).toBeVisible();
+
+  const row = page.getByRole('table', { name: 'Cars' }).getByRole('row').filter({ hasText: car });
+  await expect(row.getByText('online')).toBeVisible();
+  await expect(row.getByRole('meter', { name: `Battery of ${car}` })).toHaveAttribute('value', '7');
+  await expect(row).toContainText('70 %');
+
+  // Send the model; the car's progress bar fills while the car (slowed down) receives it.
+  await row.getByRole('checkbox', { name: `Select ${car}` }).check();
+  await page.getByRole('group', { name: 'Models (available)' }).getByText(model, { exact: false }).click();
+  await page.getByRole('button', { name: 'Send to 1 selected car(s)' }).click();
+  const progress = page.getByRole('progressbar', { name: `Transfer to ${car}` });
+  await expect(progress).toBeVisible();
+  await expect
+    .poll(async () => progress.evaluate((p: HTMLProgressElement) => p.value > 0 && p.value < p.max), { timeout: 20_000 })
+    .toBe(true);
+  await page.screenshot({ path: test.info().outputPath('cars-sending.png'), fullPage: true });
+  await expect(row).toContainText(`${model}.tar.gz: on the car`, { timeout: 40_000 });
+  expect(await progress.evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
+
+  // The model is on the car: load it.
+  await row.getByRole('button', { name: 'Models on car' }).click();
+  const onCar = page.getByRole('region', { name: `Models on ${car}` });
+  await onCar.getByRole('button', { name: `Load ${model}` }).click();
+  await expect(onCar.getByRole('status')).toHaveText('Model loaded.');
+  await expect(row).toContainText(model);
+  await page.screenshot({ path: test.info().outputPath('cars-loaded.png'), fullPage: true });
+});
