@@ -50,34 +50,53 @@ pub async fn track_events(
     let track = TrackId(track);
     // Subscribe before reading the snapshot, so no change falls between the two.
     let updates = state.hub.subscribe_track(&track);
+    let kit = state.hub.subscribe_kit();
     let first = stored(&state, &track).await;
-    Sse::new(stream_of(state, track, updates, first))
+    Sse::new(stream_of(state, track, updates, kit, first))
         .keep_alive(KeepAlive::default())
         .into_response()
+}
+
+/// What a track's stream sends next: its race, or "the kit changed" (`kit`: the race
+/// manager reloads its timer and car pickers).
+enum TrackNews {
+    Race(Option<LiveRace>),
+    Kit,
 }
 
 fn stream_of(
     state: AppState,
     track: TrackId,
-    updates: tokio::sync::broadcast::Receiver<app::ssr::hub::TrackUpdate>,
+    updates: Receiver<app::ssr::hub::TrackUpdate>,
+    kit: Receiver<()>,
     first: Option<LiveRace>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
-        (Some(first), updates, state, track),
-        |(pending, mut updates, state, track)| async move {
+        (Some(first), updates, kit, state, track),
+        |(pending, mut updates, mut kit, state, track)| async move {
             if let Some(snapshot) = pending {
-                return Some((Ok(message(&snapshot)), (None, updates, state, track)));
+                return Some((Ok(message(&snapshot)), (None, updates, kit, state, track)));
             }
-            let race = match updates.recv().await {
-                Ok(update) => update.race,
-                // Fell behind: skip what was missed and send the stored race instead.
-                Err(RecvError::Lagged(_)) => {
-                    updates = updates.resubscribe();
-                    stored(&state, &track).await
-                }
-                Err(RecvError::Closed) => return None,
+            let news = tokio::select! {
+                update = updates.recv() => match update {
+                    Ok(update) => TrackNews::Race(update.race),
+                    // Fell behind: skip what was missed and send the stored race instead.
+                    Err(RecvError::Lagged(_)) => {
+                        updates = updates.resubscribe();
+                        TrackNews::Race(stored(&state, &track).await)
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                changed = kit.recv() => match changed {
+                    Ok(()) | Err(RecvError::Lagged(_)) => TrackNews::Kit,
+                    Err(RecvError::Closed) => return None,
+                },
             };
-            Some((Ok(message(&race)), (None, updates, state, track)))
+            let event = match news {
+                TrackNews::Race(race) => message(&race),
+                TrackNews::Kit => Event::default().event("kit").data("changed"),
+            };
+            Some((Ok(event), (None, updates, kit, state, track)))
         },
     )
 }

@@ -93,12 +93,31 @@ impl Link {
             Some(TimerMessage::Hello { boot, now_us }) => (boot, now_us),
             _ => return Err("no hello"),
         };
-        // The timer's clock on the race clock, fixed at the run's first hello: lap
-        // times are then exact differences of the timer's own stamps.
-        let offset_ms = self.state.clock.now_ms() as i64 - (now_us / 1000) as i64;
-        let run = timers::boot(&db, &self.timer, &boot, offset_ms)
+        // The timer's clock on the race clock: lap times are exact differences of the
+        // timer's own stamps as long as this stays put (see `timers::boot`).
+        let estimate = self.state.clock.now_ms() as i64 - (now_us / 1000) as i64;
+        let run = timers::boot(&db, &self.timer, &boot, estimate)
             .await
             .map_err(|_| "storage failed")?;
+        let mut offset_ms = run.offset_ms;
+        // Crossings stored but never applied (drem stopped in between) are applied now,
+        // before the timer hears they are safe.
+        let pending = timers::pending(&db, &self.timer, &boot)
+            .await
+            .map_err(|_| "storage failed")?;
+        for (seq, stamp_us, line, race_ms) in pending {
+            let crossing = timers::Crossing {
+                timer: &self.timer,
+                boot: &boot,
+                seq,
+                stamp_us,
+                line,
+                race_ms,
+            };
+            timing::handle(&self.state, &crossing)
+                .await
+                .map_err(|_| "pending crossing not applied")?;
+        }
         self.send(&ServerMessage::Welcome {
             name,
             acked: run.last_seq,
@@ -118,44 +137,63 @@ impl Link {
                     if last_heard.elapsed() > SILENCE {
                         return Err("timer silent");
                     }
-                    if timers::is_revoked(&db, &self.timer).await.unwrap_or(false) {
-                        let message = "This timer was revoked in drem.".to_string();
-                        let _ = self.send(&ServerMessage::Error { message }).await;
-                        return Err("revoked");
-                    }
+                    self.refuse_if_revoked().await?;
                     let _ = timers::set_connected(&db, &self.timer, true).await;
                     continue;
                 }
             };
             last_heard = Instant::now();
-            match message {
-                Some(TimerMessage::Crossing {
-                    seq,
-                    stamp_us,
-                    line,
-                }) => {
-                    let crossing = timers::Crossing {
-                        timer: &self.timer,
-                        boot: &boot,
-                        seq,
-                        stamp_us,
-                        line,
-                        race_ms: ((stamp_us / 1000) as i64 + run.offset_ms).max(0) as u64,
-                    };
-                    match timing::handle(&self.state, &crossing).await {
-                        Ok(Some(outcome)) => {
-                            tracing::info!(timer = %self.timer.0, seq, outcome, "crossing")
-                        }
-                        Ok(None) => tracing::debug!(timer = %self.timer.0, seq, "crossing resent"),
-                        // Not acknowledged: the timer sends it again after reconnecting.
-                        Err(_) => return Err("crossing not stored"),
-                    }
-                    acked = acked.max(seq);
-                    self.send(&ServerMessage::Ack { seq: acked }).await?;
+            let Some(TimerMessage::Crossing {
+                seq,
+                stamp_us,
+                line,
+            }) = message
+            else {
+                if message.is_some() {
+                    return Err("second hello");
                 }
-                Some(TimerMessage::Hello { .. }) => return Err("second hello"),
-                None => {}
+                continue;
+            };
+            // A revoked token stops counting at once, not at the next heartbeat.
+            self.refuse_if_revoked().await?;
+            // A crossing cannot have happened after it arrived: one that would shows a
+            // better (lower) offset, which is kept from now on.
+            let now = self.state.clock.now_ms() as i64;
+            let stamp_ms = (stamp_us / 1000) as i64;
+            if stamp_ms + offset_ms > now {
+                offset_ms = now - stamp_ms;
+                let _ = timers::set_offset(&db, &self.timer, &boot, offset_ms).await;
             }
+            let crossing = timers::Crossing {
+                timer: &self.timer,
+                boot: &boot,
+                seq,
+                stamp_us,
+                line,
+                race_ms: (stamp_ms + offset_ms).max(0) as u64,
+            };
+            match timing::handle(&self.state, &crossing).await {
+                Ok(Some(outcome)) => {
+                    tracing::info!(timer = %self.timer.0, seq, outcome, "crossing")
+                }
+                Ok(None) => tracing::debug!(timer = %self.timer.0, seq, "crossing resent"),
+                // Not acknowledged: the timer sends it again after reconnecting.
+                Err(_) => return Err("crossing not applied"),
+            }
+            acked = acked.max(seq);
+            self.send(&ServerMessage::Ack { seq: acked }).await?;
         }
+    }
+
+    async fn refuse_if_revoked(&mut self) -> Result<(), &'static str> {
+        if timers::is_revoked(&self.state.db, &self.timer)
+            .await
+            .unwrap_or(true)
+        {
+            let message = "This timer was revoked in drem.".to_string();
+            let _ = self.send(&ServerMessage::Error { message }).await;
+            return Err("revoked");
+        }
+        Ok(())
     }
 }

@@ -83,13 +83,29 @@ pub async fn activate_car(
     Ok(with_transfer(state, cars::get(&state.db, &id).await?))
 }
 
-/// Renames a car and moves it to a fleet (or none).
+/// Renames a car, moves it to a fleet (or none), and changes its console address (the
+/// same car at a new address: its pinned certificate still has to match).
 #[server(endpoint = "update_car", input = Json)]
-pub async fn update_car(car: CarId, name: String, fleet: Option<FleetId>) -> Result<(), AppError> {
+pub async fn update_car(
+    car: CarId,
+    name: String,
+    fleet: Option<FleetId>,
+    #[server(default)] address: Option<String>,
+) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let name = valid_name(&name, "car")?;
     fleet_exists(&caller.state, fleet.as_ref()).await?;
-    cars::update(&caller.state.db, &car, &name, fleet.as_ref()).await?;
+    let address = address
+        .map(|a| crate::ssr::cars::console::normalize_address(&a))
+        .transpose()?;
+    cars::update(
+        &caller.state.db,
+        &car,
+        &name,
+        fleet.as_ref(),
+        address.as_deref(),
+    )
+    .await?;
     changes::record_kit(&caller.state.db).await;
     Ok(())
 }
@@ -112,7 +128,7 @@ pub async fn trust_car_certificate(car: CarId) -> Result<(), AppError> {
     let fingerprint = cars::trust_new_certificate(&caller.state.db, &car).await?;
     tracing::warn!(car = %car.0, %fingerprint, "new car certificate trusted");
     changes::record_kit(&caller.state.db).await;
-    crate::ssr::cars::poll::poll_once(&caller.state).await;
+    crate::ssr::cars::poll::poll_car(&caller.state, &car).await;
     Ok(())
 }
 

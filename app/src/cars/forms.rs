@@ -1,17 +1,17 @@
 //! The cars page's forms: add (activate) a car, manage fleets, set the SSH key used
 //! for restarts.
 
-use super::api::{get_car_ssh, ActivateCar as Activate, SetCarSsh, MAX_NAME};
+use super::api::{get_car_ssh, ActivateCar as Activate, SetCarSsh, UpdateCar, MAX_NAME};
 use super::fleets_api::{list_fleets, CreateFleet, DeleteFleet, RenameFleet};
 use crate::components::form::Problem;
-use crate::model::FleetId;
+use crate::model::{CarInfo, FleetId};
 use leptos::prelude::*;
 
 /// A fleet picker (`None`: no fleet) fed by `list_fleets`, loaded again when
 /// `version` changes.
 #[component]
 pub fn FleetSelect(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: &'static str,
     chosen: RwSignal<Option<FleetId>>,
     version: RwSignal<u32>,
@@ -19,7 +19,7 @@ pub fn FleetSelect(
     let fleets = Resource::new(move || version.get(), |_| list_fleets());
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <select id=id on:change=move |ev| {
                 let v = event_target_value(&ev);
                 chosen.set((!v.is_empty()).then_some(FleetId(v)));
@@ -189,5 +189,42 @@ pub fn SshSection() -> impl IntoView {
                 None => None,
             }}
         </details>
+    }
+}
+
+/// Rename a car, move it to another fleet, or give its new console address.
+#[component]
+pub fn EditCar(car: CarInfo, version: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateCar>::new();
+    let (name, address) = (
+        RwSignal::new(car.name.clone()),
+        RwSignal::new(car.address.clone()),
+    );
+    let fleet = RwSignal::new(car.fleet.clone());
+    let id = car.id.clone();
+    let field_id = |what: &str| format!("car-{what}-{}", car.id.0);
+    let (name_id, address_id, fleet_id) =
+        (field_id("name"), field_id("address"), field_id("fleet"));
+    view! {
+        <form class="inline-form edit-car" aria-label=format!("Edit {}", car.name) on:submit=move |ev| {
+            ev.prevent_default();
+            update.dispatch(UpdateCar { car: id.clone(), name: name.get(), fleet: fleet.get(), address: Some(address.get()) });
+        }>
+            <div class="field">
+                <label for=name_id.clone()>"Name"</label>
+                <input id=name_id required maxlength=MAX_NAME prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for=address_id.clone()>"Console address"</label>
+                <input id=address_id required prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev)) />
+            </div>
+            <FleetSelect id=fleet_id label="Fleet" chosen=fleet version />
+            <button type="submit" class="button">"Save"</button>
+            {move || match update.value().get() {
+                Some(Ok(())) => Some(view! { <p class="done small" role="status">"Saved."</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <Problem error=e /> }.into_any()),
+                None => None,
+            }}
+        </form>
     }
 }

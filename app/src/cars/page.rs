@@ -4,7 +4,7 @@
 //! the SSH key are in `forms`.
 
 use super::api::*;
-use super::forms::{ActivateCar, FleetsSection, SshSection};
+use super::forms::{ActivateCar, EditCar, FleetsSection, SshSection};
 use crate::components::form::Problem;
 use crate::components::live_source::reload_on;
 use crate::model::{CarId, CarInfo, ModelStatus};
@@ -18,6 +18,7 @@ pub fn CarsPage() -> impl IntoView {
     reload_on("/live/kit", "kit", version);
     let cars = Resource::new(move || version.get(), |_| list_cars(None));
     let selected = RwSignal::new(Vec::<CarId>::new());
+    let rows = RwSignal::new(Vec::<CarInfo>::new());
     view! {
         <Title text="Cars" />
         <h1>"Cars"</h1>
@@ -25,27 +26,33 @@ pub fn CarsPage() -> impl IntoView {
             <a href="/cars/labels">"Print labels"</a></p>
         <ActivateCar version />
         <SendModels selected />
+        // The list lands in `rows`; rows are keyed by car, so a reload (every status
+        // change and progress step) updates cells without closing what is open in a row.
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match cars.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No car yet: add one with its console address and password."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="cars" aria-label="Cars">
-                                <thead><tr>
-                                    <th><span class="visually-hidden">"Select"</span></th>
-                                    <th>"Car"</th><th>"Status"</th><th>"Battery"</th><th>"Model"</th><th>"Actions"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|car| view! { <CarRow car selected /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                    Ok(list) => {
+                        let empty = list.is_empty();
+                        rows.set(list);
+                        empty.then(|| view! { <p class="empty">"No car yet: add one with its console address and password."</p> }.into_any())
+                    }
+                    Err(e) => Some(view! { <Problem error=e /> }.into_any()),
                 }
             })}
         </Transition>
+        <div class="table-wrap" class:hidden=move || rows.with(Vec::is_empty)>
+            <table class="cars" aria-label="Cars">
+                <thead><tr>
+                    <th><span class="visually-hidden">"Select"</span></th>
+                    <th>"Car"</th><th>"Status"</th><th>"Battery"</th><th>"Model"</th><th>"Actions"</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || rows.get() key=|car| car.id.clone() let:car>
+                        <CarRow id=car.id name=car.name rows selected version />
+                    </For>
+                </tbody>
+            </table>
+        </div>
         <FleetsSection version />
         <SshSection />
     }
@@ -63,10 +70,71 @@ fn Battery(name: String, level: Option<u8>) -> impl IntoView {
     }
 }
 
+/// One car's transfer: a progress bar and what it is doing.
+fn transfer_view(car: &CarInfo) -> Option<AnyView> {
+    let t = car.transfer.clone()?;
+    let label = format!("Transfer to {}", car.name);
+    let text = match (&t.error, t.done) {
+        (Some(e), _) => format!("{}: failed: {e}", t.model),
+        (None, true) => format!("{}: on the car", t.model),
+        // The last bytes sit in network buffers until the car has read them.
+        (None, false) if t.sent_bytes >= t.total_bytes => {
+            format!("{}: sent, waiting for the car to take it", t.model)
+        }
+        (None, false) => format!(
+            "{}: {} of {} KB",
+            t.model,
+            t.sent_bytes / 1024,
+            t.total_bytes / 1024
+        ),
+    };
+    Some(
+        view! {
+            <div class="transfer">
+                <progress max=t.total_bytes.max(1) value=t.sent_bytes aria-label=label></progress>
+                <span>{text}</span>
+            </div>
+        }
+        .into_any(),
+    )
+}
+
+/// What a car row shows of the car now (re-rendered as the list reloads).
+fn status_cells(car: CarInfo) -> impl IntoView {
+    let transfer = transfer_view(&car);
+    view! {
+        <td>
+            <strong>{car.name.clone()}</strong>
+            <div class="muted small">{car.fleet_name.clone().unwrap_or_else(|| "no fleet".into())}" · "{car.address.clone()}</div>
+        </td>
+        <td>
+            {if car.online {
+                view! { <span class="badge ok">"online"</span> }.into_any()
+            } else {
+                view! { <span class="badge warn">"offline"</span> }.into_any()
+            }}
+            <div class="muted small">{car.last_seen.clone().map(|t| format!("seen {t} UTC")).unwrap_or_default()}</div>
+            {car.problem.clone().map(|p| view! { <div class="problem small">{p}</div> })}
+        </td>
+        <td><Battery name=car.name.clone() level=car.battery /></td>
+        <td>{car.loaded_model.clone().unwrap_or_else(|| "—".into())}{transfer}</td>
+    }
+}
+
+/// One car: its cells follow the list; what the operator opened (models, edit) and the
+/// answers of actions stay open across reloads.
 #[component]
-fn CarRow(car: CarInfo, selected: RwSignal<Vec<CarId>>) -> impl IntoView {
-    let id = car.id.clone();
-    let name = car.name.clone();
+fn CarRow(
+    id: CarId,
+    name: String,
+    rows: RwSignal<Vec<CarInfo>>,
+    selected: RwSignal<Vec<CarId>>,
+    version: RwSignal<u32>,
+) -> impl IntoView {
+    let car = {
+        let id = id.clone();
+        Memo::new(move |_| rows.with(|list| list.iter().find(|c| c.id == id).cloned()))
+    };
     let checked = {
         let id = id.clone();
         move || selected.with(|s| s.contains(&id))
@@ -83,68 +151,42 @@ fn CarRow(car: CarInfo, selected: RwSignal<Vec<CarId>>) -> impl IntoView {
         }
     };
     let show_models = RwSignal::new(false);
+    let show_edit = RwSignal::new(false);
     let trust = ServerAction::<TrustCarCertificate>::new();
-    let transfer = car.transfer.clone().map(|t| {
-        let label = format!("Transfer to {}", car.name);
-        let text = match (&t.error, t.done) {
-            (Some(e), _) => format!("{}: failed: {e}", t.model),
-            (None, true) => format!("{}: on the car", t.model),
-            // The last bytes sit in network buffers until the car has read them.
-            (None, false) if t.sent_bytes >= t.total_bytes => {
-                format!("{}: sent, waiting for the car to take it", t.model)
-            }
-            (None, false) => format!(
-                "{}: {} of {} KB",
-                t.model,
-                t.sent_bytes / 1024,
-                t.total_bytes / 1024
-            ),
-        };
-        view! {
-            <div class="transfer">
-                <progress max=t.total_bytes.max(1) value=t.sent_bytes aria-label=label></progress>
-                <span>{text}</span>
-            </div>
-        }
-    });
-    let new_cert = car.new_certificate.clone().map(|fp| {
-        let id = id.clone();
-        view! {
-            <div class="warning" role="alert">
-                <p>"This car shows a certificate other than the one trusted. If it was reinstalled, trust the new one: "<code class="fingerprint">{fp}</code></p>
-                <button type="button" class="button small" on:click=move |_| { trust.dispatch(TrustCarCertificate { car: id.clone() }); }>"Trust the new certificate"</button>
-            </div>
-        }
-    });
+    let id_trust = id.clone();
+    let new_cert = move || {
+        let fp = car.get()?.new_certificate?;
+        let id = id_trust.clone();
+        Some(view! {
+            <tr><td colspan="6">
+                <div class="warning" role="alert">
+                    <p>"This car shows a certificate other than the one trusted. If it was reinstalled, trust the new one: "<code class="fingerprint">{fp}</code></p>
+                    <button type="button" class="button small" on:click=move |_| { trust.dispatch(TrustCarCertificate { car: id.clone() }); }>"Trust the new certificate"</button>
+                </div>
+            </td></tr>
+        })
+    };
     view! {
-        <tr class:offline=!car.online>
-            <td><input type="checkbox" aria-label=format!("Select {}", car.name) prop:checked=checked on:change=toggle /></td>
-            <td>
-                <strong>{car.name.clone()}</strong>
-                <div class="muted small">{car.fleet_name.clone().unwrap_or_else(|| "no fleet".into())}" · "{car.address.clone()}</div>
-            </td>
-            <td>
-                {if car.online {
-                    view! { <span class="badge ok">"online"</span> }.into_any()
-                } else {
-                    view! { <span class="badge warn">"offline"</span> }.into_any()
-                }}
-                <div class="muted small">{car.last_seen.clone().map(|t| format!("seen {t} UTC")).unwrap_or_default()}</div>
-                {car.problem.clone().map(|p| view! { <div class="problem small">{p}</div> })}
-            </td>
-            <td><Battery name=car.name.clone() level=car.battery /></td>
-            <td>{car.loaded_model.clone().unwrap_or_else(|| "—".into())}{transfer}</td>
-            <td><CarActions id=id.clone() name=name.clone() show_models /></td>
+        <tr class:offline=move || car.get().is_some_and(|c| !c.online)>
+            <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle /></td>
+            {move || car.get().map(status_cells)}
+            <td><CarActions id=id.clone() name=name.clone() show_models show_edit /></td>
         </tr>
-        {new_cert.map(|w| view! { <tr><td colspan="6">{w}</td></tr> })}
+        {new_cert}
         {move || trust.value().get().and_then(Result::err).map(|e| view! { <tr><td colspan="6"><Problem error=e /></td></tr> })}
+        {move || show_edit.get().then(|| car.get_untracked()).flatten().map(|car| view! { <tr class="car-edit-row"><td colspan="6"><EditCar car version /></td></tr> })}
         {move || show_models.get().then(|| view! { <tr class="car-models-row"><td colspan="6"><CarModels id=id.clone() name=name.clone() /></td></tr> })}
     }
 }
 
 /// Tail light, restart, models, remove: each with its own answer.
 #[component]
-fn CarActions(id: CarId, name: String, show_models: RwSignal<bool>) -> impl IntoView {
+fn CarActions(
+    id: CarId,
+    name: String,
+    show_models: RwSignal<bool>,
+    show_edit: RwSignal<bool>,
+) -> impl IntoView {
     let light = ServerAction::<SetCarTailLight>::new();
     let restart = ServerAction::<RestartCar>::new();
     let remove = ServerAction::<RemoveCar>::new();
@@ -155,6 +197,8 @@ fn CarActions(id: CarId, name: String, show_models: RwSignal<bool>) -> impl Into
         <div class="car-actions">
             <button type="button" class="button small" aria-expanded=move || show_models.get().to_string()
                 on:click=move |_| show_models.update(|s| *s = !*s)>"Models on car"</button>
+            <button type="button" class="button small" aria-expanded=move || show_edit.get().to_string()
+                on:click=move |_| show_edit.update(|s| *s = !*s)>"Edit"</button>
             <span class="tail-light">
                 <input type="color" aria-label=format!("Tail light colour of {name}") prop:value=move || colour.get()
                     on:input=move |ev| colour.set(event_target_value(&ev)) />

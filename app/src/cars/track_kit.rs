@@ -1,18 +1,17 @@
 //! The race manager's car choice: the track's fleet, the car on track now (its tail
-//! light follows the races), and that car's status and any problem, live.
+//! light follows the races), and that car's status and any problem, live (`kit` bumps
+//! on every change heard on `/live/kit`).
 
 use super::fleets_api::{get_track_kit, SetTrackCar, SetTrackFleet};
 use crate::components::form::Problem;
-use crate::components::live_source::reload_on;
 use crate::model::{CarId, FleetId, TrackId};
 use leptos::prelude::*;
 
 #[component]
-pub fn TrackKitPicker(track: TrackId) -> impl IntoView {
+pub fn TrackKitPicker(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
     let set_fleet = ServerAction::<SetTrackFleet>::new();
     let set_car = ServerAction::<SetTrackCar>::new();
-    let version = RwSignal::new(0u32);
-    reload_on("/live/kit", "kit", version);
+    let version = kit;
     let track_load = track.clone();
     let kit = Resource::new(
         move || {
@@ -39,6 +38,7 @@ pub fn TrackKitPicker(track: TrackId) -> impl IntoView {
                         let on_track = kit.cars.iter().find(|c| Some(&c.id) == kit.car.as_ref()).cloned();
                         let track_fleet = track.clone();
                         view! {
+                            <div class="field kit-field">
                             <label for="track-fleet">"Fleet"</label>
                             <select id="track-fleet" on:change=move |ev| {
                                 let v = event_target_value(&ev);
@@ -50,6 +50,8 @@ pub fn TrackKitPicker(track: TrackId) -> impl IntoView {
                                     view! { <option value=f.id.0.clone() selected=selected>{f.name}</option> }
                                 }).collect_view()}
                             </select>
+                            </div>
+                            <div class="field kit-field">
                             <label for="track-car">"Car on track"</label>
                             <select id="track-car" on:change=move |ev| {
                                 let v = event_target_value(&ev);
@@ -62,12 +64,15 @@ pub fn TrackKitPicker(track: TrackId) -> impl IntoView {
                                     view! { <option value=c.id.0.clone() selected=selected>{format!("{}{state}", c.name)}</option> }
                                 }).collect_view()}
                             </select>
+                            </div>
                             {on_track.map(|car| view! {
+                                <div class="kit-status">
                                 <span class=if car.online { "badge ok" } else { "badge warn" }>
                                     {if car.online { "online" } else { "offline" }}
                                     {car.battery.map(|b| format!(" · battery {} %", u32::from(b) * 10))}
                                 </span>
                                 {car.problem.map(|p| view! { <span class="problem small" role="alert">{format!("Car warning: {p}")}</span> })}
+                                </div>
                             })}
                         }.into_any()
                     })

@@ -8,26 +8,35 @@ use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
 pub fn follow(url: &str, event: &str, live: RwSignal<bool>, on_data: impl Fn(String) + 'static) {
+    follow_each(url, live, vec![(event, Box::new(on_data))]);
+}
+
+/// Like `follow`, with a handler for each of several event names on one stream (a
+/// browser allows only a few open streams per site, so a page keeps to one).
+#[cfg(feature = "hydrate")]
+pub fn follow_each(url: &str, live: RwSignal<bool>, handlers: Vec<(&str, Box<dyn Fn(String)>)>) {
     use leptos::wasm_bindgen::{closure::Closure, JsCast};
     use leptos::web_sys::{Event, EventSource, MessageEvent};
 
     let Ok(source) = EventSource::new(url) else {
         return;
     };
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        live.set(true);
-        if let Some(text) = ev.data().as_string() {
-            on_data(text);
-        }
-    });
+    for (event, on_data) in handlers {
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            live.set(true);
+            if let Some(text) = ev.data().as_string() {
+                on_data(text);
+            }
+        });
+        let _ = source.add_event_listener_with_callback(event, on_message.as_ref().unchecked_ref());
+        // Lives as long as the page; the source is closed on cleanup, after which it is
+        // never called again.
+        on_message.forget();
+    }
     let on_open = Closure::<dyn FnMut(Event)>::new(move |_| live.set(true));
     let on_error = Closure::<dyn FnMut(Event)>::new(move |_| live.set(false));
-    let _ = source.add_event_listener_with_callback(event, on_message.as_ref().unchecked_ref());
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    // The closures live as long as the page; the source is closed on cleanup, after
-    // which they are never called again.
-    on_message.forget();
     on_open.forget();
     on_error.forget();
     let source = StoredValue::new_local(source);

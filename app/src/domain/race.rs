@@ -105,7 +105,13 @@ pub enum RaceError {
     /// after a reconnect): counting it would make a lap span two laps.
     #[error("The crossing happened before the race's last action; it is not counted.")]
     StaleCrossing,
+    /// A key press right after the timer took the lap: the same pass, counted once.
+    #[error("The timer took this lap a moment ago; the key press is not counted.")]
+    TimerTookLap,
 }
+
+/// A manual capture this soon after a timer crossing is the same pass of the line.
+pub const TIMER_ECHO_MS: u64 = 2_000;
 
 /// More resets than any lap can have; guards totals against absurd input.
 pub const MAX_RESETS: u32 = 100;
@@ -131,10 +137,13 @@ pub struct Race {
     /// paused): undo then reopens it paused, without counting the time since.
     #[serde(default)]
     ended_while_paused: bool,
-    /// The time of the latest command (or of opening the race): a timer crossing
-    /// stamped earlier is refused.
+    /// The time of the latest lap boundary or clock change (or of opening the race):
+    /// a timer crossing stamped earlier is refused.
     #[serde(default)]
     last_at: Millis,
+    /// When the timer last took a lap (or started or resumed the race).
+    #[serde(default)]
+    last_crossing_at: Option<Millis>,
 }
 
 impl Race {
@@ -151,6 +160,7 @@ impl Race {
             ended_by_capture_at: None,
             ended_while_paused: false,
             last_at: 0,
+            last_crossing_at: None,
         }
     }
 
@@ -255,8 +265,34 @@ impl Race {
         if command == Command::Crossing && now < self.last_at {
             return Err(RaceError::StaleCrossing);
         }
+        let manual_capture = command
+            == Command::CaptureLap {
+                source: LapSource::Manual,
+            };
+        let echo = self
+            .last_crossing_at
+            .is_some_and(|at| now < at.saturating_add(TIMER_ECHO_MS));
+        if manual_capture && echo {
+            return Err(RaceError::TimerTookLap);
+        }
         self.apply_unchecked(command, now)?;
-        self.last_at = self.last_at.max(now);
+        // Resets and validity do not move the clocks: a late crossing may still count.
+        let boundary = !matches!(
+            command,
+            Command::ResetUp
+                | Command::ResetDown
+                | Command::ToggleValid { .. }
+                | Command::Submit
+                | Command::Discard
+        );
+        if boundary {
+            self.last_at = self.last_at.max(now);
+        }
+        match command {
+            Command::Crossing => self.last_crossing_at = Some(now),
+            Command::UndoFalseFinish => self.last_crossing_at = None,
+            _ => {}
+        }
         Ok(())
     }
 

@@ -356,3 +356,27 @@ fn a_crossing_stamped_before_the_last_action_is_refused() {
     assert_eq!(times, [8_000, 9_250]);
     assert_eq!(race.laps[1].source, LapSource::Timer);
 }
+
+#[test]
+fn resets_and_validity_do_not_refuse_a_late_crossing() {
+    let mut race = Race::new(RaceRules::default()).opened_at(0);
+    race.apply(Command::Crossing, 1_000).unwrap();
+    race.apply(Command::ResetUp, 5_000).unwrap();
+    // The crossing at 4.9 s reached drem after the reset at 5 s: it still counts.
+    race.apply(Command::Crossing, 4_900).unwrap();
+    assert_eq!(race.laps[0].time_ms, 3_900);
+    assert_eq!(race.laps[0].resets, 1);
+}
+
+#[test]
+fn a_key_press_right_after_the_timer_took_the_lap_counts_once() {
+    let mut race = Race::new(RaceRules::default()).opened_at(0);
+    race.apply(Command::Crossing, 1_000).unwrap();
+    race.apply(Command::Crossing, 11_000).unwrap();
+    assert_eq!(race.apply(lap(), 11_200), Err(RaceError::TimerTookLap));
+    assert_eq!(race.laps.len(), 1);
+    // A lap the timer missed is still the operator's to take.
+    race.apply(lap(), 21_500).unwrap();
+    assert_eq!(race.laps.len(), 2);
+    assert_eq!(race.laps[1].time_ms, 10_500);
+}

@@ -19,6 +19,8 @@ pub struct TimerInfo {
     pub last_seen: Option<String>,
     /// Titles of the tracks it times.
     pub tracks: Vec<String>,
+    /// What its latest crossing did ("Main track: lap", "… not counted: …").
+    pub last_crossing: Option<String>,
 }
 
 /// A new timer and its token, shown this once: drem keeps only the token's hash.

@@ -219,6 +219,9 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         dispatch_next();
     };
     let state = Memo::new(move |_| received.get().map(|r| r.live.race.state));
+    // Timers and cars change elsewhere: the track's stream says so too, so the page
+    // keeps to one stream (browsers allow only a few per site).
+    let kit = RwSignal::new(0u32);
     let track_for_live = track.clone();
     // The keyboard: one key per action; held-down keys never repeat an action.
     Effect::new(move || {
@@ -228,11 +231,14 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         );
         // Changes from another tab or device arrive on the track's live stream.
         #[cfg(feature = "hydrate")]
-        super::ticking::follow_track(&track_for_live, live, move |race| {
-            accept(race.and_then(shown))
-        });
+        super::ticking::follow_track(
+            &track_for_live,
+            live,
+            move |race| accept(race.and_then(shown)),
+            move || kit.update(|v| *v += 1),
+        );
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&track_for_live, accept);
+        let _ = (&track_for_live, accept, kit);
         let keys = window_event_listener(leptos::ev::keydown, move |ev| {
             if ev.repeat() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
@@ -321,8 +327,8 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             <p class="hint">{desk.event.name.clone()} " · " {rules.ranking.describe()}</p>
             <CalloutSwitch enabled=callouts />
             <div class="race-kit">
-                <TrackTimer track=track.clone() />
-                <TrackKitPicker track=track.clone() />
+                <TrackTimer track=track.clone() kit />
+                <TrackKitPicker track=track.clone() kit />
             </div>
         </div>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}

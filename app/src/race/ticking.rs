@@ -32,19 +32,29 @@ impl Received {
 }
 
 /// Follows `/live/tracks/TRACK` until the calling component is cleaned up: `on_race`
-/// gets every race the server sends (`None`: no open race), `live` says whether the
-/// stream is connected. The browser reconnects by itself, and the server sends the
-/// stored race first on every connection, so a page catches up after a drop.
+/// gets every race the server sends (`None`: no open race), `on_kit` hears that a
+/// timer, car or fleet changed, `live` says whether the stream is connected. The
+/// browser reconnects by itself, and the server sends the stored race first on every
+/// connection, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
 pub fn follow_track(
     track: &crate::model::TrackId,
     live: leptos::prelude::RwSignal<bool>,
     on_race: impl Fn(Option<LiveRace>) + 'static,
+    on_kit: impl Fn() + 'static,
 ) {
     let url = format!("/live/tracks/{}", track.0);
-    crate::components::live_source::follow(&url, "race", live, move |text| {
+    let race = move |text: String| {
         if let Ok(race) = serde_json::from_str::<Option<LiveRace>>(&text) {
             on_race(race);
         }
-    });
+    };
+    crate::components::live_source::follow_each(
+        &url,
+        live,
+        vec![
+            ("race", Box::new(race)),
+            ("kit", Box::new(move |_| on_kit())),
+        ],
+    );
 }

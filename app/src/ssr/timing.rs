@@ -1,11 +1,12 @@
 //! Lap timer crossings applied to races. A crossing is claimed in storage before it
-//! touches a race, so a resend after a reconnect never counts twice; its time is the
-//! timer's own stamp on the race clock, so lap times are differences of the timer's
-//! stamps, never of arrival times.
+//! touches a race, so a resend after a reconnect never counts twice, and one stored
+//! but not applied (drem stopped, the race kept changing) is applied when it is sent
+//! again. Its time is the timer's own stamp on the race clock, so lap times are
+//! differences of the timer's stamps, never of arrival times.
 
 use super::state::AppState;
-use super::storage::timers::{self, Crossing};
-use super::storage::{changes, races};
+use super::storage::timers::{self, Claim, Crossing};
+use super::storage::{changes, events, races};
 use crate::domain::race::{Command, RaceError, RaceState};
 use crate::error::AppError;
 use crate::model::TrackId;
@@ -15,15 +16,26 @@ use crate::model::TrackId;
 const RETRIES: usize = 3;
 
 /// Records a crossing and applies it to the open race on each track the timer times.
-/// Returns what it did, in words for the log; `None` when it was a resend.
+/// Returns what it did, in words; `None` when it was applied before. An error means it
+/// was not applied and must not be acknowledged (the timer sends it again).
 pub async fn handle(state: &AppState, crossing: &Crossing<'_>) -> Result<Option<String>, AppError> {
     let db = &state.db;
-    if !timers::claim(db, crossing).await? {
+    if timers::claim(db, crossing).await? == Claim::Done {
         return Ok(None);
     }
     let mut outcomes = Vec::new();
     for track in timers::tracks_of(db, crossing.timer).await? {
-        outcomes.push(apply_on(state, &track, crossing.race_ms).await);
+        let title = events::track(db, &track)
+            .await
+            .map(|t| t.title)
+            .unwrap_or_else(|_| track.0.clone());
+        match apply_on(state, &track, crossing.race_ms).await {
+            Ok(outcome) => outcomes.push(format!("{title}: {outcome}")),
+            Err(reason) => {
+                tracing::warn!(track = %track.0, seq = crossing.seq, reason, "crossing not applied yet");
+                return Err(AppError::Conflict(reason));
+            }
+        }
     }
     let outcome = if outcomes.is_empty() {
         "no track uses this timer".to_string()
@@ -31,26 +43,28 @@ pub async fn handle(state: &AppState, crossing: &Crossing<'_>) -> Result<Option<
         outcomes.join("; ")
     };
     timers::set_outcome(db, crossing, &outcome).await?;
+    changes::record_kit(db).await;
     Ok(Some(outcome))
 }
 
-/// Applies a crossing at `at` (race clock) to the track's open race.
-async fn apply_on(state: &AppState, track: &TrackId, at: u64) -> String {
+/// Applies a crossing at `at` (race clock) to the track's open race: what it did, or
+/// why it must be tried again.
+async fn apply_on(state: &AppState, track: &TrackId, at: u64) -> Result<String, String> {
     for _ in 0..RETRIES {
         let now = state.clock.now_ms();
         let live = match races::open_on(&state.db, track, now).await {
             Ok(Some(live)) => live,
-            Ok(None) => return format!("{}: no race", track.0),
-            Err(e) => return format!("{}: {e}", track.0),
+            Ok(None) => return Ok("no race on track, not counted".into()),
+            Err(e) => return Err(e.to_string()),
         };
         let mut race = live.race.clone();
         let before = race.state;
         match race.apply(Command::Crossing, at) {
             Ok(()) => {}
             Err(RaceError::StaleCrossing) => {
-                return format!("{}: before the race's last action", track.0)
+                return Ok("not counted: it happened before the race's last action".into())
             }
-            Err(e) => return format!("{}: {e}", track.0),
+            Err(e) => return Ok(format!("not counted: {e}")),
         }
         match races::save(&state.db, &live.id, live.version, &race).await {
             Ok(version) => {
@@ -61,17 +75,16 @@ async fn apply_on(state: &AppState, track: &TrackId, at: u64) -> String {
                     track,
                     race: Some(&saved),
                 };
-                let over = saved.race.state == RaceState::Over;
-                super::cars::race_lights::follow(state, before, &saved);
                 changes::record(&state.db, &saved.event, Some(change), false).await;
-                tracing::info!(race = %saved.id.0, at, ?before, over, "timer crossing");
-                return format!("{}: {}", track.0, describe(before));
+                super::cars::race_lights::follow(state, before, &saved);
+                tracing::info!(race = %saved.id.0, at, ?before, "timer crossing");
+                return Ok(describe(before).into());
             }
             Err(AppError::Conflict(_)) => continue,
-            Err(e) => return format!("{}: {e}", track.0),
+            Err(e) => return Err(e.to_string()),
         }
     }
-    format!("{}: the race kept changing; crossing not applied", track.0)
+    Err("the race kept changing".into())
 }
 
 fn describe(before: RaceState) -> &'static str {

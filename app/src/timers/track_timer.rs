@@ -1,18 +1,17 @@
 //! The race manager's timer choice for its track: which lap timer times it, and
-//! whether that timer is connected now (live through `/live/kit`).
+//! whether that timer is connected now (`kit` bumps on every change heard on
+//! `/live/kit`; the page follows that stream once for all its parts).
 
 use super::api::{get_track_timer, list_timers, SetTrackTimer};
 use super::page::ConnectionBadge;
 use crate::components::form::Problem;
-use crate::components::live_source::reload_on;
 use crate::model::{TimerId, TrackId};
 use leptos::prelude::*;
 
 #[component]
-pub fn TrackTimer(track: TrackId) -> impl IntoView {
+pub fn TrackTimer(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
     let choose = ServerAction::<SetTrackTimer>::new();
-    let version = RwSignal::new(0u32);
-    reload_on("/live/kit", "kit", version);
+    let version = kit;
     let track_for_load = track.clone();
     let current = Resource::new(
         move || (choose.version().get(), version.get()),
@@ -34,8 +33,12 @@ pub fn TrackTimer(track: TrackId) -> impl IntoView {
                         match current.await {
                             Ok((current, all)) => {
                                 let chosen = current.as_ref().map(|t| t.id.0.clone()).unwrap_or_default();
+                                let last = current.as_ref().and_then(|t| t.last_crossing.clone()).map(|text| view! {
+                                    <span class="muted small">{format!("Last crossing: {text}")}</span>
+                                });
                                 let badge = current.map(|t| view! { <ConnectionBadge connected=t.connected /> });
                                 view! {
+                                    <div class="field kit-field">
                                     <label for="track-timer">"Lap timer"</label>
                                     <select id="track-timer" on:change=move |ev| {
                                         let value = event_target_value(&ev);
@@ -48,7 +51,8 @@ pub fn TrackTimer(track: TrackId) -> impl IntoView {
                                             view! { <option value=t.id.0.clone() selected=selected>{t.name}</option> }
                                         }).collect_view()}
                                     </select>
-                                    {badge}
+                                    </div>
+                                    <div class="kit-status">{badge}{last}</div>
                                 }.into_any()
                             }
                             Err(e) => view! { <Problem error=e /> }.into_any(),

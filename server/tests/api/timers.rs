@@ -169,22 +169,37 @@ impl Relay {
 /// exactly that long after the program started.
 struct SimulatedTimer {
     child: Child,
+    started: std::time::Instant,
 }
 
 impl SimulatedTimer {
     fn start(server: &str, token: &str) -> SimulatedTimer {
         let program = timer_program();
+        let started = std::time::Instant::now();
         let child = Command::new(&program)
-            .args(["--simulate", "--server", server, "--token", token])
+            .args([
+                "--simulate",
+                "--debounce-ms",
+                "300",
+                "--server",
+                server,
+                "--token",
+                token,
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
-        SimulatedTimer { child }
+        SimulatedTimer { child, started }
     }
 
-    fn cross(&mut self, seconds: &str) {
+    /// Reports a crossing stamped `seconds` after the program started, once that time
+    /// has passed (a crossing is never reported before it happens).
+    async fn cross(&mut self, seconds: &str) {
+        let at = Duration::from_secs_f64(seconds.parse::<f64>().expect("seconds"));
+        let due = self.started + at + Duration::from_millis(50);
+        tokio::time::sleep_until(due.into()).await;
         let stdin = self.child.stdin.as_mut().expect("stdin is piped");
         writeln!(stdin, "@{seconds}").unwrap();
         stdin.flush().unwrap();
@@ -262,7 +277,7 @@ async fn a_race_timed_by_the_timer_alone_has_its_exact_stamps_across_a_cut_link(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    timer.cross("1.000");
+    timer.cross("1.000").await;
     until(&op, &track, "the crossing starts the race", |d| {
         d.race
             .as_ref()
@@ -270,16 +285,15 @@ async fn a_race_timed_by_the_timer_alone_has_its_exact_stamps_across_a_cut_link(
     })
     .await;
     // A bounce on the strip within the debounce window is the same crossing.
-    timer.cross("1.400");
-    timer.cross("11.250");
-    timer.cross("20.750");
+    timer.cross("1.100").await;
+    timer.cross("2.250").await;
+    timer.cross("3.000").await;
     until(&op, &track, "two laps", |d| laps(d) == 2).await;
 
     relay.cut();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    timer.cross("31.000");
-    timer.cross("40.500");
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    timer.cross("4.000").await;
+    timer.cross("4.750").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         laps(&desk(&op, &track).await),
         2,
@@ -294,9 +308,11 @@ async fn a_race_timed_by_the_timer_alone_has_its_exact_stamps_across_a_cut_link(
     let times: Vec<u64> = race.laps.iter().map(|l| l.time_ms).collect();
     assert_eq!(
         times,
-        [10_250, 9_500, 10_250, 9_500],
+        [1_250, 750, 1_000, 750],
         "exact stamped lap times, none doubled"
     );
     assert!(race.laps.iter().all(|l| l.source == LapSource::Timer));
     assert_eq!(laps(&desk_after), 4);
+    let listed: Vec<TimerInfo> = op.call_json::<ListTimers, _>(json!({})).await.unwrap();
+    assert_eq!(listed[0].last_crossing.as_deref(), Some("Main track: lap"));
 }

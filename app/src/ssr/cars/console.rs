@@ -20,6 +20,8 @@ use std::time::Duration;
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+/// The largest console answer read (its model list included).
+const MAX_ANSWER: u64 = 1 << 20;
 
 /// Why a console call failed, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -244,6 +246,10 @@ impl Console {
         let status = res.status();
         if !status.is_success() {
             return Err(ConsoleError::Refused(status.to_string()));
+        }
+        // A console's answers are small; a device that says otherwise is not one.
+        if res.content_length().is_some_and(|len| len > MAX_ANSWER) {
+            return Err(ConsoleError::Unreadable("an answer far too large".into()));
         }
         let value: Value = res
             .json()

@@ -34,21 +34,22 @@ impl Cars {
         self.lock().get(car).cloned()
     }
 
-    fn set_transfer(&self, car: &CarId, transfer: Transfer) {
-        self.lock().insert(car.clone(), transfer);
+    /// Starts a transfer to `car` unless one is under way (checked and set at once).
+    fn begin_transfer(&self, car: &CarId, transfer: Transfer) -> bool {
+        let mut transfers = self.lock();
+        let busy = transfers
+            .get(car)
+            .is_some_and(|t| !t.done && t.error.is_none());
+        if !busy {
+            transfers.insert(car.clone(), transfer);
+        }
+        !busy
     }
 
     fn update_transfer(&self, car: &CarId, update: impl FnOnce(&mut Transfer)) {
         if let Some(t) = self.lock().get_mut(car) {
             update(t);
         }
-    }
-
-    /// Whether a transfer to `car` is under way.
-    pub fn sending(&self, car: &CarId) -> bool {
-        self.lock()
-            .get(car)
-            .is_some_and(|t| !t.done && t.error.is_none())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CarId, Transfer>> {

@@ -33,6 +33,14 @@ pub async fn poll_once(state: &AppState) {
         .await;
 }
 
+/// Checks one car now (after its certificate was trusted).
+pub async fn poll_car(state: &AppState, car: &crate::model::CarId) {
+    if let Ok(car) = cars::get(&state.db, car).await {
+        let seen = status_of(state, &car).await;
+        note(state, &car.info.id, &seen).await;
+    }
+}
+
 async fn status_of(state: &AppState, car: &StoredCar) -> Seen {
     let asked = async {
         let console = console(state, car).await?;

@@ -1,4 +1,4 @@
-//! Restarting a car's service over SSH (`systemctl restart deepracer-core`), with the
+//! Restarting a car's service over SSH (`sudo -n systemctl restart deepracer-core`), with the
 //! private key an operator stored in drem (sealed at rest like console passwords).
 //! The system's OpenSSH client does the work; the key is written to a private
 //! temporary file for the one call and removed after it.
@@ -87,7 +87,7 @@ pub async fn restart(state: &AppState, car: &CarId) -> Result<(), AppError> {
             "-o",
             "ConnectTimeout=10",
             &target,
-            "sudo systemctl restart deepracer-core",
+            "sudo -n systemctl restart deepracer-core",
         ])
         .kill_on_drop(true)
         .output();

@@ -10,8 +10,9 @@ use crate::ssr::storage::{changes, models};
 use futures::StreamExt;
 use std::time::Duration;
 
-/// Progress reaches the pages at most this often per transfer.
-const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// Progress reaches the pages at most this often per transfer (each update makes the
+/// kit's pages load their lists again).
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
 /// Starts sending `models` to `car` in the background, one after the other; refuses a
 /// model that is not available and a car that is busy receiving others.
@@ -32,11 +33,6 @@ pub async fn start(state: &AppState, car: &CarId, models: &[ModelId]) -> Result<
         return Err(AppError::invalid("models", "Choose at least one model."));
     }
     crate::ssr::storage::cars::get(&state.db, car).await?;
-    if state.cars.sending(car) {
-        return Err(AppError::Conflict(
-            "This car is still receiving a model; wait for it to finish.".into(),
-        ));
-    }
     let count = queue.len();
     let label = move |index: usize, name: &str| {
         if count == 1 {
@@ -45,7 +41,7 @@ pub async fn start(state: &AppState, car: &CarId, models: &[ModelId]) -> Result<
             format!("{name} ({} of {count})", index + 1)
         }
     };
-    state.cars.set_transfer(
+    let begun = state.cars.begin_transfer(
         car,
         Transfer {
             model: label(0, &queue[0].summary.name),
@@ -55,6 +51,11 @@ pub async fn start(state: &AppState, car: &CarId, models: &[ModelId]) -> Result<
             done: false,
         },
     );
+    if !begun {
+        return Err(AppError::Conflict(
+            "This car is still receiving a model; wait for it to finish.".into(),
+        ));
+    }
     changes::record_kit(&state.db).await;
     let (state, car) = (state.clone(), car.clone());
     tokio::spawn(async move {

@@ -143,21 +143,24 @@ pub async fn activate(db: &Db, car: &NewCar<'_>) -> Result<CarId, AppError> {
     row.map(|r| CarId(r.id)).ok_or(AppError::Internal)
 }
 
-/// Renames a car and moves it to a fleet (or none).
+/// Renames a car, moves it to a fleet (or none) and, if given, to a new address.
 pub async fn update(
     db: &Db,
     id: &CarId,
     name: &str,
     fleet: Option<&FleetId>,
+    address: Option<&str>,
 ) -> Result<(), AppError> {
     get(db, id).await?;
     db.query(
         "UPDATE type::record('car', $id) SET name = $name,
-            fleet = IF $fleet { type::record('fleet', $fleet) } ELSE { NONE }",
+            fleet = IF $fleet { type::record('fleet', $fleet) } ELSE { NONE },
+            address = $address ?? address",
     )
     .bind(("id", id.0.clone()))
     .bind(("name", name.to_string()))
     .bind(("fleet", fleet.map(|f| f.0.clone())))
+    .bind(("address", address.map(str::to_string)))
     .await?
     .check()?;
     Ok(())

@@ -17,6 +17,7 @@ struct TimerRow {
     connected: bool,
     last_seen: Option<String>,
     tracks: Vec<String>,
+    last_crossing: Option<String>,
 }
 
 impl From<TimerRow> for TimerInfo {
@@ -27,6 +28,7 @@ impl From<TimerRow> for TimerInfo {
             connected: row.connected,
             last_seen: row.last_seen,
             tracks: row.tracks,
+            last_crossing: row.last_crossing,
         }
     }
 }
@@ -37,7 +39,9 @@ macro_rules! timer_fields {
         "record::id(id) AS id, name,
          connected AND last_seen != NONE AND last_seen > time::now() - <duration> $within AS connected,
          IF last_seen { time::format(last_seen, '%Y-%m-%d %H:%M:%S') } ELSE { NONE } AS last_seen,
-         (SELECT VALUE title FROM track WHERE timer = $parent.id) AS tracks"
+         (SELECT VALUE title FROM track WHERE timer = $parent.id) AS tracks,
+         (SELECT VALUE outcome FROM crossing WHERE timer = $parent.id
+            ORDER BY received_at DESC LIMIT 1)[0] AS last_crossing"
     };
 }
 
@@ -166,9 +170,31 @@ async fn find_boot(db: &Db, timer: &TimerId, boot: &str) -> Result<Option<Boot>,
     }))
 }
 
-/// The run `boot` of `timer`, registered with `offset_ms` if it is new.
-pub async fn boot(db: &Db, timer: &TimerId, boot: &str, offset_ms: i64) -> Result<Boot, AppError> {
+/// How far a new estimate of a run's clock offset may lie above the stored one before
+/// it replaces it: more than network delay, so the clock itself moved (a restart).
+const OFFSET_JUMP_MS: i64 = 1000;
+
+/// The run `boot` of `timer`. `estimate_ms` (the race clock minus the timer's clock, as
+/// seen at its hello) is an upper bound of the true offset, network delay included: a
+/// lower estimate is better and replaces the stored one; a much higher one means a
+/// clock moved and replaces it too. Otherwise the stored offset stays, so lap times
+/// remain exact differences of the timer's stamps across reconnects.
+pub async fn boot(
+    db: &Db,
+    timer: &TimerId,
+    boot: &str,
+    estimate_ms: i64,
+) -> Result<Boot, AppError> {
     if let Some(found) = find_boot(db, timer, boot).await? {
+        let better =
+            estimate_ms < found.offset_ms || estimate_ms > found.offset_ms + OFFSET_JUMP_MS;
+        if better {
+            set_offset(db, timer, boot, estimate_ms).await?;
+            return Ok(Boot {
+                offset_ms: estimate_ms,
+                ..found
+            });
+        }
         return Ok(found);
     }
     // Two processes may register the same run at once: the unique index keeps one, and
@@ -180,13 +206,33 @@ pub async fn boot(db: &Db, timer: &TimerId, boot: &str, offset_ms: i64) -> Resul
         )
         .bind(("timer", timer.0.clone()))
         .bind(("boot", boot.to_string()))
-        .bind(("offset", offset_ms))
+        .bind(("offset", estimate_ms))
         .await?
         .check();
     find_boot(db, timer, boot).await?.ok_or(AppError::Internal)
 }
 
+/// Stores a run's clock offset (a better estimate).
+pub async fn set_offset(
+    db: &Db,
+    timer: &TimerId,
+    boot: &str,
+    offset_ms: i64,
+) -> Result<(), AppError> {
+    db.query(
+        "UPDATE timer_boot SET offset_ms = $offset
+         WHERE timer = type::record('timer', $timer) AND boot = $boot",
+    )
+    .bind(("timer", timer.0.clone()))
+    .bind(("boot", boot.to_string()))
+    .bind(("offset", offset_ms))
+    .await?
+    .check()?;
+    Ok(())
+}
+
 /// One crossing as the timer reported it.
+#[derive(Debug, Clone)]
 pub struct Crossing<'a> {
     pub timer: &'a TimerId,
     pub boot: &'a str,
@@ -196,16 +242,29 @@ pub struct Crossing<'a> {
     pub race_ms: u64,
 }
 
-/// Claims a crossing before it touches a race: `false` when it was stored before (a
-/// resend after a reconnect), so no crossing counts twice, even if drem stopped
-/// between storing and applying it.
-pub async fn claim(db: &Db, crossing: &Crossing<'_>) -> Result<bool, AppError> {
+/// What storage knew of a crossing when it was claimed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// First seen now: apply it.
+    New,
+    /// Stored before but never applied (drem stopped, or the race kept changing): apply it.
+    Pending,
+    /// Stored and applied before (a resend after a reconnect): nothing to do.
+    Done,
+}
+
+/// Claims a crossing before it touches a race, with the run's last number in the same
+/// transaction: a crossing counts once however often it is sent, and one that was
+/// stored but not applied is applied when it comes again.
+pub async fn claim(db: &Db, crossing: &Crossing<'_>) -> Result<Claim, AppError> {
     let res = db
         .query(
-            "CREATE crossing SET timer = type::record('timer', $timer), boot = $boot, seq = $seq,
+            "BEGIN TRANSACTION;
+             CREATE crossing SET timer = type::record('timer', $timer), boot = $boot, seq = $seq,
                 stamp_us = $stamp, line = $line, race_ms = $race_ms, outcome = 'pending';
              UPDATE timer_boot SET last_seq = math::max([last_seq, $seq])
-                WHERE timer = type::record('timer', $timer) AND boot = $boot;",
+                WHERE timer = type::record('timer', $timer) AND boot = $boot;
+             COMMIT TRANSACTION;",
         )
         .bind(("timer", crossing.timer.0.clone()))
         .bind(("boot", crossing.boot.to_string()))
@@ -213,12 +272,66 @@ pub async fn claim(db: &Db, crossing: &Crossing<'_>) -> Result<bool, AppError> {
         .bind(("stamp", crossing.stamp_us as i64))
         .bind(("line", i64::from(crossing.line)))
         .bind(("race_ms", crossing.race_ms as i64))
-        .await?;
-    match res.check() {
-        Ok(_) => Ok(true),
-        Err(e) if e.to_string().contains("already contains") => Ok(false),
+        .await;
+    match super::check_cause(res) {
+        Ok(_) => Ok(Claim::New),
+        Err(e) if e.to_string().contains("already contains") => {
+            let outcome: Option<String> = db
+                .query(
+                    "SELECT VALUE outcome FROM crossing
+                     WHERE timer = type::record('timer', $timer) AND boot = $boot AND seq = $seq",
+                )
+                .bind(("timer", crossing.timer.0.clone()))
+                .bind(("boot", crossing.boot.to_string()))
+                .bind(("seq", crossing.seq as i64))
+                .await?
+                .take::<Vec<String>>(0)?
+                .into_iter()
+                .next();
+            Ok(match outcome.as_deref() {
+                Some("pending") => Claim::Pending,
+                _ => Claim::Done,
+            })
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Crossings of a run stored but never applied, oldest first, as they were stored.
+pub async fn pending(
+    db: &Db,
+    timer: &TimerId,
+    boot: &str,
+) -> Result<Vec<(u64, u64, u32, u64)>, AppError> {
+    #[derive(SurrealValue)]
+    struct Row {
+        seq: i64,
+        stamp_us: i64,
+        line: i64,
+        race_ms: i64,
+    }
+    let rows: Vec<Row> = db
+        .query(
+            "SELECT seq, stamp_us, line, race_ms FROM crossing
+             WHERE timer = type::record('timer', $timer) AND boot = $boot AND outcome = 'pending'
+             ORDER BY seq",
+        )
+        .bind(("timer", timer.0.clone()))
+        .bind(("boot", boot.to_string()))
+        .await?
+        .take(0)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let n = |v: i64| v.max(0) as u64;
+            (
+                n(r.seq),
+                n(r.stamp_us),
+                u32::try_from(r.line).unwrap_or(0),
+                n(r.race_ms),
+            )
+        })
+        .collect())
 }
 
 /// Notes what a claimed crossing did ("lap on Track 1", "no race", …).
