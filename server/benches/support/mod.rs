@@ -24,12 +24,24 @@ impl Drop for Drem {
 }
 
 impl Drem {
-    /// Starts the release binary with `args` (and a known admin password).
+    /// Starts the release binary with `args` (and a known admin password). With
+    /// `DREM_BENCH_WRAP` set (e.g. `heaptrack -o /tmp/drem`), drem runs under that
+    /// command, for profiling (its memory figures are then the wrapper's).
     pub async fn start(args: &[&str]) -> Result<Self, Failure> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_drem"))
+        let wrap = std::env::var("DREM_BENCH_WRAP").unwrap_or_default();
+        let mut words = wrap.split_whitespace();
+        let mut command = match words.next() {
+            Some(program) => {
+                let mut command = Command::new(program);
+                command.args(words).arg(env!("CARGO_BIN_EXE_drem"));
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_drem")),
+        };
+        let child = command
             .args(["--bind", &format!("127.0.0.1:{port}")])
             .args(["--log", "error"])
             .args(args)
