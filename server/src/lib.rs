@@ -3,6 +3,7 @@
 
 pub mod config;
 mod http;
+mod lean_live;
 mod live;
 mod models;
 mod timer;
@@ -52,6 +53,8 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// For the lean live-stream path, which runs beside the router.
+    state: AppState,
     address: SocketAddr,
     /// How the first admin came to be, for the start-up message.
     pub first_admin: FirstAdmin,
@@ -134,10 +137,11 @@ impl Application {
             std::time::Duration::from_secs(config.car_poll_seconds.max(1)),
         ));
         let secure_cookies = public_url.starts_with("https://");
-        let router = http::router(state, secure_cookies);
+        let router = http::router(state.clone(), secure_cookies);
         Ok(Self {
             listener,
             router,
+            state,
             address,
             first_admin,
         })
@@ -150,8 +154,11 @@ impl Application {
 
     /// Serves until the process is stopped.
     pub async fn run(self) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        // Public live streams are answered by the lean listener; the rest by axum.
+        let listener = lean_live::LeanListener::new(self.listener, self.state)?.tap_io(|_| ());
         axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )

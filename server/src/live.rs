@@ -159,21 +159,30 @@ fn changed_signals(updates: Receiver<()>, name: &'static str) -> Response {
 
 /// `GET /live/events/{event}`: the public stream of an event's leaderboard pages.
 pub async fn event_events(State(state): State<AppState>, Path(event): Path<String>) -> Response {
-    let event = match events::get(&state.db, &EventId(event)).await {
-        Ok(event) => event,
+    let updates = match event_updates(&state, event).await {
+        Ok(updates) => updates,
         Err(e) => return crate::http::error_response(e),
     };
+    let stream =
+        updates.map(|json| Ok::<_, Infallible>(Event::default().event("update").data(json)));
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// The public updates of event `event` (its JSON messages), or why there are none.
+pub(crate) async fn event_updates(
+    state: &AppState,
+    event: String,
+) -> Result<impl Stream<Item = String> + use<>, app::error::AppError> {
+    let event = events::get(&state.db, &EventId(event)).await?;
     let titles: HashMap<TrackId, String> = event
         .tracks
         .iter()
         .map(|t| (t.id.clone(), t.title.clone()))
         .collect();
     let updates = state.hub.subscribe_event(&event.id);
-    let stream = public_updates(updates, titles)
-        .map(|json| Ok::<_, Infallible>(Event::default().event("update").data(json)));
-    Sse::new(stream)
-        .keep_alive(KeepAlive::default())
-        .into_response()
+    Ok(public_updates(updates, titles))
 }
 
 /// An event's public updates, as JSON: `reload` first (load the board), then who is
