@@ -54,7 +54,11 @@ impl LeanListener {
                 let (to_axum, state) = (to_axum.clone(), state.clone());
                 tokio::spawn(async move {
                     if asks_for_public_live(&stream).await {
-                        serve(state, stream).await;
+                        // The set-up (a database read) is boxed and gone once done: a
+                        // task keeps the size of its largest state for its whole life.
+                        if let Some((stream, updates)) = Box::pin(prepare(state, stream)).await {
+                            stream_events(stream, updates).await;
+                        }
                     } else {
                         let _ = to_axum.send((stream, address)).await;
                     }
@@ -145,14 +149,23 @@ async fn refuse(stream: &mut TcpStream, status: &str, text: &str) {
     let _ = stream.write_all(answer.as_bytes()).await;
 }
 
-async fn serve(state: AppState, mut stream: TcpStream) {
+/// Reads the request and answers its head: the stream and its updates when the event
+/// exists, `None` when it was refused.
+async fn prepare(
+    state: AppState,
+    mut stream: TcpStream,
+) -> Option<(
+    TcpStream,
+    std::pin::Pin<Box<dyn futures::Stream<Item = std::sync::Arc<str>> + Send>>,
+)> {
     let Some(head) = read_head(&mut stream).await else {
-        return refuse(&mut stream, "400 Bad Request", "bad request").await;
+        refuse(&mut stream, "400 Bad Request", "bad request").await;
+        return None;
     };
     let Some(event) = event_of(&head) else {
-        return refuse(&mut stream, "404 Not Found", "Event was not found.").await;
+        refuse(&mut stream, "404 Not Found", "Event was not found.").await;
+        return None;
     };
-    drop(head);
     let updates = match event_updates(&state, event).await {
         Ok(updates) => updates,
         Err(e) => {
@@ -160,20 +173,27 @@ async fn serve(state: AppState, mut stream: TcpStream) {
                 AppError::NotFound(_) => "404 Not Found",
                 _ => "500 Internal Server Error",
             };
-            return refuse(&mut stream, status, &e.to_string()).await;
+            refuse(&mut stream, status, &e.to_string()).await;
+            return None;
         }
     };
-    let started = stream
+    stream
         .write_all(
             b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
               x-accel-buffering: no\r\nconnection: close\r\n\r\n",
         )
-        .await;
-    if started.is_err() {
-        return;
-    }
+        .await
+        .ok()?;
+    Some((stream, Box::pin(updates)))
+}
+
+/// Writes each update as an event, and a keep-alive comment when idle, until the
+/// browser goes away.
+async fn stream_events(
+    mut stream: TcpStream,
+    mut updates: std::pin::Pin<Box<dyn futures::Stream<Item = std::sync::Arc<str>> + Send>>,
+) {
     let (mut reader, mut writer) = stream.split();
-    let mut updates = std::pin::pin!(updates);
     let mut keep_alive =
         tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
     let mut closed = [0u8; 1];

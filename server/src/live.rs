@@ -19,6 +19,7 @@ use futures::stream::{self, Stream};
 use futures::StreamExt as _;
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::broadcast::Receiver;
 
@@ -174,7 +175,7 @@ pub async fn event_events(State(state): State<AppState>, Path(event): Path<Strin
 pub(crate) async fn event_updates(
     state: &AppState,
     event: String,
-) -> Result<impl Stream<Item = String> + use<>, app::error::AppError> {
+) -> Result<impl Stream<Item = Arc<str>> + use<>, app::error::AppError> {
     let event = events::get(&state.db, &EventId(event)).await?;
     let titles: HashMap<TrackId, String> = event
         .tracks
@@ -192,8 +193,8 @@ pub(crate) async fn event_updates(
 fn public_updates(
     updates: Receiver<EventUpdate>,
     titles: HashMap<TrackId, String>,
-) -> impl Stream<Item = String> {
-    let reload = || public_json(&PublicUpdate::Reload);
+) -> impl Stream<Item = Arc<str>> {
+    let reload = || Arc::<str>::from(public_json(&PublicUpdate::Reload));
     stream::unfold(
         (true, updates, titles),
         move |(first, mut updates, titles)| async move {
@@ -201,25 +202,21 @@ fn public_updates(
                 return Some((reload(), (false, updates, titles)));
             }
             let json = match updates.recv().await {
-                Ok(EventUpdate::Race {
-                    track,
-                    race,
-                    rendered,
-                }) => rendered
+                Ok(EventUpdate::Race(news)) => news
+                    .rendered
                     .get_or_init(|| {
-                        public_json(&PublicUpdate::Race {
-                            on_track: race
-                                .filter(|r| {
-                                    !matches!(
-                                        r.race.state,
-                                        RaceState::Submitted | RaceState::Discarded
-                                    )
-                                })
-                                .map(|r| {
-                                    OnTrack::of(&r, titles.get(&track).map_or("", String::as_str))
-                                }),
-                            track,
-                        })
+                        let track = &news.track;
+                        let on_track = news
+                            .race
+                            .as_ref()
+                            .filter(|r| {
+                                !matches!(r.race.state, RaceState::Submitted | RaceState::Discarded)
+                            })
+                            .map(|r| OnTrack::of(r, titles.get(track).map_or("", String::as_str)));
+                        Arc::from(public_json(&PublicUpdate::Race {
+                            on_track,
+                            track: track.clone(),
+                        }))
                     })
                     .clone(),
                 Ok(EventUpdate::Results) => reload(),
@@ -244,6 +241,14 @@ mod tests {
     use futures::StreamExt;
     use tokio::sync::broadcast;
 
+    fn race_news(track: &TrackId) -> EventUpdate {
+        EventUpdate::Race(std::sync::Arc::new(app::ssr::hub::RaceNews {
+            track: track.clone(),
+            race: None,
+            rendered: Default::default(),
+        }))
+    }
+
     #[tokio::test]
     async fn a_subscriber_that_fell_behind_skips_to_a_fresh_snapshot() {
         let (sender, receiver) = broadcast::channel(4);
@@ -255,13 +260,7 @@ mod tests {
         let track = TrackId("t".into());
         // Ten changes while the subscriber reads nothing: more than the channel keeps.
         for _ in 0..10 {
-            sender
-                .send(EventUpdate::Race {
-                    track: track.clone(),
-                    race: None,
-                    rendered: Default::default(),
-                })
-                .unwrap();
+            sender.send(race_news(&track)).unwrap();
         }
         assert_eq!(
             updates.next().await,
@@ -274,13 +273,7 @@ mod tests {
             Some(PublicUpdate::Reload),
             "then only what is new: none of the missed changes is replayed"
         );
-        sender
-            .send(EventUpdate::Race {
-                track: track.clone(),
-                race: None,
-                rendered: Default::default(),
-            })
-            .unwrap();
+        sender.send(race_news(&track)).unwrap();
         assert_eq!(
             updates.next().await,
             Some(PublicUpdate::Race {

@@ -30,17 +30,21 @@ pub struct TrackUpdate {
     pub race: Option<LiveRace>,
 }
 
-/// What changed in an event.
+/// A track's race changed (`race: None`: the track is free). `rendered` holds the
+/// public message once the first subscriber has written it: thousands of leaderboards
+/// share one serialization, not one each.
+#[derive(Debug)]
+pub struct RaceNews {
+    pub track: TrackId,
+    pub race: Option<LiveRace>,
+    pub rendered: std::sync::OnceLock<Arc<str>>,
+}
+
+/// What changed in an event. Each subscriber's copy is a reference count, not a copy
+/// of the race: at ten thousand subscribers the copies were the fan-out's main cost.
 #[derive(Debug, Clone)]
 pub enum EventUpdate {
-    /// A track's race changed (`None`: the track is free). `rendered` holds the public
-    /// message once the first subscriber has written it: thousands of leaderboards
-    /// share one serialization, not one each.
-    Race {
-        track: TrackId,
-        race: Option<LiveRace>,
-        rendered: Arc<std::sync::OnceLock<String>>,
-    },
+    Race(Arc<RaceNews>),
     /// Results changed: a race was submitted, corrected or deleted.
     Results,
 }
@@ -196,11 +200,14 @@ impl Hub {
             .tracks
             .sender(track)
             .send(TrackUpdate { race: race.clone() });
-        let _ = self.events.sender(event).send(EventUpdate::Race {
-            track: track.clone(),
-            race,
-            rendered: Arc::default(),
-        });
+        let _ = self
+            .events
+            .sender(event)
+            .send(EventUpdate::Race(Arc::new(RaceNews {
+                track: track.clone(),
+                race,
+                rendered: Default::default(),
+            })));
     }
 
     /// The event's results changed.
