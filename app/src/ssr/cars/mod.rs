@@ -15,10 +15,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// What this process keeps about cars beyond the database: the key that opens console
-/// passwords, and the progress of the model transfers it runs.
+/// passwords, the progress of the model transfers it runs, and the order of tail-light
+/// changes.
 pub struct Cars {
     pub key: SecretKey,
     transfers: Mutex<HashMap<CarId, Transfer>>,
+    /// The order of tail-light changes per track.
+    pub lights: race_lights::Lights,
 }
 
 impl Cars {
@@ -26,6 +29,7 @@ impl Cars {
         Self {
             key,
             transfers: Mutex::new(HashMap::new()),
+            lights: race_lights::Lights::default(),
         }
     }
 

@@ -1,24 +1,58 @@
 //! The car on track follows the race: its tail light turns to the racer's colour when
-//! the race starts, and to white with the throttle stopped when it ends. Done in the
-//! background: a car that fails never holds up the race; its problem shows on the car.
+//! the race starts (or an undo reopens it), and to white with the throttle stopped when
+//! it ends. Done in the background: a car that fails never holds up the race; its
+//! problem shows on the car. The latest change of a track wins: changes are numbered as
+//! they happen and applied one at a time per track, skipping any that a newer one
+//! replaced, so a slow car never ends up showing an older state.
 
 use super::actions::{parse_colour, set_tail_light, stop_for_race_end};
 use crate::domain::race::RaceState;
-use crate::model::LiveRace;
+use crate::model::{LiveRace, TrackId};
 use crate::ssr::state::AppState;
 use crate::ssr::storage::fleets;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Per track: the number of its latest change, and a lock taken while a change is sent.
+#[derive(Default)]
+pub struct Lights {
+    tracks: Mutex<HashMap<TrackId, (u64, Arc<tokio::sync::Mutex<()>>)>>,
+}
+
+impl Lights {
+    /// Numbers a new change of `track`: its number and the track's lock.
+    fn next(&self, track: &TrackId) -> (u64, Arc<tokio::sync::Mutex<()>>) {
+        let mut tracks = self.tracks.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = tracks.entry(track.clone()).or_default();
+        entry.0 += 1;
+        (entry.0, Arc::clone(&entry.1))
+    }
+
+    fn is_latest(&self, track: &TrackId, number: u64) -> bool {
+        let tracks = self.tracks.lock().unwrap_or_else(|p| p.into_inner());
+        tracks
+            .get(track)
+            .is_some_and(|(latest, _)| *latest == number)
+    }
+}
 
 /// Tells the track's car about a race that went from `before` to its state now.
 pub fn follow(state: &AppState, before: RaceState, live: &LiveRace) {
     let after = live.race.state;
-    let started = before == RaceState::Ready && after == RaceState::Running;
+    let started =
+        matches!(before, RaceState::Ready | RaceState::Over) && after == RaceState::Running;
     let ended =
         matches!(before, RaceState::Running | RaceState::Paused) && after == RaceState::Over;
     if !started && !ended {
         return;
     }
+    let (number, lock) = state.cars.lights.next(&live.track);
     let (state, track, colour) = (state.clone(), live.track.clone(), live.racer_colour.clone());
     tokio::spawn(async move {
+        let _turn = lock.lock().await;
+        if !state.cars.lights.is_latest(&track, number) {
+            return;
+        }
         let Ok((_, Some(car))) = fleets::of_track(&state.db, &track).await else {
             return;
         };
