@@ -45,6 +45,8 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(page.getByRole('button', { name: `Race: ${operator}` })).toBeVisible();
   await expect(page.getByText('0 runs')).toBeVisible();
   await page.keyboard.press('Enter');
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log('race page console:', m.text().slice(0, 400)); });
+  page.on('pageerror', e => console.log('race page error:', e.message.slice(0, 400)));
   const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
   await expect(status).toHaveText('Ready');
   await page.keyboard.press('Space');
@@ -115,6 +117,8 @@ test('race admin shows the ranking, re-ranks after a lap edit and exports the la
   await page.getByLabel('Find racer').fill('admin');
   await expect(page.getByRole('button', { name: /^Race: / })).toHaveCount(1);
   await page.getByLabel('Find racer').press('Enter');
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log('race page console:', m.text().slice(0, 400)); });
+  page.on('pageerror', e => console.log('race page error:', e.message.slice(0, 400)));
   const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
   await expect(status).toHaveText('Ready');
   await page.keyboard.press('Space');

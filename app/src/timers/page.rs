@@ -59,7 +59,7 @@ pub fn TimersPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => view! { <p class="empty">"No timer is paired yet."</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap">
-                            <table aria-label="Timers">
+                            <table class="cards" aria-label="Timers">
                                 <thead><tr><th>"Timer"</th><th>"Status"</th><th>"Last seen (UTC)"</th><th>"Times"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|timer| view! { <TimerRow timer revoke /> }).collect_view()}
