@@ -99,7 +99,7 @@ impl Link {
         let run = timers::boot(&db, &self.timer, &boot, estimate)
             .await
             .map_err(|_| "storage failed")?;
-        let mut offset_ms = run.offset_ms;
+        let offset_ms = run.offset_ms;
         // Crossings stored but never applied (drem stopped in between) are applied now,
         // before the timer hears they are safe.
         let pending = timers::pending(&db, &self.timer, &boot)
@@ -156,21 +156,18 @@ impl Link {
             };
             // A revoked token stops counting at once, not at the next heartbeat.
             self.refuse_if_revoked().await?;
-            // A crossing cannot have happened after it arrived: one that would shows a
-            // better (lower) offset, which is kept from now on.
+            // A crossing cannot have happened after it arrived: a stamp that maps later
+            // (the hello took longer than this crossing, or the clocks drift) counts as
+            // now, so a key press after it never makes a lap of 0 ms.
             let now = self.state.clock.now_ms() as i64;
             let stamp_ms = (stamp_us / 1000) as i64;
-            if stamp_ms + offset_ms > now {
-                offset_ms = now - stamp_ms;
-                let _ = timers::set_offset(&db, &self.timer, &boot, offset_ms).await;
-            }
             let crossing = timers::Crossing {
                 timer: &self.timer,
                 boot: &boot,
                 seq,
                 stamp_us,
                 line,
-                race_ms: (stamp_ms + offset_ms).max(0) as u64,
+                race_ms: (stamp_ms + offset_ms).min(now).max(0) as u64,
             };
             match timing::handle(&self.state, &crossing).await {
                 Ok(Some(outcome)) => {

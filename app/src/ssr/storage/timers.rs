@@ -170,15 +170,14 @@ async fn find_boot(db: &Db, timer: &TimerId, boot: &str) -> Result<Option<Boot>,
     }))
 }
 
-/// How far a new estimate of a run's clock offset may lie above the stored one before
-/// it replaces it: more than network delay, so the clock itself moved (a restart).
+/// How far a new estimate of a run's clock offset may lie from the stored one before it
+/// replaces it: more than network delay, so a clock itself moved (a restart).
 const OFFSET_JUMP_MS: i64 = 1000;
 
-/// The run `boot` of `timer`. `estimate_ms` (the race clock minus the timer's clock, as
-/// seen at its hello) is an upper bound of the true offset, network delay included: a
-/// lower estimate is better and replaces the stored one; a much higher one means a
-/// clock moved and replaces it too. Otherwise the stored offset stays, so lap times
-/// remain exact differences of the timer's stamps across reconnects.
+/// The run `boot` of `timer`. `estimate_ms` is the race clock minus the timer's clock,
+/// as seen at its hello. A run keeps the offset of its first hello, so lap times stay
+/// exact differences of the timer's stamps across reconnects; only an estimate that
+/// differs by more than network delay can (a clock moved: a restart) replaces it.
 pub async fn boot(
     db: &Db,
     timer: &TimerId,
@@ -186,9 +185,7 @@ pub async fn boot(
     estimate_ms: i64,
 ) -> Result<Boot, AppError> {
     if let Some(found) = find_boot(db, timer, boot).await? {
-        let better =
-            estimate_ms < found.offset_ms || estimate_ms > found.offset_ms + OFFSET_JUMP_MS;
-        if better {
+        if (estimate_ms - found.offset_ms).abs() > OFFSET_JUMP_MS {
             set_offset(db, timer, boot, estimate_ms).await?;
             return Ok(Boot {
                 offset_ms: estimate_ms,
