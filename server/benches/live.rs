@@ -9,23 +9,32 @@
 //! per idle subscriber. Goals (issue 5): p99 under 20 ms at 10,000 subscribers on two
 //! cores, under 16 KiB per idle subscriber. The client runs on the same machine, so
 //! its own work is inside the figures.
+//!
+//! Each run then times the machine's floor for the same fan-out (`floor.rs`: a bare
+//! server writing the same frame to as many sockets) and prints drem's p99 as a
+//! multiple of it: a ratio holds on a noisy shared machine where absolute figures do not.
 
+#[path = "live/floor.rs"]
+mod floor;
+#[path = "live/subscribers.rs"]
+mod subscribers;
 mod support;
 
 use reqwest::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+use subscribers::{ms, Figures, Subscribers};
 use support::{call, Drem, Failure};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 
-/// Laps timed per run (each message carries the race, so they grow with every lap).
+/// Laps timed per run.
 const LAPS: usize = 20;
-/// Subscribers connecting at once (the listener's backlog is finite).
-const CONNECT_BATCH: usize = 250;
 
 fn main() -> Result<(), Failure> {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some(floor::FLAG) {
+        let n = args.nth(1).and_then(|n| n.parse().ok()).ok_or("how many?")?;
+        return floor::serve(n);
+    }
     let counts: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
@@ -96,37 +105,15 @@ async fn run(n: usize) -> Result<(), Failure> {
     race = command(&op, &base, &race, json!({"command": "start"})).await?;
     let idle_kib = drem.rss_kib();
 
-    // Subscribers: each reports the arrival of every race update.
-    let (tx, mut rx) = mpsc::unbounded_channel::<Instant>();
     let path = format!("/live/events/{}", event["id"].as_str().unwrap_or_default());
     let address = base.trim_start_matches("http://").to_string();
-    let mut connected = 0;
-    while connected < n {
-        let batch = CONNECT_BATCH.min(n - connected);
-        let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<()>();
-        for _ in 0..batch {
-            let (address, path, tx, ready) =
-                (address.clone(), path.clone(), tx.clone(), ready_tx.clone());
-            tokio::spawn(async move {
-                if let Err(e) = subscribe(&address, &path, tx, ready).await {
-                    eprintln!("subscriber failed: {e}");
-                }
-            });
-        }
-        drop(ready_tx);
-        for _ in 0..batch {
-            ready_rx
-                .recv()
-                .await
-                .ok_or("a subscriber could not connect")?;
-        }
-        connected += batch;
-    }
+    let mut subscribers = Subscribers::connect(&address, &path, n).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let subscribed_kib = drem.rss_kib();
 
     let mut latencies = Vec::with_capacity(n * LAPS);
     let mut round_trips = Vec::with_capacity(LAPS);
+    let mut frame_bytes = 0;
     for _ in 0..LAPS {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
@@ -138,28 +125,26 @@ async fn run(n: usize) -> Result<(), Failure> {
         )
         .await?;
         round_trips.push(sent.elapsed());
-        for _ in 0..n {
-            let arrived = tokio::time::timeout(Duration::from_secs(30), rx.recv())
-                .await?
-                .ok_or("subscribers gone")?;
-            latencies.push(arrived.saturating_duration_since(sent));
-        }
+        frame_bytes = subscribers.await_update(sent, &mut latencies).await?;
     }
     let peak_kib = drem.rss_kib();
-    latencies.sort();
-    round_trips.sort();
-    let pct = |v: &[Duration], p: f64| {
-        v.get(((v.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or_default()
-    };
-    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    drop(subscribers);
+    drop(drem);
+    let latencies = Figures::of(latencies);
+    let round_trips = Figures::of(round_trips);
     println!(
-        "{n:>6} subscribers: p50 {}  p99 {}  max {}  (lap command round trip p50 {})",
-        ms(pct(&latencies, 0.50)),
-        ms(pct(&latencies, 0.99)),
-        ms(latencies.last().copied().unwrap_or_default()),
-        ms(pct(&round_trips, 0.50)),
+        "{n:>6} subscribers: drem  {}  (lap command round trip p50 {})",
+        latencies.summary(),
+        ms(round_trips.percentile(0.50)),
+    );
+    let floor = floor::measure(n, LAPS, frame_bytes).await?;
+    println!(
+        "{n:>6} subscribers: floor {}  (bare writes of the same {frame_bytes}-byte frame)",
+        floor.summary()
+    );
+    println!(
+        "{n:>6} subscribers: drem's p99 is {:.2}x the floor's",
+        latencies.percentile(0.99).as_secs_f64() / floor.percentile(0.99).as_secs_f64().max(1e-9)
     );
     println!(
         "{n:>6} subscribers: drem RSS {idle_kib} KiB before, {subscribed_kib} KiB idle with them \
@@ -184,43 +169,4 @@ async fn command(
         }),
     )
     .await
-}
-
-/// One live subscriber on a raw socket: says when it got the first message (the
-/// stream's `reload`), then reports the arrival time of each race update.
-async fn subscribe(
-    address: &str,
-    path: &str,
-    arrivals: mpsc::UnboundedSender<Instant>,
-    ready: mpsc::UnboundedSender<()>,
-) -> Result<(), Failure> {
-    let mut socket = TcpStream::connect(address).await?;
-    socket
-        .write_all(
-            format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n")
-                .as_bytes(),
-        )
-        .await?;
-    let mut pending: Vec<u8> = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    let mut greeted = false;
-    loop {
-        let read = socket.read(&mut chunk).await?;
-        if read == 0 {
-            return Ok(());
-        }
-        let now = Instant::now();
-        pending.extend_from_slice(&chunk[..read]);
-        // Complete messages end with a blank line; only their kind matters here.
-        while let Some(end) = pending.windows(2).position(|w| w == b"\n\n") {
-            let message = &pending[..end];
-            if message.windows(6).any(|w| w == b"reload") && !greeted {
-                greeted = true;
-                let _ = ready.send(());
-            } else if message.windows(13).any(|w| w == b"\"kind\":\"race\"") {
-                let _ = arrivals.send(now);
-            }
-            pending.drain(..end + 2);
-        }
-    }
 }

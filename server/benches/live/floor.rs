@@ -1,0 +1,89 @@
+//! The machine's floor for the same fan-out: a bare server that does nothing but
+//! write the same frame to N sockets, from as many threads as there are cores: no
+//! HTTP server, no database, no channels, no tasks. It runs as a child process (this
+//! benchmark started again with `--floor-server`), so, as with drem, the client's and
+//! the server's sockets live in two processes, and the same subscribers time it.
+//! drem's figures divided by these say what drem itself adds to the kernel's work.
+
+use crate::subscribers::{Figures, Subscribers};
+use crate::support::Failure;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const FLAG: &str = "--floor-server";
+
+/// Times `laps` frames of `frame_bytes` each to `n` subscribers of a bare server.
+pub async fn measure(n: usize, laps: usize, frame_bytes: usize) -> Result<Figures, Failure> {
+    let mut server = Command::new(std::env::current_exe()?)
+        .args([FLAG, &n.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut stdout = BufReader::new(server.stdout.take().ok_or("no floor server output")?);
+    let mut line = String::new();
+    stdout.read_line(&mut line)?;
+    let address = line.trim().to_string();
+    let mut subscribers = Subscribers::connect(&address, "/", n).await?;
+    let mut go = server.stdin.take().ok_or("no floor server input")?;
+    let mut latencies = Vec::with_capacity(n * laps);
+    for _ in 0..laps {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let sent = Instant::now();
+        writeln!(go, "{frame_bytes}")?;
+        go.flush()?;
+        subscribers.await_update(sent, &mut latencies).await?;
+    }
+    drop(go);
+    let _ = server.kill();
+    let _ = server.wait();
+    Ok(Figures::of(latencies))
+}
+
+/// The child's side: prints its address, greets `n` subscribers as drem would, then
+/// writes a race frame of the size read from each line of stdin to all of them.
+pub fn serve(n: usize) -> Result<(), Failure> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    println!("{}", listener.local_addr()?);
+    std::io::stdout().flush()?;
+    let mut sockets = Vec::with_capacity(n);
+    let mut request = [0u8; 1024];
+    for _ in 0..n {
+        let (mut socket, _) = listener.accept()?;
+        socket.set_nodelay(true)?;
+        // The request is one small packet on loopback.
+        let _ = socket.read(&mut request)?;
+        socket.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n\
+              event: update\ndata: {\"kind\":\"reload\"}\n\n",
+        )?;
+        sockets.push(socket);
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let share = n.div_ceil(threads).max(1);
+    for line in std::io::stdin().lines() {
+        let frame = race_frame(line?.trim().parse()?);
+        std::thread::scope(|scope| {
+            for part in sockets.chunks_mut(share) {
+                let frame = &frame;
+                scope.spawn(move || write_all(part, frame));
+            }
+        });
+    }
+    Ok(())
+}
+
+fn write_all(sockets: &mut [TcpStream], frame: &[u8]) {
+    for socket in sockets {
+        let _ = socket.write_all(frame);
+    }
+}
+
+/// An update message of `bytes` bytes that the subscribers count as a race update.
+fn race_frame(bytes: usize) -> Vec<u8> {
+    let head = b"event: update\ndata: {\"kind\":\"race\",\"pad\":\"";
+    let tail = b"\"}\n\n";
+    let pad = bytes.saturating_sub(head.len() + tail.len());
+    [&head[..], &vec![b'x'; pad], &tail[..]].concat()
+}
