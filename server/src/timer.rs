@@ -44,11 +44,12 @@ pub async fn connect(
             state,
             timer,
             socket,
+            id: tokens::new_secret(),
         };
         if let Err(reason) = link.serve(name).await {
             tracing::info!(timer = %link.timer.0, reason, "timer link closed");
         }
-        let _ = timers::set_connected(&link.state.db, &link.timer, false).await;
+        link.note(timers::Link::Down).await;
         changes::record_kit(&link.state.db).await;
     })
 }
@@ -57,9 +58,16 @@ struct Link {
     state: AppState,
     timer: TimerId,
     socket: WebSocket,
+    /// This connection, among all that timer's (see `timers::note_link`).
+    id: String,
 }
 
 impl Link {
+    // `&mut`: the socket may move between threads but is not `Sync`.
+    async fn note(&mut self, state: timers::Link) {
+        let _ = timers::note_link(&self.state.db, &self.timer, &self.id, state).await;
+    }
+
     async fn send(&mut self, message: &ServerMessage) -> Result<(), &'static str> {
         let json = serde_json::to_string(message).map_err(|_| "unencodable message")?;
         self.socket
@@ -100,21 +108,22 @@ impl Link {
             .await
             .map_err(|_| "storage failed")?;
         let offset_ms = run.offset_ms;
+        let timer = self.timer.clone();
+        let crossing = |seq, stamp_us, line, race_ms| timers::Crossing {
+            timer: &timer,
+            boot: &boot,
+            seq,
+            stamp_us,
+            line,
+            race_ms,
+        };
         // Crossings stored but never applied (drem stopped in between) are applied now,
         // before the timer hears they are safe.
         let pending = timers::pending(&db, &self.timer, &boot)
             .await
             .map_err(|_| "storage failed")?;
         for (seq, stamp_us, line, race_ms) in pending {
-            let crossing = timers::Crossing {
-                timer: &self.timer,
-                boot: &boot,
-                seq,
-                stamp_us,
-                line,
-                race_ms,
-            };
-            timing::handle(&self.state, &crossing)
+            timing::handle(&self.state, &crossing(seq, stamp_us, line, race_ms))
                 .await
                 .map_err(|_| "pending crossing not applied")?;
         }
@@ -123,7 +132,7 @@ impl Link {
             acked: run.last_seq,
         })
         .await?;
-        let _ = timers::set_connected(&db, &self.timer, true).await;
+        self.note(timers::Link::Up).await;
         changes::record_kit(&db).await;
         tracing::info!(timer = %self.timer.0, boot, acked = run.last_seq, "timer connected");
 
@@ -138,7 +147,7 @@ impl Link {
                         return Err("timer silent");
                     }
                     self.refuse_if_revoked().await?;
-                    let _ = timers::set_connected(&db, &self.timer, true).await;
+                    self.note(timers::Link::Alive).await;
                     continue;
                 }
             };
@@ -161,15 +170,8 @@ impl Link {
             // now, so a key press after it never makes a lap of 0 ms.
             let now = self.state.clock.now_ms() as i64;
             let stamp_ms = (stamp_us / 1000) as i64;
-            let crossing = timers::Crossing {
-                timer: &self.timer,
-                boot: &boot,
-                seq,
-                stamp_us,
-                line,
-                race_ms: (stamp_ms + offset_ms).min(now).max(0) as u64,
-            };
-            match timing::handle(&self.state, &crossing).await {
+            let race_ms = (stamp_ms + offset_ms).min(now).max(0) as u64;
+            match timing::handle(&self.state, &crossing(seq, stamp_us, line, race_ms)).await {
                 Ok(Some(outcome)) => {
                     tracing::info!(timer = %self.timer.0, seq, outcome, "crossing")
                 }

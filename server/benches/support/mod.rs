@@ -73,6 +73,7 @@ impl Drem {
     }
 
     /// The highest resident memory of the drem process so far, in KiB.
+    #[allow(dead_code, reason = "the upload benchmark's, not the live one's")]
     pub fn peak_rss_kib(&self) -> u64 {
         self.status_kib("VmHWM:")
     }

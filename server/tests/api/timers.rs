@@ -109,6 +109,57 @@ async fn a_timer_token_is_shown_once_reports_crossings_only_and_can_be_revoked()
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
 
+/// A bare timer connection that has said hello with boot `boot`.
+async fn hello(app: &TestApp, token: &str, boot: &str) -> impl Sized {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let address = app.base_url.trim_start_matches("http://");
+    let mut request = format!("ws://{address}/timer/connect")
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Authorization", format!("Bearer {token}").parse().unwrap());
+    let socket = TcpStream::connect(address).await.unwrap();
+    let (mut link, _) = tokio_tungstenite::client_async(request, socket)
+        .await
+        .unwrap();
+    let hello = json!({"type": "hello", "boot": boot, "now_us": 1_000_000});
+    link.send(hello.to_string().into()).await.unwrap();
+    let welcome = link.next().await.unwrap().unwrap();
+    assert!(welcome.to_string().contains("welcome"), "{welcome}");
+    link
+}
+
+async fn connected(op: &Browser) -> bool {
+    let listed: Vec<TimerInfo> = op.call_json::<ListTimers, _>(json!({})).await.unwrap();
+    listed[0].connected
+}
+
+#[tokio::test]
+async fn an_old_connection_closing_after_a_reconnect_leaves_the_timer_connected() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({})).await;
+    let new = pair_timer(&op, &track).await;
+    // The link dropped silently (the venue's Wi-Fi); the timer reconnected at once.
+    let old = hello(&app, &new.token, "00000000000000a1").await;
+    let current = hello(&app, &new.token, "00000000000000a1").await;
+    assert!(connected(&op).await);
+    // Only now does the server notice the old one is gone.
+    drop(old);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(connected(&op).await, "the timer is still connected");
+    drop(current);
+    for _ in 0..50 {
+        if !connected(&op).await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the timer's current connection closed, yet it shows as connected");
+}
+
 #[tokio::test]
 async fn a_timer_name_is_required() {
     let app = spawn_app().await;

@@ -171,6 +171,12 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD IF NOT EXISTS fleet ON track TYPE option<record<fleet>>;
     DEFINE FIELD IF NOT EXISTS car ON track TYPE option<record<car>>;
     "#,
+    // 9: the timer connection that last said hello: only it may keep the timer
+    // "connected" or say it left (an old, silent connection timing out after the timer
+    // reconnected must not).
+    r#"
+    DEFINE FIELD IF NOT EXISTS link ON timer TYPE option<string>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.

@@ -127,15 +127,40 @@ pub async fn revoke(db: &Db, id: &TimerId) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Notes that the timer connected, is still there, or left.
-pub async fn set_connected(db: &Db, id: &TimerId, connected: bool) -> Result<(), AppError> {
-    db.query(
-        "UPDATE type::record('timer', $id) SET connected = $connected, last_seen = time::now()",
-    )
-    .bind(("id", id.0.clone()))
-    .bind(("connected", connected))
-    .await?
-    .check()?;
+/// What a timer connection says of itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// It said hello: it is the timer's link from now on.
+    Up,
+    /// Its heartbeat: still there.
+    Alive,
+    /// It closed or went silent.
+    Down,
+}
+
+/// Notes what connection `link` (unique per connection) says of timer `id`. Only the
+/// timer's current link (the last to say hello) changes `connected`, so an old
+/// connection that times out after the timer reconnected leaves it connected.
+pub async fn note_link(db: &Db, id: &TimerId, link: &str, state: Link) -> Result<(), AppError> {
+    let query = match state {
+        Link::Up => {
+            "UPDATE type::record('timer', $id) SET connected = true, link = $link, \
+             last_seen = time::now()"
+        }
+        Link::Alive => {
+            "UPDATE type::record('timer', $id) SET connected = true, last_seen = time::now() \
+             WHERE link = $link"
+        }
+        Link::Down => {
+            "UPDATE type::record('timer', $id) SET connected = false, last_seen = time::now() \
+             WHERE link = $link"
+        }
+    };
+    db.query(query)
+        .bind(("id", id.0.clone()))
+        .bind(("link", link.to_string()))
+        .await?
+        .check()?;
     Ok(())
 }
 
