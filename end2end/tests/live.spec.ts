@@ -1,0 +1,42 @@
+import { test, expect } from '@playwright/test';
+import { ADMIN_PASSWORD, createEvent, open, signIn, uniqueName } from './helpers';
+
+test('a leaderboard whose stream is refused (a proxy while drem restarts) opens it again by itself', async ({ page, browser }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Reconnect ');
+  await createEvent(page, eventName, 'SE', ['Main']);
+  const eventPath = new URL(page.url()).pathname;
+
+  const spectator = await browser.newContext();
+  const board = await spectator.newPage();
+  // An HTTP error makes the browser give up on an event stream for good.
+  let refused = 0;
+  await board.route('**/live/events/**', route => {
+    refused += 1;
+    return route.fulfill({ status: 502, contentType: 'text/plain', body: 'Bad gateway' });
+  });
+  await open(board, `${eventPath}/leaderboard`);
+  const live = board.getByRole('status');
+  await expect.poll(() => refused, { message: 'the page tries again' }).toBeGreaterThanOrEqual(2);
+  await expect(live).not.toHaveText('Live');
+  await board.unroute('**/live/events/**');
+  await expect(live).toHaveText('Live', { timeout: 15_000 });
+
+  // And it follows the races again.
+  await open(page, '/race');
+  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Main` });
+  await page.getByLabel('Find racer').fill('admin');
+  await page.getByRole('button', { name: 'Race: admin' }).click();
+  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
+  await expect(status).toHaveText('Ready');
+  await page.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  await expect(board.getByLabel('On track')).toContainText('admin');
+  await page.keyboard.press('x');
+  await page.keyboard.press('y');
+  await expect(status).toHaveText('Race over');
+  await page.keyboard.press('s');
+  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+  await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText('admin');
+  await spectator.close();
+});
