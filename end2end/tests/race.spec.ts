@@ -97,6 +97,9 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(board.locator('table.board tr.fresh'), 'the new result is highlighted').toContainText(operator);
   await expect(board.getByLabel('On track')).toHaveCount(0);
   await expect(overlay.getByRole('region', { name: 'Top four' })).toContainText(operator);
+  // Loaded afresh between races, the overlay still highlights who finished last.
+  await open(overlay, overlay.url());
+  await expect(overlay.locator('.overlay-top li.newest')).toContainText(operator);
   // The QR code's target: the landing page with the live leaderboards.
   await open(board, `${eventPath}/landing`);
   await expect(board.getByRole('heading', { name: eventName })).toBeVisible();

@@ -53,6 +53,8 @@ pub struct RacerStats {
     pub most_consecutive_valid: u32,
     /// Valid / total laps, 0.0 without laps.
     pub completion_ratio: f64,
+    /// The `order` of the racer's latest race (0 without races): who finished last.
+    pub last_race_order: u64,
 }
 
 impl RacerStats {
@@ -121,6 +123,7 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
         average_lap_ms: None,
         most_consecutive_valid: 0,
         completion_ratio: 0.0,
+        last_race_order: races.iter().map(|r| r.order).max().unwrap_or(0),
     };
     let mut valid_sum: u64 = 0;
     for race in races {

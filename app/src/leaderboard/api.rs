@@ -91,6 +91,11 @@ pub async fn get_leaderboard(
         })
         .collect();
     let fastest_lap_ms = personal_best_ms.iter().map(|(_, ms)| *ms).min();
+    let latest_finisher = standings
+        .iter()
+        .filter(|r| r.standing.stats.races > 0)
+        .max_by_key(|r| r.standing.stats.last_race_order)
+        .map(|r| r.name.clone());
     let now = caller.state.clock.now_ms();
     let mut on_track = Vec::new();
     for t in event
@@ -117,6 +122,7 @@ pub async fn get_leaderboard(
         on_track,
         fastest_lap_ms,
         personal_best_ms,
+        latest_finisher,
     })
 }
 

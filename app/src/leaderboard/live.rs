@@ -21,6 +21,35 @@ impl Ticking {
     }
 }
 
+/// Which tracks' race updates arrived since the board was last requested: the board's
+/// read may be older than those.
+#[derive(Default)]
+pub struct Heard {
+    updates: u64,
+    requested_at: u64,
+    last_update: std::collections::HashMap<TrackId, u64>,
+}
+
+impl Heard {
+    fn note_request(&mut self) {
+        self.requested_at = self.updates;
+    }
+
+    #[cfg_attr(not(any(feature = "hydrate", test)), allow(dead_code))]
+    fn note_update(&mut self, track: &TrackId) {
+        self.updates += 1;
+        self.last_update.insert(track.clone(), self.updates);
+    }
+
+    fn heard_since_request(&self) -> Vec<TrackId> {
+        self.last_update
+            .iter()
+            .filter(|(_, at)| **at > self.requested_at)
+            .map(|(track, _)| track.clone())
+            .collect()
+    }
+}
+
 /// A live board: reloaded when results change, its on-track entries replaced as races
 /// change, `now` ticking for the clocks, `live` telling whether the stream is up.
 #[derive(Clone, Copy)]
@@ -61,10 +90,14 @@ pub fn use_live_board(
     format: impl Fn() -> Option<BoardFormat> + Send + Sync + 'static,
 ) -> LiveBoard {
     let version = RwSignal::new(0u32);
+    let heard = StoredValue::new(Heard::default());
     let (e, t) = (event.clone(), track.clone());
     let board = Resource::new(
         move || (e(), t(), format(), version.get()),
-        |(event, track, format, _)| get_leaderboard(event, track, format),
+        move |(event, track, format, _)| {
+            heard.update_value(Heard::note_request);
+            get_leaderboard(event, track, format)
+        },
     );
     let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
     let live = RwSignal::new(false);
@@ -72,15 +105,21 @@ pub fn use_live_board(
     Effect::new(move || {
         if let Some(Ok(b)) = board.get() {
             let at = crate::race::local_ms();
-            on_track.set(
-                b.on_track
-                    .into_iter()
-                    .map(|on_track| Ticking {
-                        on_track,
-                        at_local_ms: at,
-                    })
-                    .collect(),
-            );
+            let fresher = heard.with_value(Heard::heard_since_request);
+            on_track.update(|list| {
+                // A race update that came while the board loaded may be newer than what
+                // the board read: it stays, and the board fills in the other tracks.
+                list.retain(|t| fresher.contains(&t.on_track.track));
+                list.extend(
+                    b.on_track
+                        .into_iter()
+                        .filter(|o| !fresher.contains(&o.track))
+                        .map(|on_track| Ticking {
+                            on_track,
+                            at_local_ms: at,
+                        }),
+                );
+            });
         }
     });
     Effect::new(move || {
@@ -89,9 +128,9 @@ pub fn use_live_board(
             std::time::Duration::from_millis(100),
         );
         #[cfg(feature = "hydrate")]
-        follow_event(&event(), live, version, on_track, track());
+        follow_event(&event(), live, version, on_track, heard, track());
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&event, &track, version);
+        let _ = (&event, &track, version, heard);
         on_cleanup(move || {
             if let Ok(t) = tick {
                 t.clear();
@@ -116,6 +155,7 @@ fn follow_event(
     live: RwSignal<bool>,
     version: RwSignal<u32>,
     on_track: RwSignal<Vec<Ticking>>,
+    heard: StoredValue<Heard>,
     only: Option<TrackId>,
 ) {
     use crate::model::PublicUpdate;
@@ -134,6 +174,7 @@ fn follow_event(
                     return;
                 }
                 let at = crate::race::local_ms();
+                heard.update_value(|h| h.note_update(&track));
                 on_track.update(|list| {
                     list.retain(|t| t.on_track.track != track);
                     if let Some(entry) = entry {
@@ -146,4 +187,23 @@ fn follow_event(
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Heard;
+    use crate::model::TrackId;
+
+    #[test]
+    fn only_updates_after_the_request_are_fresher_than_the_board() {
+        let (a, b) = (TrackId("a".into()), TrackId("b".into()));
+        let mut heard = Heard::default();
+        heard.note_update(&a);
+        heard.note_request();
+        assert!(heard.heard_since_request().is_empty(), "the board read includes it");
+        heard.note_update(&b);
+        assert_eq!(heard.heard_since_request(), [b.clone()]);
+        heard.note_request();
+        assert!(heard.heard_since_request().is_empty());
+    }
 }

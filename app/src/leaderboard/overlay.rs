@@ -41,13 +41,6 @@ pub fn OverlayPage() -> impl IntoView {
         ..
     } = live_board;
     let i18n = use_i18n();
-    // Whoever raced last: highlighted in the top four once their race is over.
-    let newest = RwSignal::new(None::<String>);
-    Effect::new(move || {
-        if let Some(t) = on_track.with(|l| l.first().map(|t| t.on_track.name.clone())) {
-            newest.set(Some(t));
-        }
-    });
     view! {
         <Title text="Overlay" />
         <div class="overlay" style=move || format!("background:{}", background())>
@@ -64,6 +57,8 @@ pub fn OverlayPage() -> impl IntoView {
                     let title = if b.combined { t_string!(i18n, all_tracks).to_string() } else { b.title.clone() };
                     let ranking = b.ranking;
                     let rows = b.rows.clone();
+                    // Whoever finished last: highlighted in the top four between races.
+                    let newest = b.latest_finisher.clone();
                     view! {
                         {move || match racing() {
                             Some(t) => {
@@ -122,9 +117,9 @@ pub fn OverlayPage() -> impl IntoView {
                                     <ol>
                                         {top.iter().chain(
                                             // The newest finisher below the top four, in their place.
-                                            rows.iter().skip(4).find(|r| newest.get().as_ref() == Some(&r.name))
+                                            rows.iter().skip(4).find(|r| newest.as_ref() == Some(&r.name))
                                         ).map(|r| view! {
-                                            <li class:newest=newest.get().as_ref() == Some(&r.name)>
+                                            <li class:newest=newest.as_ref() == Some(&r.name)>
                                                 <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
                                                 <span class="racer-dot" style=format!("background:{}", r.colour)></span>
                                                 {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}

@@ -45,6 +45,8 @@ pub struct Leaderboard {
     pub fastest_lap_ms: Option<u64>,
     /// Each racer's fastest valid lap so far, by name: the overlay's green lap.
     pub personal_best_ms: Vec<(String, u64)>,
+    /// Who finished a race last on this board: the overlay highlights them.
+    pub latest_finisher: Option<String>,
 }
 
 impl OnTrack {

@@ -85,6 +85,11 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
     assert_eq!(board.rows[0].name, racer.username);
     assert_eq!(board.rows[0].position, Some(1));
     assert!(board.rows[0].result_ms.is_some());
+    assert_eq!(
+        board.latest_finisher.as_deref(),
+        Some(racer.username.as_str()),
+        "the overlay highlights who finished last, even on a fresh load"
+    );
     assert!(!body.contains(&racer.id.0), "no user ids on a public page");
     assert!(!body.contains("@example.com"), "no emails on a public page");
 
