@@ -40,3 +40,22 @@ test('a leaderboard whose stream is refused (a proxy while drem restarts) opens 
   await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText('admin');
   await spectator.close();
 });
+
+test('the race manager shows a track renamed on the event page in another tab', async ({ page }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Rename ');
+  await createEvent(page, eventName, 'SE', ['Hall A']);
+  const eventUrl = page.url();
+  await open(page, '/race');
+  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Hall A` });
+  await expect(page.getByRole('heading', { name: 'Hall A' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+
+  const editor = await page.context().newPage();
+  await open(editor, eventUrl);
+  const form = editor.getByRole('form', { name: 'Track 1' });
+  await form.getByLabel('Leaderboard title').fill('Hall B');
+  await form.getByRole('button', { name: 'Save track' }).click();
+  await expect(page.getByRole('heading', { name: 'Hall B' })).toBeVisible();
+  await editor.close();
+});

@@ -49,55 +49,79 @@ pub async fn track_events(
         return crate::http::error_response(e);
     }
     let track = TrackId(track);
+    let event = match events::track(&state.db, &track).await {
+        Ok(found) => found.event,
+        Err(e) => return crate::http::error_response(e),
+    };
     // Subscribe before reading the snapshot, so no change falls between the two.
     let updates = state.hub.subscribe_track(&track);
-    let kit = state.hub.subscribe_kit();
+    let news = Sources {
+        kit: state.hub.subscribe_kit(),
+        event: state.hub.subscribe_event(&event),
+    };
     let first = stored(&state, &track).await;
-    Sse::new(stream_of(state, track, updates, kit, first))
+    Sse::new(stream_of(state, track, updates, news, first))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
 
-/// What a track's stream sends next: its race, or "the kit changed" (`kit`: the race
-/// manager reloads its timer and car pickers).
+/// What a track's stream sends next: its race; "the kit changed" (the race manager
+/// reloads its timer and car pickers); or "the event changed" (its rules, titles or
+/// results: the race manager reloads its desk).
 enum TrackNews {
     Race(Option<LiveRace>),
     Kit,
+    Event,
+}
+
+/// The other news a track's stream passes on besides its race.
+struct Sources {
+    kit: Receiver<()>,
+    event: Receiver<EventUpdate>,
 }
 
 fn stream_of(
     state: AppState,
     track: TrackId,
     updates: Receiver<app::ssr::hub::TrackUpdate>,
-    kit: Receiver<()>,
+    news: Sources,
     first: Option<LiveRace>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
-        (Some(first), updates, kit, state, track),
-        |(pending, mut updates, mut kit, state, track)| async move {
+        (Some(first), updates, news, state, track),
+        |(pending, mut updates, mut news, state, track)| async move {
             if let Some(snapshot) = pending {
-                return Some((Ok(message(&snapshot)), (None, updates, kit, state, track)));
+                return Some((Ok(message(&snapshot)), (None, updates, news, state, track)));
             }
-            let news = tokio::select! {
-                update = updates.recv() => match update {
-                    Ok(update) => TrackNews::Race(update.race),
-                    // Fell behind: skip what was missed and send the stored race instead.
-                    Err(RecvError::Lagged(_)) => {
-                        updates = updates.resubscribe();
-                        TrackNews::Race(stored(&state, &track).await)
-                    }
-                    Err(RecvError::Closed) => return None,
-                },
-                changed = kit.recv() => match changed {
-                    Ok(()) | Err(RecvError::Lagged(_)) => TrackNews::Kit,
-                    Err(RecvError::Closed) => return None,
-                },
+            let next = loop {
+                tokio::select! {
+                    update = updates.recv() => break match update {
+                        Ok(update) => TrackNews::Race(update.race),
+                        // Fell behind: skip what was missed and send the stored race instead.
+                        Err(RecvError::Lagged(_)) => {
+                            updates = updates.resubscribe();
+                            TrackNews::Race(stored(&state, &track).await)
+                        }
+                        Err(RecvError::Closed) => return None,
+                    },
+                    changed = news.kit.recv() => break match changed {
+                        Ok(()) | Err(RecvError::Lagged(_)) => TrackNews::Kit,
+                        Err(RecvError::Closed) => return None,
+                    },
+                    changed = news.event.recv() => match changed {
+                        Ok(EventUpdate::Results) | Err(RecvError::Lagged(_)) => break TrackNews::Event,
+                        // The track's own races come on `updates`.
+                        Ok(EventUpdate::Race(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    },
+                }
             };
-            let event = match news {
+            let event = match next {
                 TrackNews::Race(race) => message(&race),
                 TrackNews::Kit => Event::default().event("kit").data("changed"),
+                TrackNews::Event => Event::default().event("event").data("changed"),
             };
-            Some((Ok(event), (None, updates, kit, state, track)))
+            Some((Ok(event), (None, updates, news, state, track)))
         },
     )
 }

@@ -139,7 +139,9 @@ fn shown(live: LiveRace) -> Option<Received> {
 
 #[component]
 fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
-    let received: RwSignal<Option<Received>> = RwSignal::new(desk.race.clone().and_then(shown));
+    // The event's rules and titles as now: edited elsewhere, they arrive with `sync`.
+    let desk = RwSignal::new(desk);
+    let received: RwSignal<Option<Received>> = RwSignal::new(desk.get_untracked().race.and_then(shown));
     // Shows a race that arrived from elsewhere (the live stream, a catch-up) only when
     // it is a different race or a newer version, so nothing goes back in time.
     let accept = move |fresh: Option<Received>| {
@@ -159,8 +161,9 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         move || {
             let track = track.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(desk) = get_race_desk(track).await {
-                    accept(desk.race.and_then(shown));
+                if let Ok(fresh) = get_race_desk(track).await {
+                    accept(fresh.race.clone().and_then(shown));
+                    desk.set(fresh);
                 }
             });
         }
@@ -236,6 +239,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             live,
             move |race| accept(race.and_then(shown)),
             move || kit.update(|v| *v += 1),
+            sync_now,
         );
         #[cfg(not(feature = "hydrate"))]
         let _ = (&track_for_live, accept, kit);
@@ -317,14 +321,13 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
                 .map(|r| (r.live.id.0.clone(), r.live.race.laps.clone()))
         })
     });
-    let rules = desk.rules;
     view! {
         <div class="race-head">
             <span class="live-badge" class:on=move || live.get() role="status">
                 {move || if live.get() { "Live" } else { "Reconnecting…" }}
             </span>
-            <h1>{desk.track.title.clone()}</h1>
-            <p class="hint">{desk.event.name.clone()} " · " {rules.ranking.describe()}</p>
+            <h1>{move || desk.with(|d| d.track.title.clone())}</h1>
+            <p class="hint">{move || desk.with(|d| format!("{} · {}", d.event.name, d.rules.ranking.describe()))}</p>
             <CalloutSwitch enabled=callouts />
             <div class="race-kit">
                 <TrackTimer track=track.clone() kit />
@@ -333,7 +336,10 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         </div>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         {move || match received.get() {
-            None => view! { <RacerPicker track=track.clone() runs_allowed=rules.runs_per_racer received /> }.into_any(),
+            None => {
+                let runs_allowed = desk.with(|d| d.rules.runs_per_racer);
+                view! { <RacerPicker track=track.clone() runs_allowed received /> }.into_any()
+            }
             Some(r) => {
                 let server_now = move || received.get().map(|r| r.server_now(now.get())).unwrap_or(0);
                 view! { <RaceBoard received=r send server_now=Signal::derive(server_now) confirm_end /> }.into_any()

@@ -33,7 +33,8 @@ impl Received {
 
 /// Follows `/live/tracks/TRACK` until the calling component is cleaned up: `on_race`
 /// gets every race the server sends (`None`: no open race), `on_kit` hears that a
-/// timer, car or fleet changed, `live` says whether the stream is connected. The
+/// timer, car or fleet changed, `on_event` that the event's rules, titles or results
+/// did, `live` says whether the stream is connected. The
 /// browser reconnects by itself, and the server sends the stored race first on every
 /// connection, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
@@ -42,6 +43,7 @@ pub fn follow_track(
     live: leptos::prelude::RwSignal<bool>,
     on_race: impl Fn(Option<LiveRace>) + 'static,
     on_kit: impl Fn() + 'static,
+    on_event: impl Fn() + 'static,
 ) {
     let url = format!("/live/tracks/{}", track.0);
     let race = move |text: String| {
@@ -55,6 +57,7 @@ pub fn follow_track(
         vec![
             ("race", Box::new(race)),
             ("kit", Box::new(move |_| on_kit())),
+            ("event", Box::new(move |_| on_event())),
         ],
     );
 }

@@ -197,3 +197,33 @@ async fn a_client_that_stops_reading_holds_up_nobody_and_is_resnapshotted() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_race_manager_tab_hears_that_its_event_changed() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({})).await;
+    let url = format!("{}/live/tracks/{}", op.base_url, track.id.0);
+    let mut stream = op.client.get(&url).send().await.unwrap();
+    let mut buffer = String::new();
+    assert_eq!(next_race(&mut stream, &mut buffer).await, None, "the snapshot");
+    // Renamed and given its own rules on the event page, in another tab.
+    let input = json!({"title": "Hall B", "footer": "", "layout": "re_invent2018",
+        "rules": {"race_time_ms": 120000}});
+    op.call_json::<app::events::api::UpdateTrack, app::model::Track>(
+        json!({"id": track.id, "input": input}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        crate::helpers::next_event(&mut stream, &mut buffer, "event").await,
+        "changed",
+        "the tab reloads its desk"
+    );
+    let stranger = app.browser();
+    let refused = stranger.client.get(&url).send().await.unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let missing = format!("{}/live/tracks/nope", op.base_url);
+    let missing = op.client.get(&missing).send().await.unwrap();
+    assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
+}
