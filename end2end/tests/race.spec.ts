@@ -1,6 +1,16 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { ADMIN_PASSWORD, createEvent, grantRole, open, signIn, signUp, uniqueName } from './helpers';
 import { decodeQr } from './qr';
+
+/** When the race ends, as `p` shows it: now plus the time left it displays (m:ss.mmm). */
+async function endAsShown(p: Page): Promise<number> {
+  return p.getByTestId('time-left').first().evaluate(el => {
+    const parts = (el.textContent ?? '').trim().split(':').map(Number);
+    const seconds = parts.length === 2 ? parts[0] * 60 + parts[1] : parts[0];
+    if (!Number.isFinite(seconds)) throw new Error(`not a time: ${el.textContent}`);
+    return Date.now() + seconds * 1000;
+  });
+}
 
 test('an operator sets up an event with two tracks and runs a race with the keyboard', async ({ page, browser }) => {
   const operator = uniqueName('timer');
@@ -74,7 +84,15 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
   await expect(status).toHaveText('Running');
   await expect(laps).toHaveCount(2);
-  await page.waitForTimeout(300);
+  // Every page ticks the race clock itself, from the server's stamps: the race's end
+  // as each shows it agrees within a display tick (board and overlay 100 ms, race
+  // manager 47 ms), sampled over two seconds.
+  for (let i = 0; i < 5; i++) {
+    const [manager, onBoard, onOverlay] = [await endAsShown(page), await endAsShown(board), await endAsShown(overlay)];
+    expect(Math.abs(manager - onBoard), 'board clock').toBeLessThanOrEqual(147);
+    expect(Math.abs(manager - onOverlay), 'overlay clock').toBeLessThanOrEqual(147);
+    await page.waitForTimeout(400);
+  }
   await page.keyboard.press('Enter');
   await expect(laps).toHaveCount(3);
   // V marks the last lap invalid and valid again, from the keyboard.

@@ -98,7 +98,7 @@ pub fn OverlayPage() -> impl IntoView {
                                     <section class="lower-third" aria-label=t_string!(i18n, racer_on_track)>
                                         <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
                                         <strong class="lt-name">{t.on_track.name.clone()}</strong>
-                                        <span class="lt-item">{t!(i18n, time_left)} <b>{left}</b></span>
+                                        <span class="lt-item">{t!(i18n, time_left)} <b data-testid="time-left">{left}</b></span>
                                         <span class="lt-item">{figure_label}
                                             <b class=figure_class>{figure}</b>
                                         </span>

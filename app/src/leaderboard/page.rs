@@ -238,7 +238,7 @@ fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl Int
                         <span class="label">{t!(i18n, on_track)} " · " {t.on_track.track_title.clone()}</span>
                         <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
                         <strong>{t.on_track.name.clone()}</strong>
-                        <span>{t!(i18n, time_left)} " " <b class="mono">{left}</b></span>
+                        <span>{t!(i18n, time_left)} " " <b class="mono" data-testid="time-left">{left}</b></span>
                         <span>{t!(i18n, laps)} " " <b class="mono">{race.laps.len()}</b></span>
                         <span>{t!(i18n, best_lap)} " " <b class="mono">{best.map(format_ms).unwrap_or_else(|| "—".into())}</b></span>
                     </div>

@@ -147,7 +147,14 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
     let accept = move |fresh: Option<Received>| {
         let newer = match (received.get_untracked(), &fresh) {
             (Some(old), Some(new)) => {
-                old.live.id != new.live.id || new.live.version > old.live.version
+                let local = local_ms();
+                old.live.id != new.live.id
+                    || new.live.version > old.live.version
+                    // The same race with a later clock: a page rendered on the server
+                    // starts its clock only when it runs in the browser, late by the
+                    // page's load time; the stream's first message corrects it.
+                    || (new.live.version == old.live.version
+                        && new.server_now(local) > old.server_now(local))
             }
             (None, None) => false,
             _ => true,
