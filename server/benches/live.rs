@@ -32,7 +32,10 @@ const LAPS: usize = 20;
 fn main() -> Result<(), Failure> {
     let mut args = std::env::args().skip(1).peekable();
     if args.peek().map(String::as_str) == Some(floor::FLAG) {
-        let n = args.nth(1).and_then(|n| n.parse().ok()).ok_or("how many?")?;
+        let n = args
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .ok_or("how many?")?;
         return floor::serve(n);
     }
     let counts: Vec<usize> = std::env::args()

@@ -50,7 +50,11 @@ mod reopen {
     }
 
     impl Stream {
-        pub fn new(url: &str, live: RwSignal<bool>, handlers: Vec<(&str, Box<dyn Fn(String)>)>) -> Self {
+        pub fn new(
+            url: &str,
+            live: RwSignal<bool>,
+            handlers: Vec<(&str, Box<dyn Fn(String)>)>,
+        ) -> Self {
             Self {
                 url: url.to_string(),
                 live,
@@ -79,12 +83,16 @@ mod reopen {
                 let on_data = Rc::clone(on_data);
                 let on_message = Closure::<dyn FnMut(Event)>::new(move |ev: Event| {
                     live.set(true);
-                    let text = ev.dyn_into::<MessageEvent>().ok().and_then(|m| m.data().as_string());
+                    let text = ev
+                        .dyn_into::<MessageEvent>()
+                        .ok()
+                        .and_then(|m| m.data().as_string());
                     if let Some(text) = text {
                         on_data(text);
                     }
                 });
-                let _ = source.add_event_listener_with_callback(event, on_message.as_ref().unchecked_ref());
+                let _ = source
+                    .add_event_listener_with_callback(event, on_message.as_ref().unchecked_ref());
                 callbacks.push(on_message);
             }
             let opened = Rc::downgrade(this);
@@ -96,7 +104,9 @@ mod reopen {
             });
             let failed = Rc::downgrade(this);
             let on_error = Closure::<dyn FnMut(Event)>::new(move |_| {
-                let Some(stream) = failed.upgrade() else { return };
+                let Some(stream) = failed.upgrade() else {
+                    return;
+                };
                 stream.live.set(false);
                 let given_up = stream
                     .current

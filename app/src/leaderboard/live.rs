@@ -200,7 +200,10 @@ mod tests {
         let mut heard = Heard::default();
         heard.note_update(&a);
         heard.note_request();
-        assert!(heard.heard_since_request().is_empty(), "the board read includes it");
+        assert!(
+            heard.heard_since_request().is_empty(),
+            "the board read includes it"
+        );
         heard.note_update(&b);
         assert_eq!(heard.heard_since_request(), [b.clone()]);
         heard.note_request();

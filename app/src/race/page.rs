@@ -141,7 +141,8 @@ fn shown(live: LiveRace) -> Option<Received> {
 fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
     // The event's rules and titles as now: edited elsewhere, they arrive with `sync`.
     let desk = RwSignal::new(desk);
-    let received: RwSignal<Option<Received>> = RwSignal::new(desk.get_untracked().race.and_then(shown));
+    let received: RwSignal<Option<Received>> =
+        RwSignal::new(desk.get_untracked().race.and_then(shown));
     // Shows a race that arrived from elsewhere (the live stream, a catch-up) only when
     // it is a different race or a newer version, so nothing goes back in time.
     let accept = move |fresh: Option<Received>| {
