@@ -45,3 +45,27 @@ pub fn ranking_text(ranking: Ranking) -> impl IntoView {
         }
     }
 }
+
+/// The race length and resets allowed, in the page's language ("2:00 per race · at
+/// most 3 resets per lap"); nothing when neither is limited.
+pub fn rules_text(race_time_ms: Option<u64>, resets_per_lap: Option<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let time = race_time_ms.map(|ms| format!("{}:{:02}", ms / 60_000, (ms / 1000) % 60));
+    let both = time.is_some() && resets_per_lap.is_some();
+    view! {
+        {time.map(|time| view! { {t!(i18n, race_time, time = time.clone())} })}
+        {both.then_some(" · ")}
+        {resets_per_lap.map(|resets| view! { {t!(i18n, resets_per_lap, resets = resets)} })}
+    }
+}
+
+/// "Up 2 since the last race" / "Down 1 …", in the page's language.
+pub fn moved_text(places: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = places.unsigned_abs();
+    if places > 0 {
+        view! { {t!(i18n, moved_up, places = count)} }.into_any()
+    } else {
+        view! { {t!(i18n, moved_down, places = count)} }.into_any()
+    }
+}

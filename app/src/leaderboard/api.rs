@@ -26,6 +26,7 @@ fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
             let result_ms = row.standing.result.map(|r| r.value_ms);
             BoardRow {
                 position: row.standing.position,
+                previous_position: row.previous_position,
                 gap_ms: result_ms.zip(leader).map(|(v, l)| v.saturating_sub(l)),
                 result_ms,
                 valid_laps: row.standing.stats.valid_laps,
@@ -51,9 +52,10 @@ pub async fn get_leaderboard(
     let db = &caller.state.db;
     let event = events::get(db, &event).await?;
     let chosen = track.or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
-    let shown = chosen
+    let rules = chosen
         .as_ref()
-        .map_or(event.rules.ranking, |t| event.rules_for(t).ranking);
+        .map_or(event.rules.clone(), |t| event.rules_for(t));
+    let shown = rules.ranking;
     let forced = format.map(|f| f.ranking(shown));
     let results = standings::event_results_by(db, &event, forced).await?;
     let (title, footer, ranking, standings) = match &chosen {
@@ -118,6 +120,8 @@ pub async fn get_leaderboard(
         title,
         footer,
         ranking,
+        race_time_ms: rules.race_time_ms,
+        resets_per_lap: rules.resets_per_lap,
         rows: rows(standings),
         on_track,
         fastest_lap_ms,

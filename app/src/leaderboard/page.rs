@@ -8,7 +8,7 @@ use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::laptime::format_ms;
 use crate::i18n::*;
-use crate::i18n_page::ranking_text;
+use crate::i18n_page::{moved_text, ranking_text, rules_text};
 use crate::model::BoardRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -135,6 +135,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                                             {if b.combined { view! { {t!(i18n, all_tracks)} }.into_any() } else { b.title.clone().into_any() }}
                                             " · " {ranking_text(b.ranking)}
                                         </p>
+                                        <p class="board-rules">{rules_text(b.race_time_ms, b.resets_per_lap)}</p>
                                     </div>
                                     <div class="board-head-side">
                                         <span class="live-badge" class:on=move || live.get() role="status">
@@ -186,15 +187,31 @@ fn Rows(
                 .filter(|g| *g > 0)
                 .map(|g| format!("+{}", format_ms(g)))
                 .unwrap_or_default();
+            // Places gained (positive) or lost since the event's latest race.
+            let moved = row
+                .previous_position
+                .zip(row.position)
+                .map(|(before, now)| i64::from(before) - i64::from(now))
+                .filter(|places| *places != 0);
             let name = row.name.clone();
             let is_fresh = move || fresh.with(|f| f.contains(&name));
             view! {
                 <tr class=podium class:fresh=is_fresh>
-                    <td class="pos">{row.position.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
-                    <td class="racer-cell">
-                        <span class="racer-dot" style=format!("background:{}", row.colour)></span>
-                        {show_country.then(|| view! { <Flag country=row.country.clone() /> })}
-                        <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
+                    <td class="pos">
+                        {row.position.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}
+                        {moved.map(|places| view! {
+                            <span class="move" class:up={places > 0} class:down={places < 0}>
+                                <span aria-hidden="true">{if places > 0 { "▲" } else { "▼" }}{places.unsigned_abs()}</span>
+                                <span class="visually-hidden">{moved_text(places)}</span>
+                            </span>
+                        })}
+                    </td>
+                    <td>
+                        <div class="racer-cell">
+                            <span class="racer-dot" style=format!("background:{}", row.colour)></span>
+                            {show_country.then(|| view! { <Flag country=row.country.clone() /> })}
+                            <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
+                        </div>
                     </td>
                     <td class="time">{row.result_ms.map(format_ms).unwrap_or_else(|| t_string!(i18n, no_time).to_string())}</td>
                     <td class="gap">{gap}</td>

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardRow {
     pub position: Option<u32>,
+    /// Before the event's latest race: the leaderboard shows the move.
+    pub previous_position: Option<u32>,
     pub name: String,
     pub country: String,
     pub colour: String,
@@ -38,6 +40,10 @@ pub struct Leaderboard {
     pub combined: bool,
     pub footer: String,
     pub ranking: crate::domain::rules::Ranking,
+    /// The race length and resets allowed on this board's track (the event's on a
+    /// combined board), shown under the title.
+    pub race_time_ms: Option<u64>,
+    pub resets_per_lap: Option<u32>,
     pub tracks: Vec<(TrackId, String)>,
     pub rows: Vec<BoardRow>,
     pub on_track: Vec<OnTrack>,

@@ -79,6 +79,8 @@ pub struct NamedStanding {
     pub country: String,
     pub colour: String,
     pub by_proxy: bool,
+    /// The position before the event's latest race (`None`: unranked or new then).
+    pub previous_position: Option<u32>,
     pub standing: crate::domain::results::Standing,
 }
 

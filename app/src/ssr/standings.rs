@@ -67,40 +67,83 @@ pub async fn event_results_by(
             country,
             colour,
             by_proxy: proxied.contains(id),
+            previous_position: None,
             standing,
         }
     };
-    let track_ranking = |track: &TrackId| forced.unwrap_or(event.rules_for(track).ranking);
-    let per_track = stats_per_track(event, &races, track_ranking);
-    let ranking: Ranking = forced.unwrap_or(event.rules.ranking);
-    // The combined board compares racers across tracks by the event's own method, so
-    // each track's statistics are recomputed with it (a track may rank by another).
-    let combined = (event.tracks.len() > 1).then(|| {
-        let by_event_method = stats_per_track(event, &races, |_| ranking);
-        results::combined(ranking, &by_event_method)
-            .into_iter()
-            .map(name)
+    let boards = Boards::of(event, &races, forced);
+    // Positions before the latest race: what the boards show as each racer's move.
+    let latest = races.iter().map(|r| r.order).max();
+    let before: Vec<RaceSummary> = races
+        .iter()
+        .filter(|r| Some(r.order) != latest)
+        .cloned()
+        .collect();
+    let previous = Boards::of(event, &before, forced);
+    let named = |now: Vec<Standing>, before: Option<&Vec<Standing>>| -> Vec<NamedStanding> {
+        let earlier: HashMap<&str, Option<u32>> = before
+            .map(|b| {
+                b.iter()
+                    .map(|s| (s.stats.racer.as_str(), s.position))
+                    .collect()
+            })
+            .unwrap_or_default();
+        now.into_iter()
+            .map(|standing| {
+                let previous_position = earlier
+                    .get(standing.stats.racer.as_str())
+                    .copied()
+                    .flatten();
+                NamedStanding {
+                    previous_position,
+                    ..name(standing)
+                }
+            })
             .collect()
-    });
+    };
+    let combined = boards
+        .combined
+        .map(|now| named(now, previous.combined.as_ref()));
     let tracks = event
         .tracks
         .iter()
         .cloned()
-        .zip(per_track)
-        .map(|(track, stats)| {
-            let ranking = track_ranking(&track.id);
-            (
-                track,
-                results::rank(ranking, stats)
-                    .into_iter()
-                    .map(name)
-                    .collect(),
-            )
-        })
+        .zip(boards.tracks)
+        .zip(previous.tracks.iter())
+        .map(|((track, now), before)| (track, named(now, Some(before))))
         .collect();
+    let ranking = forced.unwrap_or(event.rules.ranking);
     Ok(EventResults {
         ranking,
         tracks,
         combined,
     })
+}
+
+/// An event's boards from some of its races: each track's by its ranking, and the
+/// combined one (several tracks) by the event's.
+struct Boards {
+    tracks: Vec<Vec<Standing>>,
+    combined: Option<Vec<Standing>>,
+}
+
+impl Boards {
+    fn of(event: &Event, races: &[RaceSummary], forced: Option<Ranking>) -> Self {
+        let track_ranking = |track: &TrackId| forced.unwrap_or(event.rules_for(track).ranking);
+        let ranking = forced.unwrap_or(event.rules.ranking);
+        // The combined board compares racers across tracks by the event's own method,
+        // so each track's statistics are recomputed with it (a track may rank by
+        // another).
+        let combined = (event.tracks.len() > 1).then(|| {
+            let by_event_method = stats_per_track(event, races, |_| ranking);
+            results::combined(ranking, &by_event_method)
+        });
+        let tracks = event
+            .tracks
+            .iter()
+            .zip(stats_per_track(event, races, track_ranking))
+            .map(|(track, stats)| results::rank(track_ranking(&track.id), stats))
+            .collect();
+        Self { tracks, combined }
+    }
 }

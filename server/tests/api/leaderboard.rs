@@ -151,3 +151,50 @@ async fn the_format_option_shows_the_board_by_fastest_lap_or_average() {
     let fastest = board(json!("fastest")).await;
     assert_eq!(fastest.rows, by_event.rows);
 }
+
+#[tokio::test]
+async fn the_board_shows_each_racers_move_since_the_latest_race_and_the_rules() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (ann, _) = app.signed_in_as(Role::Racer).await;
+    let (bo, _) = app.signed_in_as(Role::Racer).await;
+    let (ann, bo) = (
+        ann.current_user().await.unwrap(),
+        bo.current_user().await.unwrap(),
+    );
+    let track = track_with_rules(&op, json!({"race_time_ms": 180000, "resets_per_lap": 3})).await;
+    let board = || async {
+        app.browser()
+            .call_json::<GetLeaderboard, Leaderboard>(json!({"event": track.event, "track": null}))
+            .await
+            .unwrap()
+    };
+    let moves = |b: &Leaderboard| -> Vec<(String, Option<u32>, Option<u32>)> {
+        b.rows
+            .iter()
+            .map(|r| (r.name.clone(), r.position, r.previous_position))
+            .collect()
+    };
+    crate::race_admin::race(&op, &track, &ann.id, 1, 400).await;
+    crate::race_admin::race(&op, &track, &bo.id, 1, 150).await;
+    let after_bo = board().await;
+    assert_eq!(after_bo.race_time_ms, Some(180_000));
+    assert_eq!(after_bo.resets_per_lap, Some(3));
+    assert_eq!(
+        moves(&after_bo),
+        [
+            (bo.username.clone(), Some(1), None),
+            (ann.username.clone(), Some(2), Some(1)),
+        ],
+        "Bo is new and first; Ann lost a place"
+    );
+    crate::race_admin::race(&op, &track, &ann.id, 1, 20).await;
+    assert_eq!(
+        moves(&board().await),
+        [
+            (ann.username.clone(), Some(1), Some(2)),
+            (bo.username.clone(), Some(2), Some(1)),
+        ],
+        "Ann's second run takes the lead back"
+    );
+}
