@@ -5,7 +5,7 @@
 
 use app::model::TimerId;
 use app::ssr::state::AppState;
-use app::ssr::storage::{changes, timers};
+use app::ssr::storage::{changes, crossings, timers};
 use app::ssr::{timing, tokens};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -102,14 +102,14 @@ impl Link {
             _ => return Err("no hello"),
         };
         // The timer's clock on the race clock: lap times are exact differences of the
-        // timer's own stamps as long as this stays put (see `timers::boot`).
+        // timer's own stamps as long as this stays put (see `crossings::boot`).
         let estimate = self.state.clock.now_ms() as i64 - (now_us / 1000) as i64;
-        let run = timers::boot(&db, &self.timer, &boot, estimate)
+        let run = crossings::boot(&db, &self.timer, &boot, estimate)
             .await
             .map_err(|_| "storage failed")?;
         let offset_ms = run.offset_ms;
         let timer = self.timer.clone();
-        let crossing = |seq, stamp_us, line, race_ms| timers::Crossing {
+        let crossing = |seq, stamp_us, line, race_ms| crossings::Crossing {
             timer: &timer,
             boot: &boot,
             seq,
@@ -119,7 +119,7 @@ impl Link {
         };
         // Crossings stored but never applied (drem stopped in between) are applied now,
         // before the timer hears they are safe.
-        let pending = timers::pending(&db, &self.timer, &boot)
+        let pending = crossings::pending(&db, &self.timer, &boot)
             .await
             .map_err(|_| "storage failed")?;
         for (seq, stamp_us, line, race_ms) in pending {

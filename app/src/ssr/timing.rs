@@ -5,7 +5,8 @@
 //! differences of the timer's stamps, never of arrival times.
 
 use super::state::AppState;
-use super::storage::timers::{self, Claim, Crossing};
+use super::storage::crossings::{self, Claim, Crossing};
+use super::storage::timers;
 use super::storage::{changes, events, races};
 use crate::domain::race::{Command, RaceError, RaceState};
 use crate::error::AppError;
@@ -20,7 +21,7 @@ const RETRIES: usize = 3;
 /// was not applied and must not be acknowledged (the timer sends it again).
 pub async fn handle(state: &AppState, crossing: &Crossing<'_>) -> Result<Option<String>, AppError> {
     let db = &state.db;
-    if timers::claim(db, crossing).await? == Claim::Done {
+    if crossings::claim(db, crossing).await? == Claim::Done {
         return Ok(None);
     }
     let mut outcomes = Vec::new();
@@ -42,7 +43,7 @@ pub async fn handle(state: &AppState, crossing: &Crossing<'_>) -> Result<Option<
     } else {
         outcomes.join("; ")
     };
-    timers::set_outcome(db, crossing, &outcome).await?;
+    crossings::set_outcome(db, crossing, &outcome).await?;
     changes::record_kit(db).await;
     Ok(Some(outcome))
 }

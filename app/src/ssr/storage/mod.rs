@@ -3,6 +3,7 @@
 
 pub mod cars;
 pub mod changes;
+pub mod crossings;
 pub mod events;
 pub mod fleets;
 pub mod invites;
