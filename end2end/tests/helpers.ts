@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Locator, Page } from '@playwright/test';
 
 export const ADMIN_PASSWORD = 'Race-Control-2026';
 export const PASSWORD = 'tail-light-purple-77';
@@ -62,4 +62,27 @@ export async function createEvent(page: Page, name: string, country: string, tra
     await page.getByRole('button', { name: 'Add track' }).click();
     await expect(page.getByRole('form', { name: `Track ${i + 1}` })).toBeVisible();
   }
+}
+
+/** On the race manager: puts `racer` on `track` of `eventName` and starts the race.
+ *  Returns the race's status line. */
+export async function startRace(page: Page, eventName: string, track: string, racer: string): Promise<Locator> {
+  await open(page, '/race');
+  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · ${track}` });
+  await page.getByLabel('Find racer').fill(racer);
+  await page.getByRole('button', { name: `Race: ${racer}` }).click();
+  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
+  await expect(status).toHaveText('Ready');
+  await page.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  return status;
+}
+
+/** Ends the race on the race manager and submits it. */
+export async function endAndSubmit(page: Page, status: Locator): Promise<void> {
+  await page.keyboard.press('x');
+  await page.keyboard.press('y');
+  await expect(status).toHaveText('Race over');
+  await page.keyboard.press('s');
+  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, createEvent, open, signIn, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, createEvent, endAndSubmit, open, signIn, startRace, uniqueName } from './helpers';
 
 test('public pages speak the language of their lang option, German here', async ({ page, browser }) => {
   await signIn(page, 'admin', ADMIN_PASSWORD);
@@ -8,22 +8,11 @@ test('public pages speak the language of their lang option, German here', async 
   const eventPath = new URL(page.url()).pathname;
 
   // Run one race on the first track so the board has a result.
-  await open(page, '/race');
-  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Halle 1` });
-  await page.getByLabel('Find racer').fill('admin');
-  await page.getByRole('button', { name: 'Race: admin' }).click();
-  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
-  await expect(status).toHaveText('Ready');
-  await page.keyboard.press('Space');
-  await expect(status).toHaveText('Running');
+  const status = await startRace(page, eventName, 'Halle 1', 'admin');
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
   await expect(page.locator('table.laps tbody tr')).toHaveCount(1);
-  await page.keyboard.press('x');
-  await page.keyboard.press('y');
-  await expect(status).toHaveText('Race over');
-  await page.keyboard.press('s');
-  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+  await endAndSubmit(page, status);
 
   const spectator = await browser.newContext({ locale: 'de-DE' });
   const board = await spectator.newPage();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, createEvent, open, signIn, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, createEvent, endAndSubmit, open, signIn, startRace, uniqueName } from './helpers';
 
 test('a leaderboard whose stream is refused (a proxy while drem restarts) opens it again by itself', async ({ page, browser }) => {
   await signIn(page, 'admin', ADMIN_PASSWORD);
@@ -23,20 +23,9 @@ test('a leaderboard whose stream is refused (a proxy while drem restarts) opens 
   await expect(live).toHaveText('Live', { timeout: 15_000 });
 
   // And it follows the races again.
-  await open(page, '/race');
-  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Main` });
-  await page.getByLabel('Find racer').fill('admin');
-  await page.getByRole('button', { name: 'Race: admin' }).click();
-  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
-  await expect(status).toHaveText('Ready');
-  await page.keyboard.press('Space');
-  await expect(status).toHaveText('Running');
+  const status = await startRace(page, eventName, 'Main', 'admin');
   await expect(board.getByLabel('On track')).toContainText('admin');
-  await page.keyboard.press('x');
-  await page.keyboard.press('y');
-  await expect(status).toHaveText('Race over');
-  await page.keyboard.press('s');
-  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+  await endAndSubmit(page, status);
   await expect(board.getByRole('table', { name: 'Leaderboard' })).toContainText('admin');
   await spectator.close();
 });
