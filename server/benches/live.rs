@@ -116,7 +116,7 @@ async fn run(n: usize) -> Result<(), Failure> {
 
     let mut latencies = Vec::with_capacity(n * LAPS);
     let mut round_trips = Vec::with_capacity(LAPS);
-    let mut frame_bytes = 0;
+    let mut frame_bytes = Vec::with_capacity(LAPS);
     for _ in 0..LAPS {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
@@ -128,7 +128,7 @@ async fn run(n: usize) -> Result<(), Failure> {
         )
         .await?;
         round_trips.push(sent.elapsed());
-        frame_bytes = subscribers.await_update(sent, &mut latencies).await?;
+        frame_bytes.push(subscribers.await_update(sent, &mut latencies).await?);
     }
     let peak_kib = drem.rss_kib();
     drop(subscribers);
@@ -140,10 +140,12 @@ async fn run(n: usize) -> Result<(), Failure> {
         latencies.summary(),
         ms(round_trips.percentile(0.50)),
     );
-    let floor = floor::measure(n, LAPS, frame_bytes).await?;
+    let floor = floor::measure(n, &frame_bytes).await?;
     println!(
-        "{n:>6} subscribers: floor {}  (bare writes of the same {frame_bytes}-byte frame)",
-        floor.summary()
+        "{n:>6} subscribers: floor {}  (bare writes of the same frames, {}-{} bytes)",
+        floor.summary(),
+        frame_bytes.iter().min().unwrap_or(&0),
+        frame_bytes.iter().max().unwrap_or(&0),
     );
     println!(
         "{n:>6} subscribers: drem's p99 is {:.2}x the floor's",

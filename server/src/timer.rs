@@ -127,12 +127,14 @@ impl Link {
                 .await
                 .map_err(|_| "pending crossing not applied")?;
         }
+        // The current link before the timer hears it is welcome: an older connection's
+        // goodbye after this can no longer mark it disconnected.
+        self.note(timers::Link::Up).await;
         self.send(&ServerMessage::Welcome {
             name,
             acked: run.last_seq,
         })
         .await?;
-        self.note(timers::Link::Up).await;
         changes::record_kit(&db).await;
         tracing::info!(timer = %self.timer.0, boot, acked = run.last_seq, "timer connected");
 

@@ -170,7 +170,25 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             let track = track.clone();
             leptos::task::spawn_local(async move {
                 if let Ok(fresh) = get_race_desk(track).await {
-                    accept(fresh.race.clone().and_then(shown));
+                    accept(fresh.race.and_then(shown));
+                }
+            });
+        }
+    };
+    // The event's rules or titles changed elsewhere: only those are taken (the race
+    // comes on the stream), and only when they differ, so the picker keeps its input.
+    let reload_settings = {
+        let track = track.clone();
+        move || {
+            let track = track.clone();
+            leptos::task::spawn_local(async move {
+                let Ok(fresh) = get_race_desk(track).await else {
+                    return;
+                };
+                let changed = desk.with_untracked(|d| {
+                    d.event != fresh.event || d.track != fresh.track || d.rules != fresh.rules
+                });
+                if changed {
                     desk.set(fresh);
                 }
             });
@@ -247,10 +265,10 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             live,
             move |race| accept(race.and_then(shown)),
             move || kit.update(|v| *v += 1),
-            sync_now,
+            reload_settings.clone(),
         );
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&track_for_live, accept, kit);
+        let _ = (&track_for_live, accept, kit, &reload_settings);
         let keys = window_event_listener(leptos::ev::keydown, move |ev| {
             if ev.repeat() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
@@ -329,6 +347,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
                 .map(|r| (r.live.id.0.clone(), r.live.race.laps.clone()))
         })
     });
+    let runs_allowed = Memo::new(move |_| desk.with(|d| d.rules.runs_per_racer));
     view! {
         <div class="race-head">
             <span class="live-badge" class:on=move || live.get() role="status">
@@ -345,7 +364,8 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         {move || match received.get() {
             None => {
-                let runs_allowed = desk.with(|d| d.rules.runs_per_racer);
+                // Rebuilt only when the rule itself changes (a Memo), not on every reload.
+                let runs_allowed = runs_allowed.get();
                 view! { <RacerPicker track=track.clone() runs_allowed received /> }.into_any()
             }
             Some(r) => {

@@ -37,17 +37,26 @@ pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStat
 
 /// The event's results: per track by each track's ranking, combined by the event's.
 pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppError> {
-    event_results_by(db, event, None).await
+    results_of(db, event, None, false).await
 }
 
-/// The event's results, every board ranked by `ranking` when given (a leaderboard's
-/// `format`), else as `event_results`.
+/// The event's results as leaderboards show them: every board ranked by `ranking` when
+/// given (a leaderboard's `format`), else as `event_results`, and each racer's position
+/// before the board's latest race.
 pub async fn event_results_by(
     db: &Db,
     event: &Event,
     ranking: Option<Ranking>,
 ) -> Result<EventResults, AppError> {
-    let forced = ranking;
+    results_of(db, event, ranking, true).await
+}
+
+async fn results_of(
+    db: &Db,
+    event: &Event,
+    forced: Option<Ranking>,
+    moves: bool,
+) -> Result<EventResults, AppError> {
     let races = races::submitted(db, &event.id, None, None).await?;
     let names: HashMap<String, (String, bool)> = races
         .iter()
@@ -72,14 +81,11 @@ pub async fn event_results_by(
         }
     };
     let boards = Boards::of(event, &races, forced);
-    // Positions before the latest race: what the boards show as each racer's move.
-    let latest = races.iter().map(|r| r.order).max();
-    let before: Vec<RaceSummary> = races
-        .iter()
-        .filter(|r| Some(r.order) != latest)
-        .cloned()
-        .collect();
-    let previous = Boards::of(event, &before, forced);
+    let previous = if moves {
+        Boards::before_latest(event, &races, forced)
+    } else {
+        Boards::default()
+    };
     let named = |now: Vec<Standing>, before: Option<&Vec<Standing>>| -> Vec<NamedStanding> {
         let earlier: HashMap<&str, Option<u32>> = before
             .map(|b| {
@@ -109,8 +115,8 @@ pub async fn event_results_by(
         .iter()
         .cloned()
         .zip(boards.tracks)
-        .zip(previous.tracks.iter())
-        .map(|((track, now), before)| (track, named(now, Some(before))))
+        .enumerate()
+        .map(|(i, (track, now))| (track, named(now, previous.tracks.get(i))))
         .collect();
     let ranking = forced.unwrap_or(event.rules.ranking);
     Ok(EventResults {
@@ -122,6 +128,7 @@ pub async fn event_results_by(
 
 /// An event's boards from some of its races: each track's by its ranking, and the
 /// combined one (several tracks) by the event's.
+#[derive(Default)]
 struct Boards {
     tracks: Vec<Vec<Standing>>,
     combined: Option<Vec<Standing>>,
@@ -129,7 +136,6 @@ struct Boards {
 
 impl Boards {
     fn of(event: &Event, races: &[RaceSummary], forced: Option<Ranking>) -> Self {
-        let track_ranking = |track: &TrackId| forced.unwrap_or(event.rules_for(track).ranking);
         let ranking = forced.unwrap_or(event.rules.ranking);
         // The combined board compares racers across tracks by the event's own method,
         // so each track's statistics are recomputed with it (a track may rank by
@@ -141,9 +147,51 @@ impl Boards {
         let tracks = event
             .tracks
             .iter()
-            .zip(stats_per_track(event, races, track_ranking))
-            .map(|(track, stats)| results::rank(track_ranking(&track.id), stats))
+            .map(|track| track_board(event, &track.id, races, forced))
             .collect();
         Self { tracks, combined }
     }
+
+    /// The boards as they were before each one's latest race (a track's own latest
+    /// race; the event's for the combined board): the move each racer made.
+    fn before_latest(event: &Event, races: &[RaceSummary], forced: Option<Ranking>) -> Self {
+        let without_latest = |on: &dyn Fn(&RaceSummary) -> bool| -> Vec<RaceSummary> {
+            let latest = races
+                .iter()
+                .filter(|r| on(r))
+                .max_by_key(|r| (r.order, r.id.0.as_str()))
+                .map(|r| r.id.clone());
+            races
+                .iter()
+                .filter(|r| Some(&r.id) != latest.as_ref())
+                .cloned()
+                .collect()
+        };
+        let combined = Self::of(event, &without_latest(&|_| true), forced).combined;
+        let tracks = event
+            .tracks
+            .iter()
+            .map(|track| {
+                let before = without_latest(&|r| r.track == track.id);
+                track_board(event, &track.id, &before, forced)
+            })
+            .collect();
+        Self { tracks, combined }
+    }
+}
+
+/// One track's board by its ranking (or `forced`).
+fn track_board(
+    event: &Event,
+    track: &TrackId,
+    races: &[RaceSummary],
+    forced: Option<Ranking>,
+) -> Vec<Standing> {
+    let ranking = forced.unwrap_or(event.rules_for(track).ranking);
+    let records: Vec<RaceRecord> = races
+        .iter()
+        .filter(|r| &r.track == track)
+        .map(RaceSummary::record)
+        .collect();
+    results::rank(ranking, results::compute(ranking, &records))
 }

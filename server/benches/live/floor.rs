@@ -14,30 +14,40 @@ use std::time::{Duration, Instant};
 
 pub const FLAG: &str = "--floor-server";
 
-/// Times `laps` frames of `frame_bytes` each to `n` subscribers of a bare server.
-pub async fn measure(n: usize, laps: usize, frame_bytes: usize) -> Result<Figures, Failure> {
-    let mut server = Command::new(std::env::current_exe()?)
-        .args([FLAG, &n.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut stdout = BufReader::new(server.stdout.take().ok_or("no floor server output")?);
+/// The child process, killed however `measure` ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Times one frame per lap, of the sizes drem sent (`frame_bytes`), to `n`
+/// subscribers of a bare server.
+pub async fn measure(n: usize, frame_bytes: &[usize]) -> Result<Figures, Failure> {
+    let mut server = Child(
+        Command::new(std::env::current_exe()?)
+            .args([FLAG, &n.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?,
+    );
+    let mut stdout = BufReader::new(server.0.stdout.take().ok_or("no floor server output")?);
     let mut line = String::new();
     stdout.read_line(&mut line)?;
     let address = line.trim().to_string();
     let mut subscribers = Subscribers::connect(&address, "/", n).await?;
-    let mut go = server.stdin.take().ok_or("no floor server input")?;
-    let mut latencies = Vec::with_capacity(n * laps);
-    for _ in 0..laps {
+    let mut go = server.0.stdin.take().ok_or("no floor server input")?;
+    let mut latencies = Vec::with_capacity(n * frame_bytes.len());
+    for bytes in frame_bytes {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
-        writeln!(go, "{frame_bytes}")?;
+        writeln!(go, "{bytes}")?;
         go.flush()?;
         subscribers.await_update(sent, &mut latencies).await?;
     }
-    drop(go);
-    let _ = server.kill();
-    let _ = server.wait();
     Ok(Figures::of(latencies))
 }
 

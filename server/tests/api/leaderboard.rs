@@ -197,4 +197,24 @@ async fn the_board_shows_each_racers_move_since_the_latest_race_and_the_rules() 
         ],
         "Ann's second run takes the lead back"
     );
+
+    // A race on another track leaves this track's moves as they were.
+    let other: app::model::Track = op
+        .call_json::<app::events::api::AddTrack, _>(json!({"event": track.event, "input":
+            {"title": "Second track", "footer": "", "layout": "re_invent2018", "rules": null}}))
+        .await
+        .unwrap();
+    crate::race_admin::race(&op, &other, &bo.id, 1, 50).await;
+    let this_track: Leaderboard = app
+        .browser()
+        .call_json::<GetLeaderboard, Leaderboard>(json!({"event": track.event, "track": track.id}))
+        .await
+        .unwrap();
+    assert_eq!(
+        moves(&this_track),
+        [
+            (ann.username.clone(), Some(1), Some(2)),
+            (bo.username.clone(), Some(2), Some(1)),
+        ]
+    );
 }
