@@ -5,6 +5,10 @@ use clap::Parser;
 use drem_server::{config::Config, Application};
 use tracing_subscriber::EnvFilter;
 
+/// Thousands of idle live streams: mimalloc keeps their memory small (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::parse();
