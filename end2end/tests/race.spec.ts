@@ -107,6 +107,15 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
   await expect(page.getByRole('button', { name: 'Lap 3 valid' })).toHaveText('Invalid');
   await page.keyboard.press('v');
   await expect(page.getByRole('button', { name: 'Lap 3 valid' })).toHaveText('Valid');
+  // Ranked by best average instead, the overlay colours the average like a lap: the
+  // event's first three-lap average is its best (purple).
+  const averages = await spectator.newPage({ viewport: { width: 1920, height: 1080 } });
+  await averages.goto(`${eventPath}/overlay?format=average`);
+  const lowerThird = averages.getByRole('region', { name: 'Racer on track' });
+  const average = lowerThird.locator('.lt-item', { hasText: 'Best average' }).locator('b');
+  await expect(average).toHaveText(/^\d+\.\d{3}$/);
+  await expect(average).toHaveClass('lap-event-best');
+  await averages.close();
 
   await page.keyboard.press('x');
   await expect(page.getByRole('alert').filter({ hasText: 'End the race?' })).toBeVisible();

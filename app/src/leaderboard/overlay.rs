@@ -83,11 +83,18 @@ pub fn OverlayPage() -> impl IntoView {
                                         best.map(format_ms).unwrap_or_else(|| "—".into()),
                                         best.map(|b| lap_class(b, true, event_best, own_best)).unwrap_or(""),
                                     ),
-                                    Ranking::BestAverage { .. } => (
-                                        t_string!(i18n, best_average),
-                                        run.best_average.map(|a| format_ms(a.value_ms)).unwrap_or_else(|| "—".into()),
-                                        "",
-                                    ),
+                                    Ranking::BestAverage { .. } => {
+                                        // Coloured as a lap: purple when it beats the board's
+                                        // best average, green when it beats the racer's own.
+                                        let average = run.best_average.map(|a| a.value_ms);
+                                        let board_best = rows.first().and_then(|r| r.result_ms);
+                                        let own_before = rows.iter().find(|r| r.name == t.on_track.name).and_then(|r| r.result_ms);
+                                        (
+                                            t_string!(i18n, best_average),
+                                            average.map(format_ms).unwrap_or_else(|| "—".into()),
+                                            average.map(|a| lap_class(a, true, board_best.into_iter().chain(Some(a)).min(), own_before.into_iter().chain(Some(a)).min())).unwrap_or(""),
+                                        )
+                                    }
                                     Ranking::LapCount { laps } => (
                                         t_string!(i18n, laps),
                                         format!("{} / {laps}", run.valid_laps),
