@@ -13,16 +13,15 @@ pub fn TrackKitPicker(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
     let set_car = ServerAction::<SetTrackCar>::new();
     let version = kit;
     let track_load = track.clone();
-    let kit = Resource::new(
-        move || {
-            (
-                set_fleet.version().get(),
-                set_car.version().get(),
-                version.get(),
-            )
-        },
-        move |_| get_track_kit(track_load.clone()),
-    );
+    // Loaded in the browser only (see `RacerPicker`).
+    let kit = LocalResource::new(move || {
+        let _ = (
+            set_fleet.version().get(),
+            set_car.version().get(),
+            version.get(),
+        );
+        get_track_kit(track_load.clone())
+    });
     view! {
         <div class="track-kit">
             <Transition fallback=|| ()>

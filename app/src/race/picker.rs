@@ -13,19 +13,23 @@ pub fn RacerPicker(
     runs_allowed: Option<u32>,
     received: RwSignal<Option<Received>>,
 ) -> impl IntoView {
+    // The picker's loads run in the browser only. It is rendered once the track's desk
+    // has loaded, and the server may build that part twice while streaming; a resource
+    // made there would take a different place in the page's serialized data than in the
+    // browser, and hydrate with another one's value (seen as a flaky hydration panic).
     let track_for_runs = track.clone();
-    let runs = Resource::new(|| (), move |_| get_track_runs(track_for_runs.clone()));
+    let runs = LocalResource::new(move || get_track_runs(track_for_runs.clone()));
     let search = RwSignal::new(String::new());
     let by_proxy = RwSignal::new(false);
     let override_runs = RwSignal::new(false);
     // Each answer carries the search it answers, so Enter never acts on a stale list.
-    let racers = Resource::new(
-        move || search.get(),
-        |query| async move {
+    let racers = LocalResource::new(move || {
+        let query = search.get();
+        async move {
             let list = list_racers(query.clone()).await;
             (query, list)
-        },
-    );
+        }
+    });
     let start = ServerAction::<StartRace>::new();
     Effect::new(move || {
         if let Some(Ok(live)) = start.value().get() {

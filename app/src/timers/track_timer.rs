@@ -13,17 +13,16 @@ pub fn TrackTimer(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
     let choose = ServerAction::<SetTrackTimer>::new();
     let version = kit;
     let track_for_load = track.clone();
-    let current = Resource::new(
-        move || (choose.version().get(), version.get()),
-        move |_| {
-            let track = track_for_load.clone();
-            async move {
-                let current = get_track_timer(track).await?;
-                let all = list_timers().await?;
-                Ok::<_, crate::error::AppError>((current, all))
-            }
-        },
-    );
+    // Loaded in the browser only (see `RacerPicker`).
+    let current = LocalResource::new(move || {
+        let _ = (choose.version().get(), version.get());
+        let track = track_for_load.clone();
+        async move {
+            let current = get_track_timer(track).await?;
+            let all = list_timers().await?;
+            Ok::<_, crate::error::AppError>((current, all))
+        }
+    });
     view! {
         <div class="track-timer">
             <Transition fallback=|| ()>
