@@ -11,7 +11,7 @@ use crate::domain::commentary::{better, position_among, run_stats, state_label};
 use crate::domain::countries;
 use crate::domain::laptime::{format_gap, format_ms};
 use crate::domain::rules::Ranking;
-use crate::leaderboard::live::{use_live_board, LiveBoard, Ticking};
+use crate::leaderboard::live::{use_live_track, LiveParts, Ticking};
 use crate::model::{Commentary, TrackId};
 use crate::race::page::continue_on_last_track;
 use leptos::prelude::*;
@@ -92,13 +92,12 @@ fn CommentaryDesk(track: TrackId) -> impl IntoView {
 fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
     let event = initial.event.clone();
     let only = track.clone();
-    let LiveBoard {
+    let LiveParts {
         on_track,
         live,
         now,
         version,
-        ..
-    } = use_live_board(move || event.clone(), move || Some(only.clone()), || None);
+    } = use_live_track(move || event.clone(), only);
     let info = RwSignal::new(initial);
     // The background (earlier runs, other racers' results) changes when results do or
     // another racer comes on track: load it again then.

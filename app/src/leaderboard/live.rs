@@ -58,8 +58,6 @@ pub struct LiveBoard {
     pub on_track: RwSignal<Vec<Ticking>>,
     pub live: RwSignal<bool>,
     pub now: RwSignal<f64>,
-    /// Bumped whenever the board is loaded again (results changed).
-    pub version: RwSignal<u32>,
 }
 
 /// The board a public page's URL names: `/events/ID/...?track=…&format=…`, followed
@@ -83,7 +81,7 @@ pub fn use_board_from_url() -> (
 }
 
 /// Loads the board of `event` (one `track`, or all; ranked as the event says or by
-/// `format`) and follows it live.
+/// `format`) and follows it live. The board is rendered on the server too.
 pub fn use_live_board(
     event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
     track: impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
@@ -99,11 +97,65 @@ pub fn use_live_board(
             get_leaderboard(event, track, format)
         },
     );
+    let parts = follow_board(event, track, version, heard, move || board.get());
+    LiveBoard {
+        board,
+        on_track: parts.on_track,
+        live: parts.live,
+        now: parts.now,
+    }
+}
+
+/// Who is on `track` of `event`, followed live, loaded in the browser only: for a page
+/// that shows it inside a part loaded first (the commentator's), where a server-side
+/// resource could take another place in the page's serialized data than in the
+/// browser (see `RacerPicker`).
+pub fn use_live_track(
+    event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
+    track: TrackId,
+) -> LiveParts {
+    let version = RwSignal::new(0u32);
+    let heard = StoredValue::new(Heard::default());
+    let (e, t) = (event.clone(), track.clone());
+    let board = LocalResource::new(move || {
+        let (event, track) = (e(), Some(t.clone()));
+        let _ = version.get();
+        heard.update_value(Heard::note_request);
+        get_leaderboard(event, track, None)
+    });
+    follow_board(
+        event,
+        move || Some(track.clone()),
+        version,
+        heard,
+        move || board.get(),
+    )
+}
+
+/// The live parts of a board: who is on track, whether the stream is up, the clock.
+#[derive(Clone, Copy)]
+pub struct LiveParts {
+    pub on_track: RwSignal<Vec<Ticking>>,
+    pub live: RwSignal<bool>,
+    pub now: RwSignal<f64>,
+    /// Bumped whenever the board is loaded again (results changed).
+    pub version: RwSignal<u32>,
+}
+
+/// Keeps the on-track entries of the board `latest` gives, follows the event's stream
+/// (bumping `version` to load the board again) and ticks the clock.
+fn follow_board(
+    event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
+    track: impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
+    version: RwSignal<u32>,
+    heard: StoredValue<Heard>,
+    latest: impl Fn() -> Option<Result<Leaderboard, AppError>> + 'static,
+) -> LiveParts {
     let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
     let live = RwSignal::new(false);
     let now = RwSignal::new(0.0f64);
     Effect::new(move || {
-        if let Some(Ok(b)) = board.get() {
+        if let Some(Ok(b)) = latest() {
             let at = crate::race::local_ms();
             let fresher = heard.with_value(Heard::heard_since_request);
             on_track.update(|list| {
@@ -137,8 +189,7 @@ pub fn use_live_board(
             }
         });
     });
-    LiveBoard {
-        board,
+    LiveParts {
         on_track,
         live,
         now,
