@@ -5,6 +5,10 @@
 use super::rules::{RaceRules, Ranking};
 use serde::{Deserialize, Serialize};
 
+#[path = "race_commands.rs"]
+mod commands;
+pub use commands::{Command, LapEdit, RaceError};
+
 /// Milliseconds on the server's race clock.
 pub type Millis = u64;
 
@@ -37,77 +41,6 @@ pub struct Lap {
     /// Marked "did not finish" by the operator.
     pub dnf: bool,
     pub source: LapSource,
-}
-
-/// What the operator (or the timer) asks the race to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
-pub enum Command {
-    Start,
-    Pause,
-    Resume,
-    CaptureLap {
-        source: LapSource,
-    },
-    /// A timer crossing: starts a ready race, captures a lap, or resumes a paused one.
-    Crossing,
-    ResetUp,
-    ResetDown,
-    /// Capture the lap as invalid and pause.
-    Dnf,
-    /// Remove the last lap and give its time back to the running lap.
-    UndoFalseFinish,
-    ToggleValid {
-        lap: usize,
-    },
-    End,
-    Submit,
-    Discard,
-}
-
-/// A race admin's correction of a recorded lap (any state but discarded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "edit", rename_all = "snake_case")]
-pub enum LapEdit {
-    /// A corrected time (e.g. from video), 1 ms to 1 hour.
-    SetTime {
-        lap: usize,
-        time_ms: u64,
-    },
-    /// Corrected resets; validity follows the rules again (a DNF stays invalid).
-    SetResets {
-        lap: usize,
-        resets: u32,
-    },
-    SetValid {
-        lap: usize,
-        valid: bool,
-    },
-    Delete {
-        lap: usize,
-    },
-}
-
-/// Why a command was refused, in words for the operator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum RaceError {
-    #[error("The race is {state:?}: {action} is not possible now.")]
-    WrongState { state: RaceState, action: String },
-    #[error("There is no lap to undo.")]
-    NoLap,
-    #[error("Lap {0} does not exist.")]
-    NoSuchLap(usize),
-    #[error("A lap time must be between 1 ms and 1 hour.")]
-    BadTime,
-    #[error("A lap has 0 to 100 resets.")]
-    BadResets,
-    /// A timer crossing stamped before the race's last action (it arrived late, e.g.
-    /// after a reconnect): counting it would make a lap span two laps.
-    #[error("The crossing happened before the race's last action; it is not counted.")]
-    StaleCrossing,
-    /// A key press right after the timer took the lap: the same pass, counted once.
-    #[error("The timer took this lap a moment ago; the key press is not counted.")]
-    TimerTookLap,
 }
 
 /// A manual capture this soon after a timer crossing is the same pass of the line.
