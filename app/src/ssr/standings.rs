@@ -136,14 +136,7 @@ struct Boards {
 
 impl Boards {
     fn of(event: &Event, races: &[RaceSummary], forced: Option<Ranking>) -> Self {
-        let ranking = forced.unwrap_or(event.rules.ranking);
-        // The combined board compares racers across tracks by the event's own method,
-        // so each track's statistics are recomputed with it (a track may rank by
-        // another).
-        let combined = (event.tracks.len() > 1).then(|| {
-            let by_event_method = stats_per_track(event, races, |_| ranking);
-            results::combined(ranking, &by_event_method)
-        });
+        let combined = combined_board(event, races, forced);
         let tracks = event
             .tracks
             .iter()
@@ -167,7 +160,7 @@ impl Boards {
                 .cloned()
                 .collect()
         };
-        let combined = Self::of(event, &without_latest(&|_| true), forced).combined;
+        let combined = combined_board(event, &without_latest(&|_| true), forced);
         let tracks = event
             .tracks
             .iter()
@@ -178,6 +171,21 @@ impl Boards {
             .collect();
         Self { tracks, combined }
     }
+}
+
+/// The combined board of an event with several tracks, by the event's ranking (or
+/// `forced`). It compares racers across tracks by that one method, so each track's
+/// statistics are recomputed with it (a track may rank by another).
+fn combined_board(
+    event: &Event,
+    races: &[RaceSummary],
+    forced: Option<Ranking>,
+) -> Option<Vec<Standing>> {
+    let ranking = forced.unwrap_or(event.rules.ranking);
+    (event.tracks.len() > 1).then(|| {
+        let by_event_method = stats_per_track(event, races, |_| ranking);
+        results::combined(ranking, &by_event_method)
+    })
 }
 
 /// One track's board by its ranking (or `forced`).
