@@ -5,7 +5,8 @@
 use crate::domain::rules::Ranking;
 use crate::i18n::*;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_meta::Html;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// The locale `?lang=` asks for; English when missing or unknown.
 pub fn locale_from_query() -> Signal<Locale> {
@@ -19,13 +20,34 @@ pub fn locale_from_query() -> Signal<Locale> {
     })
 }
 
+/// The document's language (`<html lang>`, which screen readers and the browser's
+/// choice of fonts follow): a public page's `?lang=`, English on every other page.
+#[component]
+pub fn DocumentLang() -> impl IntoView {
+    let location = use_location();
+    let locale = locale_from_query();
+    let lang = move || {
+        let path = location.pathname.get();
+        let public = path.starts_with("/events/")
+            && ["/leaderboard", "/landing", "/overlay"]
+                .iter()
+                .any(|page| path.ends_with(page));
+        if public {
+            locale.get().as_str()
+        } else {
+            "en"
+        }
+    };
+    view! { <Html {..} lang=lang /> }
+}
+
 /// Wraps a public page in the translations of its `?lang=`.
 #[component]
 pub fn PublicI18n(children: Children) -> impl IntoView {
     let locale = locale_from_query();
     view! {
         <I18nSubContextProvider initial_locale=locale>
-            <div lang=move || locale.get().as_str() class="i18n-root">
+            <div class="i18n-root">
                 {children()}
             </div>
         </I18nSubContextProvider>

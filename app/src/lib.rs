@@ -32,20 +32,21 @@ const _: &[u8] = include_bytes!("../locales/ja.json");
 const _: &[u8] = include_bytes!("../locales/sv.json");
 
 use components::nav::{AuthContext, NavBar};
-use i18n_page::PublicI18n;
+use i18n_page::{DocumentLang, PublicI18n};
 use leaderboard::{landing::LandingPage, overlay::OverlayPage, page::LeaderboardPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // `lang` comes from `i18n_page::DocumentLang`: the public pages' `?lang=`.
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "drem".to_string() } else { format!("{page} · drem") }
         } />
         <Router>
+            <DocumentLang />
             <NavBar />
             <main class="page">
                 <Routes fallback=pages::NotFoundPage>
@@ -93,9 +95,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=accounts::staff_page::UsersPage />
                     <Route path=path!("/events") view=events::page::EventsPage />
                     <Route path=path!("/events/:id") view=events::page::EventPage />
-                    <Route path=path!("/events/:id/leaderboard") view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
-                    <Route path=path!("/events/:id/landing") view=|| view! { <PublicI18n><LandingPage /></PublicI18n> } />
-                    <Route path=path!("/events/:id/overlay") view=|| view! { <PublicI18n><OverlayPage /></PublicI18n> } />
+                    // Public pages are rendered whole before their head goes out, so an
+                    // unknown event answers 404 (and the page is complete without code).
+                    <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
+                    <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view=|| view! { <PublicI18n><LandingPage /></PublicI18n> } />
+                    <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view=|| view! { <PublicI18n><OverlayPage /></PublicI18n> } />
                     <Route path=path!("/race") view=race::page::RaceManagerPage />
                     <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
                     <Route path=path!("/commentator") view=commentator::page::CommentatorPage />

@@ -22,7 +22,7 @@ test('public pages speak the language of their lang option, German here', async 
   expect(html).toContain('Schnellste Runde');
   // ...and still German once the page is live.
   await open(board, `${eventPath}/leaderboard?lang=de`);
-  await expect(board.locator('[lang="de"]')).toHaveCount(1);
+  await expect(board.locator('html[lang="de"]')).toHaveCount(1);
   await expect(board.getByRole('status')).toHaveText('Live');
   const table = board.getByRole('table', { name: 'Bestenliste' });
   await expect(table.getByRole('columnheader')).toHaveText(['#', 'Fahrer', 'Zeit', 'Abstand']);

@@ -76,7 +76,7 @@ async fn run(n: usize) -> Result<(), Failure> {
         "create_event",
         json!({"input": {
             "name": "Bench", "kind": "test", "date": "2026-11-26", "country": "SE",
-            "sponsor": "", "links": [], "rules": {"race_time_ms": 600000}
+            "sponsor": "", "links": [], "rules": {"race_time_ms": 600000, "min_lap_ms": 0}
         }}),
     )
     .await?;

@@ -1,7 +1,7 @@
 //! Command-line flags, each with an environment-variable twin.
 
 use clap::Parser;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 /// drem: a self-hosted event manager for AWS DeepRacer races.
@@ -96,12 +96,171 @@ impl Config {
         }
     }
 
-    /// The public URL without a trailing slash, given the address actually bound.
-    pub fn public_url(&self, bound: SocketAddr) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{bound}"))
-            .trim_end_matches('/')
-            .to_string()
+    /// Where people reach drem, given the address actually bound: `--public-url`, or
+    /// the bound address; with an unspecified one (`0.0.0.0`, `[::]`), which no phone can
+    /// open, this machine's address on its network.
+    pub fn public_url(&self, bound: SocketAddr) -> PublicUrl {
+        if let Some(url) = &self.public_url {
+            return PublicUrl {
+                url: url.trim_end_matches('/').to_string(),
+                source: UrlSource::Flag,
+            };
+        }
+        if !bound.ip().is_unspecified() {
+            return PublicUrl {
+                url: format!("http://{bound}"),
+                source: UrlSource::Bind,
+            };
+        }
+        let interfaces: Vec<(String, IpAddr)> = if_addrs::get_if_addrs()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| (i.name.clone(), i.ip()))
+            .collect();
+        match lan_address(&interfaces) {
+            Some((interface, ip)) => PublicUrl {
+                url: format!("http://{}", SocketAddr::new(ip, bound.port())),
+                source: UrlSource::Interface(interface),
+            },
+            None => PublicUrl {
+                url: format!("http://127.0.0.1:{}", bound.port()),
+                source: UrlSource::NoNetwork,
+            },
+        }
+    }
+}
+
+/// Where people reach drem (no trailing slash), and how drem came to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub url: String,
+    pub source: UrlSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    /// `--public-url`.
+    Flag,
+    /// The address drem listens on.
+    Bind,
+    /// This machine's address on that network interface (drem listens on all).
+    Interface(String),
+    /// drem listens on all addresses but this machine has no network address: links
+    /// work on this machine only.
+    NoNetwork,
+}
+
+impl PublicUrl {
+    /// A line for the operator when the links were not theirs to choose, else `None`.
+    pub fn explain(&self) -> Option<String> {
+        match &self.source {
+            UrlSource::Flag | UrlSource::Bind => None,
+            UrlSource::Interface(name) => Some(format!(
+                "Invite links and QR codes use {} (this machine's address on {name}); \
+                 set --public-url if phones reach drem at another address.",
+                self.url
+            )),
+            UrlSource::NoNetwork => Some(format!(
+                "No network address found: invite links and QR codes use {}, which only \
+                 this machine can open. Set --public-url to the address phones reach drem at.",
+                self.url
+            )),
+        }
+    }
+}
+
+/// The address phones on the venue network most likely reach this machine at: IPv4
+/// before IPv6, a private LAN address (192.168/16, 10/8, 172.16/12) before others, and
+/// never loopback, link-local, or the bridges of containers and virtual machines.
+fn lan_address(interfaces: &[(String, IpAddr)]) -> Option<(String, IpAddr)> {
+    let virtual_bridge = |name: &str| {
+        [
+            "docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "cni", "flannel", "lxc",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+    };
+    let rank = |ip: &IpAddr| match ip {
+        IpAddr::V4(v4) if v4.is_private() => Some(0),
+        IpAddr::V4(v4) if !v4.is_loopback() && !v4.is_link_local() && !v4.is_unspecified() => {
+            Some(1)
+        }
+        // Unique local or global IPv6 (fe80::/10 link-local needs a zone no link carries).
+        IpAddr::V6(v6)
+            if !v6.is_loopback()
+                && !v6.is_unspecified()
+                && (v6.segments()[0] & 0xffc0) != 0xfe80 =>
+        {
+            Some(2)
+        }
+        _ => None,
+    };
+    interfaces
+        .iter()
+        .filter(|(name, _)| !virtual_bridge(name))
+        .filter_map(|(name, ip)| rank(ip).map(|r| (r, name, ip)))
+        .min_by_key(|(r, _, _)| *r)
+        .map(|(_, name, ip)| (name.clone(), *ip))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> Config {
+        Config::parse_from([&["drem"], args].concat())
+    }
+
+    fn interfaces(list: &[(&str, &str)]) -> Vec<(String, IpAddr)> {
+        list.iter()
+            .map(|(name, ip)| (name.to_string(), ip.parse().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn the_lan_address_is_a_private_ipv4_of_a_real_interface() {
+        let found = lan_address(&interfaces(&[
+            ("lo", "127.0.0.1"),
+            ("docker0", "172.17.0.1"),
+            ("wlan0", "fe80::1"),
+            ("eth1", "203.0.113.7"),
+            ("wlan0", "192.168.1.20"),
+        ]));
+        assert_eq!(
+            found,
+            Some(("wlan0".into(), "192.168.1.20".parse().unwrap()))
+        );
+        let public_only = lan_address(&interfaces(&[("lo", "::1"), ("eth0", "203.0.113.7")]));
+        assert_eq!(
+            public_only.map(|f| f.1),
+            Some("203.0.113.7".parse().unwrap())
+        );
+        let ipv6 = lan_address(&interfaces(&[("eth0", "fd00::5"), ("eth0", "fe80::5")]));
+        assert_eq!(ipv6.map(|f| f.1), Some("fd00::5".parse().unwrap()));
+        assert_eq!(
+            lan_address(&interfaces(&[
+                ("lo", "127.0.0.1"),
+                ("virbr0", "192.168.122.1")
+            ])),
+            None
+        );
+    }
+
+    #[test]
+    fn links_never_point_at_an_unspecified_address() {
+        let all: SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let url = config(&[]).public_url(all);
+        assert!(!url.url.contains("0.0.0.0"), "{url:?}");
+        assert!(
+            url.explain().is_some(),
+            "the operator is told which address"
+        );
+        let any_v6: SocketAddr = "[::]:3000".parse().unwrap();
+        assert!(!config(&[]).public_url(any_v6).url.contains("[::]"));
+        let set = config(&["--public-url", "https://race.example/"]).public_url(all);
+        assert_eq!(set.url, "https://race.example");
+        assert_eq!(set.explain(), None);
+        let local: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        assert_eq!(config(&[]).public_url(local).url, "http://127.0.0.1:3000");
     }
 }

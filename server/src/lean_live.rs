@@ -40,7 +40,12 @@ impl LeanListener {
         let (to_axum, accepted) = mpsc::channel(1024);
         tokio::spawn(async move {
             loop {
-                let (stream, address) = match listener.accept().await {
+                let accepted = tokio::select! {
+                    accepted = listener.accept() => accepted,
+                    // Stopping: take no new connections (the listener closes with this task).
+                    _ = state.stopping.cancelled() => return,
+                };
+                let (stream, address) = match accepted {
                     Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors and the like: wait, do not spin.
@@ -56,8 +61,9 @@ impl LeanListener {
                     if asks_for_public_live(&stream).await {
                         // The set-up (a database read) is boxed and gone once done: a
                         // task keeps the size of its largest state for its whole life.
+                        let stopping = state.stopping.clone();
                         if let Some((stream, updates)) = Box::pin(prepare(state, stream)).await {
-                            stream_events(stream, updates).await;
+                            stream_events(stream, updates, stopping).await;
                         }
                     } else {
                         let _ = to_axum.send((stream, address)).await;
@@ -188,10 +194,11 @@ async fn prepare(
 }
 
 /// Writes each update as an event, and a keep-alive comment when idle, until the
-/// browser goes away.
+/// browser goes away or drem stops.
 async fn stream_events(
     mut stream: TcpStream,
     mut updates: std::pin::Pin<Box<dyn futures::Stream<Item = std::sync::Arc<str>> + Send>>,
+    stopping: tokio_util::sync::CancellationToken,
 ) {
     let (mut reader, mut writer) = stream.split();
     let mut keep_alive =
@@ -206,6 +213,7 @@ async fn stream_events(
             _ = keep_alive.tick() => ":\n\n".to_string(),
             // The browser went away (or sent something it should not): done.
             _ = reader.read(&mut closed) => return,
+            _ = stopping.cancelled() => return,
         };
         match tokio::time::timeout(WRITE_WITHIN, writer.write_all(frame.as_bytes())).await {
             Ok(Ok(())) => {}

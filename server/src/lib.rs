@@ -58,6 +58,8 @@ pub struct Application {
     address: SocketAddr,
     /// How the first admin came to be, for the start-up message.
     pub first_admin: FirstAdmin,
+    /// Where people reach drem (links and QR codes), for the start-up message.
+    pub public_url: config::PublicUrl,
 }
 
 impl Application {
@@ -122,21 +124,23 @@ impl Application {
         let state = AppState {
             db,
             leptos_options,
-            public_url: Arc::from(public_url.as_str()),
+            public_url: Arc::from(public_url.url.as_str()),
             throttle: Arc::new(SignInThrottle::default()),
             clock,
             hub,
             model_files: Arc::new(model_files),
             cars: Arc::new(app::ssr::cars::Cars::new(secret_key)),
+            stopping: tokio_util::sync::CancellationToken::new(),
         };
         // Models a crash left unchecked are checked now; old ones expire if set.
         tokio::spawn(app::ssr::model_files::check_unfinished(state.clone()));
         tokio::spawn(app::ssr::model_files::expire_old(state.clone()));
+        tokio::spawn(app::ssr::race_end::watch_open_races(state.clone()));
         tokio::spawn(app::ssr::cars::poll::poll_forever(
             state.clone(),
             std::time::Duration::from_secs(config.car_poll_seconds.max(1)),
         ));
-        let secure_cookies = public_url.starts_with("https://");
+        let secure_cookies = public_url.url.starts_with("https://");
         let router = http::router(state.clone(), secure_cookies);
         Ok(Self {
             listener,
@@ -144,6 +148,7 @@ impl Application {
             state,
             address,
             first_admin,
+            public_url,
         })
     }
 
@@ -152,20 +157,53 @@ impl Application {
         self.address
     }
 
-    /// Serves until the process is stopped.
+    /// Stops this drem as SIGINT or SIGTERM would (for tests running it in-process).
+    pub fn stopper(&self) -> tokio_util::sync::CancellationToken {
+        self.state.stopping.clone()
+    }
+
+    /// Serves until the process is asked to stop (SIGINT, SIGTERM or `stopper`), then
+    /// takes no new connections, ends every live stream and timer link, lets requests
+    /// in flight finish, and returns within `STOP_WITHIN` whatever is still open.
+    /// Every change was stored before it was answered, so nothing acknowledged is lost.
     pub async fn run(self) -> std::io::Result<()> {
         use axum::serve::ListenerExt;
+        let stopping = self.state.stopping.clone();
+        let asked_to_stop = {
+            let stopping = stopping.clone();
+            async move {
+                tokio::select! {
+                    _ = shutdown_signal() => {}
+                    _ = stopping.cancelled() => {}
+                }
+                tracing::info!("stopping: no new connections; ending live streams and timer links");
+                stopping.cancel();
+            }
+        };
         // Public live streams are answered by the lean listener; the rest by axum.
         let listener = lean_live::LeanListener::new(self.listener, self.state)?.tap_io(|_| ());
-        axum::serve(
+        let served = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        .with_graceful_shutdown(asked_to_stop);
+        let deadline = async {
+            stopping.cancelled().await;
+            tokio::time::sleep(STOP_WITHIN).await;
+        };
+        tokio::select! {
+            served = served => served,
+            _ = deadline => {
+                tracing::warn!("requests still open {STOP_WITHIN:?} after the stop signal: stopping anyway");
+                Ok(())
+            }
+        }
     }
 }
+
+/// How long requests in flight may take to finish once drem is asked to stop.
+const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -4,9 +4,8 @@
 //! again. Each message is a whole race with its version, so nothing is lost or counted
 //! twice on the page.
 
-use app::domain::race::RaceState;
 use app::domain::roles::Action;
-use app::model::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
+use app::model::{EventId, LiveRace, PublicUpdate, TrackId};
 use app::ssr::guard::require_in;
 use app::ssr::hub::EventUpdate;
 use app::ssr::state::AppState;
@@ -60,9 +59,22 @@ pub async fn track_events(
         event: state.hub.subscribe_event(&event),
     };
     let first = stored(&state, &track).await;
-    Sse::new(stream_of(state, track, updates, news, first))
-        .keep_alive(KeepAlive::default())
-        .into_response()
+    let stopping = state.stopping.clone();
+    Sse::new(until_stopping(
+        &stopping,
+        stream_of(state, track, updates, news, first),
+    ))
+    .keep_alive(KeepAlive::default())
+    .into_response()
+}
+
+/// `stream`, ended when drem is asked to stop (the page shows "Reconnecting…" and
+/// comes back by itself once drem does).
+pub(crate) fn until_stopping<S: Stream>(
+    stopping: &tokio_util::sync::CancellationToken,
+    stream: S,
+) -> impl Stream<Item = S::Item> {
+    stream.take_until(stopping.clone().cancelled_owned())
 }
 
 /// What a track's stream sends next: its race; "the kit changed" (the race manager
@@ -149,7 +161,7 @@ pub async fn model_events(
     } else {
         user.id.0.clone()
     };
-    changed_signals(state.hub.subscribe_models(&key), "models")
+    changed_signals(&state, state.hub.subscribe_models(&key), "models")
 }
 
 /// `GET /live/kit`: `changed` whenever a car, fleet or timer changes, for the staff
@@ -161,12 +173,12 @@ pub async fn kit_events(
     if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
         return crate::http::error_response(e);
     }
-    changed_signals(state.hub.subscribe_kit(), "kit")
+    changed_signals(&state, state.hub.subscribe_kit(), "kit")
 }
 
 /// A stream of `name` events saying "changed": once at once (a page that reconnects
 /// loads again), then once per change; a lagging subscriber gets one for all it missed.
-fn changed_signals(updates: Receiver<()>, name: &'static str) -> Response {
+fn changed_signals(state: &AppState, updates: Receiver<()>, name: &'static str) -> Response {
     let stream = stream::unfold((true, updates), move |(first, mut updates)| async move {
         if !first {
             match updates.recv().await {
@@ -177,7 +189,7 @@ fn changed_signals(updates: Receiver<()>, name: &'static str) -> Response {
         let event = Event::default().event(name).data("changed");
         Some((Ok::<_, Infallible>(event), (false, updates)))
     });
-    Sse::new(stream)
+    Sse::new(until_stopping(&state.stopping, stream))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
@@ -190,7 +202,7 @@ pub async fn event_events(State(state): State<AppState>, Path(event): Path<Strin
     };
     let stream =
         updates.map(|json| Ok::<_, Infallible>(Event::default().event("update").data(json)));
-    Sse::new(stream)
+    Sse::new(until_stopping(&state.stopping, stream))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
@@ -201,58 +213,31 @@ pub(crate) async fn event_updates(
     event: String,
 ) -> Result<impl Stream<Item = Arc<str>> + use<>, app::error::AppError> {
     let event = events::get(&state.db, &EventId(event)).await?;
-    let titles: HashMap<TrackId, String> = event
-        .tracks
-        .iter()
-        .map(|t| (t.id.clone(), t.title.clone()))
-        .collect();
     let updates = state.hub.subscribe_event(&event.id);
-    Ok(public_updates(updates, titles))
+    Ok(public_updates(updates))
 }
 
 /// An event's public updates, as JSON: `reload` first (load the board), then who is
-/// on track as it changes, and `reload` whenever results change. A subscriber that
-/// fell behind skips what it missed and gets `reload`: the board it loads is the fresh
-/// snapshot.
-fn public_updates(
-    updates: Receiver<EventUpdate>,
-    titles: HashMap<TrackId, String>,
-) -> impl Stream<Item = Arc<str>> {
+/// on track as it changes (the hub's one rendering, with the track's current title),
+/// and `reload` whenever results change. A subscriber that fell behind skips what it
+/// missed and gets `reload`: the board it loads is the fresh snapshot.
+fn public_updates(updates: Receiver<EventUpdate>) -> impl Stream<Item = Arc<str>> {
     let reload = || Arc::<str>::from(public_json(&PublicUpdate::Reload));
-    stream::unfold(
-        (true, updates, titles),
-        move |(first, mut updates, titles)| async move {
-            if first {
-                return Some((reload(), (false, updates, titles)));
+    stream::unfold((true, updates), move |(first, mut updates)| async move {
+        if first {
+            return Some((reload(), (false, updates)));
+        }
+        let json = match updates.recv().await {
+            Ok(EventUpdate::Race(news)) => news.public.clone(),
+            Ok(EventUpdate::Results) => reload(),
+            Err(RecvError::Lagged(_)) => {
+                updates = updates.resubscribe();
+                reload()
             }
-            let json = match updates.recv().await {
-                Ok(EventUpdate::Race(news)) => news
-                    .rendered
-                    .get_or_init(|| {
-                        let track = &news.track;
-                        let on_track = news
-                            .race
-                            .as_ref()
-                            .filter(|r| {
-                                !matches!(r.race.state, RaceState::Submitted | RaceState::Discarded)
-                            })
-                            .map(|r| OnTrack::of(r, titles.get(track).map_or("", String::as_str)));
-                        Arc::from(public_json(&PublicUpdate::Race {
-                            on_track,
-                            track: track.clone(),
-                        }))
-                    })
-                    .clone(),
-                Ok(EventUpdate::Results) => reload(),
-                Err(RecvError::Lagged(_)) => {
-                    updates = updates.resubscribe();
-                    reload()
-                }
-                Err(RecvError::Closed) => return None,
-            };
-            Some((json, (false, updates, titles)))
-        },
-    )
+            Err(RecvError::Closed) => return None,
+        };
+        Some((json, (false, updates)))
+    })
 }
 
 fn public_json(update: &PublicUpdate) -> String {
@@ -266,18 +251,18 @@ mod tests {
     use tokio::sync::broadcast;
 
     fn race_news(track: &TrackId) -> EventUpdate {
-        EventUpdate::Race(std::sync::Arc::new(app::ssr::hub::RaceNews {
-            track: track.clone(),
-            race: None,
-            rendered: Default::default(),
-        }))
+        EventUpdate::Race(std::sync::Arc::new(app::ssr::hub::RaceNews::new(
+            track.clone(),
+            None,
+            "",
+        )))
     }
 
     #[tokio::test]
     async fn a_subscriber_that_fell_behind_skips_to_a_fresh_snapshot() {
         let (sender, receiver) = broadcast::channel(4);
         let mut updates = Box::pin(
-            public_updates(receiver, HashMap::new())
+            public_updates(receiver)
                 .map(|json| serde_json::from_str::<PublicUpdate>(&json).expect("a public update")),
         );
         assert_eq!(updates.next().await, Some(PublicUpdate::Reload));

@@ -9,8 +9,24 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("drem could not start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(serve());
+    // A blocking task still running (a database call) must not keep drem from exiting.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
+}
+
+async fn serve() -> std::process::ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
@@ -26,6 +42,11 @@ async fn main() -> std::process::ExitCode {
     let url = format!("http://{}", app.address());
     // Plain stdout lines: people read them, and tests find the address in them.
     println!("drem listening on {url}");
+    if let Some(line) = app.public_url.explain() {
+        println!("{line}");
+    }
+    // The sign-in link as others can open it (not 0.0.0.0).
+    let url = &app.public_url.url;
     match &app.first_admin {
         FirstAdmin::Exists => {}
         FirstAdmin::FromEnvironment { username } => println!(
@@ -40,5 +61,6 @@ async fn main() -> std::process::ExitCode {
         eprintln!("drem stopped: {e}");
         return std::process::ExitCode::FAILURE;
     }
+    println!("drem stopped");
     std::process::ExitCode::SUCCESS
 }

@@ -141,9 +141,15 @@ impl Link {
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
         let mut last_heard = Instant::now();
         let mut acked = run.last_seq;
+        let stopping = self.state.stopping.clone();
         loop {
             let message = tokio::select! {
                 message = self.receive() => message?,
+                // The timer keeps what is unacknowledged and reconnects once drem is back.
+                _ = stopping.cancelled() => {
+                    let _ = self.socket.send(Message::Close(None)).await;
+                    return Err("drem is stopping");
+                }
                 _ = heartbeat.tick() => {
                     if last_heard.elapsed() > SILENCE {
                         return Err("timer silent");

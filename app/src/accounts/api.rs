@@ -120,6 +120,9 @@ pub async fn delete_user(user: UserId) -> Result<(), AppError> {
 pub async fn list_racers(search: String) -> Result<Vec<UserSummary>, AppError> {
     let caller = require(Action::ViewRacers).await?;
     let mut racers = users::list(&caller.state.db, &search, 500).await?;
+    crate::domain::racer_search::rank(&search, &mut racers, |r| {
+        (r.username.as_str(), r.display_name.as_deref())
+    });
     // Staff other than admins need no email addresses to find a racer.
     if !caller.user()?.has(Role::Admin) {
         for racer in &mut racers {

@@ -1,4 +1,5 @@
 //! Signing up, in and out.
 
 pub mod api;
+pub mod next;
 pub mod page;

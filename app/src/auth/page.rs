@@ -37,7 +37,7 @@ fn next_path() -> Signal<String> {
         query
             .get()
             .get("next")
-            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+            .and_then(|p| super::next::safe_next(&p).map(str::to_string))
             .unwrap_or_else(|| "/".to_string())
     })
 }

@@ -62,14 +62,7 @@ pub async fn get_commentary(track: TrackId) -> Result<Commentary, AppError> {
     let db = &caller.state.db;
     let track = events::track(db, &track).await?;
     let event = events::get(db, &track.event).await?;
-    let choice = (event.id.clone(), track.id.clone());
-    if let Err(e) = caller
-        .session
-        .insert(crate::race::api::CURRENT_CHOICE, choice)
-        .await
-    {
-        tracing::warn!(error = %e, "could not remember the current track");
-    }
+    crate::race::api::remember_track(&caller, &track.id).await;
     let ranking = event.rules_for(&track.id).ranking;
     let open = races::open_on(db, &track.id, caller.state.clock.now_ms()).await?;
     let all = races::submitted(db, &event.id, None, None).await?;

@@ -4,10 +4,12 @@
 
 use super::api::{get_commentary, list_commentary_tracks};
 use super::chart::LapChart;
-use crate::components::callouts::{speak_new_laps, CalloutSwitch};
+use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
-use crate::domain::commentary::{better, position_among, run_stats, state_label};
+use crate::domain::commentary::{
+    better, position_among, run_stats, state_label, time_up_on_track, TIME_UP,
+};
 use crate::domain::countries;
 use crate::domain::laptime::{format_gap, format_ms};
 use crate::domain::rules::Ranking;
@@ -128,6 +130,12 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
                 .map(|t| (t.on_track.name.clone(), t.on_track.race.laps.clone()))
         })
     });
+    speak_time_up(callouts, move || {
+        on_track.with(|l| {
+            l.first()
+                .is_some_and(|t| time_up_on_track(&t.on_track.race, t.server_now(now.get())))
+        })
+    });
     view! {
         <div class="race-head">
             <span class="live-badge" class:on=move || live.get() role="status">
@@ -191,6 +199,11 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
         let ticking = ticking.clone();
         move || time_or_dash(race.remaining(ticking.server_now(now.get())))
     };
+    let time_up = {
+        let race = race.clone();
+        let ticking = ticking.clone();
+        move || time_up_on_track(&race, ticking.server_now(now.get()))
+    };
     let country = racer
         .as_ref()
         .map(|r| r.country.clone())
@@ -206,6 +219,9 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
                 <span class="country">{country_name}</span>
                 <span class="state-badge" role="status">{state_label(race.state)}</span>
             </header>
+            <Show when=time_up>
+                <p class="time-up-note" role="status">{TIME_UP}</p>
+            </Show>
             <dl class="comm-figures">
                 <div><dt>"Time left"</dt><dd class="clock">{time_left}</dd></div>
                 <div><dt>"Valid laps"</dt><dd>{format!("{} / {}", run.valid_laps, run.laps)}</dd></div>

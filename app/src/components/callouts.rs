@@ -2,7 +2,7 @@
 //! synthesis: a switch remembered per browser, and an effect that reads out laps as
 //! they arrive. Used by the race manager and the commentator view.
 
-use crate::domain::commentary::lap_callout;
+use crate::domain::commentary::{lap_callout, TIME_UP};
 use crate::domain::race::Lap;
 use leptos::prelude::*;
 
@@ -83,5 +83,19 @@ pub fn speak_new_laps(
             }
         }
         heard.set_value(current);
+    });
+}
+
+/// Says "Time up: …" once when `time_up` turns true while `enabled` (a race whose time
+/// ran out with its last lap under way).
+pub fn speak_time_up(enabled: RwSignal<bool>, time_up: impl Fn() -> bool + Send + Sync + 'static) {
+    let time_up = Memo::new(move |_| time_up());
+    let was = StoredValue::new(time_up.get_untracked());
+    Effect::new(move || {
+        let now = time_up.get();
+        if now && !was.get_value() && enabled.get_untracked() {
+            speak(TIME_UP);
+        }
+        was.set_value(now);
     });
 }

@@ -110,15 +110,31 @@ pub fn CountrySelect(
     }
 }
 
-/// What a page shows instead of its content when loading it failed.
+/// On the server: the page's HTTP status becomes the error's (takes effect where the
+/// page is rendered before its head goes out: the public pages).
+pub fn answer_with_status_of(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = axum::http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}
+
+/// What a page shows instead of its content when loading it failed. On the server it
+/// also sets the page's HTTP status (404 for an unknown event, 403, 401), where the
+/// page is rendered before its head goes out (the public pages).
 #[component]
 pub fn Problem(error: AppError) -> impl IntoView {
+    answer_with_status_of(&error);
     match error {
         AppError::Unauthenticated => view! {
             <section class="notice" role="alert">
                 <h1>"Please sign in"</h1>
                 <p>"This page is for signed-in users."</p>
-                <A href="/sign-in" attr:class="button">"Sign in"</A>
+                <A href=crate::auth::next::sign_in_here() attr:class="button">"Sign in"</A>
             </section>
         }
         .into_any(),
@@ -130,6 +146,23 @@ pub fn Problem(error: AppError) -> impl IntoView {
                 </p>
                 <A href="/" attr:class="button">"Back to the start page"</A>
             </section>
+        }
+        .into_any(),
+        AppError::NotFound(what) => view! {
+            <section class="notice" role="alert">
+                <h1>"Not found"</h1>
+                <p>{format!("{what} was not found. It may have been deleted, or the link is mistyped.")}</p>
+                <A href="/" attr:class="button">"Back to the start page"</A>
+            </section>
+        }
+        .into_any(),
+        // Expected refusals say what happened in their own words.
+        expected @ (AppError::Conflict(_)
+        | AppError::Invalid { .. }
+        | AppError::Device(_)
+        | AppError::TooManyAttempts(_)
+        | AppError::TooLarge(_)) => view! {
+            <p class="form-error" role="alert">{expected.to_string()}</p>
         }
         .into_any(),
         other => view! {

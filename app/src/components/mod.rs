@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod callouts;
+pub mod copy_link;
 pub mod flag;
 pub mod form;
 pub mod live_source;

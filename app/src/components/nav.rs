@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::SessionUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 /// Who is signed in, shared through context. `refresh` after signing in or out.
 #[derive(Clone, Copy)]
@@ -60,6 +60,30 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
     links
 }
 
+/// Roles change while staff work (an admin grants or revokes one): the signed-in user
+/// is read again on every move to another page and whenever the tab comes back into
+/// view, so the links follow without a reload.
+fn refresh_on_navigation(auth: AuthContext) {
+    let path = use_location().pathname;
+    let seen = StoredValue::new(None::<String>);
+    Effect::new(move || {
+        let now = path.get();
+        if seen.get_value().is_some_and(|before| before != now) {
+            auth.refresh();
+        }
+        seen.set_value(Some(now));
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        let visible = window_event_listener_untyped("visibilitychange", move |_| {
+            if !document().hidden() {
+                auth.refresh();
+            }
+        });
+        on_cleanup(move || visible.remove());
+    }
+}
+
 /// The top bar: brand, the signed-in role's links, sign in/out.
 #[component]
 pub fn NavBar() -> impl IntoView {
@@ -72,6 +96,7 @@ pub fn NavBar() -> impl IntoView {
             navigate("/", Default::default());
         }
     });
+    refresh_on_navigation(auth);
 
     view! {
         <header class="topbar">
@@ -107,7 +132,7 @@ pub fn NavBar() -> impl IntoView {
                                 view! {
                                     <div class="nav-links"></div>
                                     <div class="nav-user">
-                                        <A href="/sign-in">"Sign in"</A>
+                                        <A href=crate::auth::next::sign_in_here()>"Sign in"</A>
                                         <A href="/sign-up" attr:class="button small">
                                             "Sign up"
                                         </A>

@@ -52,7 +52,7 @@ fn RuleSelect(
     }
 }
 
-/// Ranking method, its N, race time, resets per lap and runs per racer.
+/// Ranking method, its N, race time, resets per lap, runs per racer and shortest lap.
 #[component]
 pub fn RulesFields(rules: RwSignal<RaceRules>, #[prop(into)] prefix: String) -> impl IntoView {
     let id = move |name: &str| format!("{prefix}-{name}");
@@ -78,6 +78,29 @@ pub fn RulesFields(rules: RwSignal<RaceRules>, #[prop(into)] prefix: String) -> 
         .collect();
     let opt = |v: Option<u64>| v.map_or("none".to_string(), |v| v.to_string());
     let laps_id = id("laps");
+    let mut shortest: Vec<u64> = vec![0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 8_000, 10_000];
+    // A value set elsewhere (e.g. 2.5 s through the API) stays choosable.
+    let current_min = rules.get_untracked().min_lap_ms;
+    if !shortest.contains(&current_min) {
+        shortest.push(current_min);
+        shortest.sort_unstable();
+    }
+    let shortest = shortest
+        .into_iter()
+        .map(|ms| {
+            let label = if ms == 0 {
+                "No minimum".to_string()
+            } else {
+                format!(
+                    "{} s",
+                    crate::domain::laptime::format_ms(ms)
+                        .trim_end_matches('0')
+                        .trim_end_matches('.')
+                )
+            };
+            (ms.to_string(), label)
+        })
+        .collect();
     view! {
         <div class="field-row">
             <RuleSelect id=id("ranking") label="Ranking" options=ranking_options
@@ -105,7 +128,19 @@ pub fn RulesFields(rules: RwSignal<RaceRules>, #[prop(into)] prefix: String) -> 
             <RuleSelect id=id("runs") label="Runs per racer" options=runs
                 current=Signal::derive(move || opt(rules.get().runs_per_racer.map(u64::from)))
                 on_pick=move |v| rules.update(|r| r.runs_per_racer = v.parse().ok()) />
+            <RuleSelect id=id("min-lap") label="Shortest lap" options=shortest
+                current=Signal::derive(move || rules.get().min_lap_ms.to_string())
+                on_pick=move |v| rules.update(|r| r.min_lap_ms = v.parse().unwrap_or(r.min_lap_ms)) />
         </div>
+        <div class="field-row">
+            <RuleSelect id=id("time-up") label="When time runs out" options=vec![
+                    ("counts".to_string(), "The lap in progress counts".to_string()),
+                    ("zero".to_string(), "The race ends at zero".to_string()),
+                ]
+                current=Signal::derive(move || if rules.get().end_at_zero { "zero" } else { "counts" }.to_string())
+                on_pick=move |v| rules.update(|r| r.end_at_zero = v == "zero") />
+        </div>
+        <p class="hint">"A lap key or timer crossing sooner than the shortest lap is not counted (a double press, two tabs at once, a bouncing strip)."</p>
     }
     // Erased: the typed view nests deep enough to exceed the compiler's limits.
     .into_any()

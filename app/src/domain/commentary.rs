@@ -2,9 +2,18 @@
 //! the run's statistics as if it were submitted, where that would place the racer,
 //! how a lap is coloured and how a lap is read out. Pure, so each rule is tested here.
 
-use super::race::{Lap, RaceState};
+use super::race::{Lap, Race, RaceState};
 use super::results::{self, LapRecord, RaceRecord, RacerStats};
 use super::rules::Ranking;
+
+/// What the race manager, the commentator and the call-outs say once the race time
+/// ran out and the lap in progress still counts (domain.md §3).
+pub const TIME_UP: &str = "Time up: the lap in progress counts; the next lap ends the race";
+
+/// Whether the race time ran out while the race is still on (its last lap under way).
+pub fn time_up_on_track(race: &Race, now: u64) -> bool {
+    matches!(race.state, RaceState::Running | RaceState::Paused) && race.time_up(now)
+}
 
 /// How a race's state reads on a page.
 pub fn state_label(state: RaceState) -> &'static str {

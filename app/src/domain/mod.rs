@@ -9,6 +9,7 @@ pub mod export;
 pub mod laptime;
 pub mod model_name;
 pub mod race;
+pub mod racer_search;
 pub mod results;
 pub mod roles;
 pub mod rules;

@@ -131,6 +131,34 @@ impl Race {
         self.remaining(now) == Some(0)
     }
 
+    /// When the race time runs out, on the race clock, while the clocks run.
+    pub fn deadline(&self) -> Option<Millis> {
+        let total = self.rules.race_time_ms?;
+        let since = self.running_since?;
+        Some(since + total.saturating_sub(self.race_ms_before))
+    }
+
+    /// When a race under "end at zero" must be ended (`None`: not such a race, or
+    /// its clocks stand still).
+    pub fn ends_at_zero_at(&self) -> Option<Millis> {
+        self.rules.end_at_zero.then(|| self.deadline()).flatten()
+    }
+
+    /// Under "end at zero", ends the race at the moment its time ran out (the lap in
+    /// progress does not count). Whether it ended now.
+    pub fn end_if_time_up(&mut self, now: Millis) -> bool {
+        let Some(deadline) = self.ends_at_zero_at().filter(|at| now >= *at) else {
+            return false;
+        };
+        self.settle(deadline);
+        self.state = RaceState::Over;
+        self.running_since = None;
+        self.lap_ms_before = 0;
+        self.current_resets = 0;
+        self.last_at = self.last_at.max(deadline);
+        true
+    }
+
     /// Laps that count.
     pub fn valid_laps(&self) -> usize {
         self.laps.iter().filter(|l| l.valid).count()
@@ -195,6 +223,8 @@ impl Race {
 
     /// Applies one command at time `now`.
     pub fn apply(&mut self, command: Command, now: Millis) -> Result<(), RaceError> {
+        // Under "end at zero" a command after the time ran out meets a race that is over.
+        self.end_if_time_up(now);
         if command == Command::Crossing && now < self.last_at {
             return Err(RaceError::StaleCrossing);
         }
@@ -207,6 +237,20 @@ impl Race {
             .is_some_and(|at| now < at.saturating_add(TIMER_ECHO_MS));
         if manual_capture && echo {
             return Err(RaceError::TimerTookLap);
+        }
+        if command == Command::Crossing && self.last_crossing_at == Some(now) {
+            return Err(RaceError::CrossingCounted);
+        }
+        let lap_ms = self.lap_elapsed(now);
+        if self.state == RaceState::Running && self.rules.below_min_lap(lap_ms) {
+            let min_ms = self.rules.min_lap_ms;
+            match command {
+                Command::CaptureLap { .. } => {
+                    return Err(RaceError::LapTooShort { lap_ms, min_ms })
+                }
+                Command::Crossing => return Err(RaceError::Bounce { lap_ms, min_ms }),
+                _ => {}
+            }
         }
         self.apply_unchecked(command, now)?;
         // Resets and validity do not move the clocks: a late crossing may still count.
@@ -296,9 +340,17 @@ impl Race {
             .get_mut(index)
             .ok_or(RaceError::NoSuchLap(index))?;
         match edit {
-            LapEdit::SetTime { time_ms, .. } => {
+            LapEdit::SetTime {
+                time_ms, confirmed, ..
+            } => {
                 if !(1..=3_600_000).contains(&time_ms) {
                     return Err(RaceError::BadTime);
+                }
+                if rules.below_min_lap(time_ms) && !confirmed {
+                    return Err(RaceError::UnderMinimum {
+                        time_ms,
+                        min_ms: rules.min_lap_ms,
+                    });
                 }
                 lap.time_ms = time_ms;
             }

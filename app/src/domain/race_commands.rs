@@ -1,6 +1,7 @@
 //! What the race is asked to do (commands, lap edits) and why it may refuse.
 
 use super::{LapSource, RaceState};
+use crate::domain::laptime::format_ms;
 use serde::{Deserialize, Serialize};
 
 /// What the operator (or the timer) asks the race to do.
@@ -33,10 +34,13 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "edit", rename_all = "snake_case")]
 pub enum LapEdit {
-    /// A corrected time (e.g. from video), 1 ms to 1 hour.
+    /// A corrected time (e.g. from video), 1 ms to 1 hour. A time under the race's
+    /// shortest lap must be `confirmed`.
     SetTime {
         lap: usize,
         time_ms: u64,
+        #[serde(default)]
+        confirmed: bool,
     },
     /// Corrected resets; validity follows the rules again (a DNF stays invalid).
     SetResets {
@@ -72,4 +76,16 @@ pub enum RaceError {
     /// A key press right after the timer took the lap: the same pass, counted once.
     #[error("The timer took this lap a moment ago; the key press is not counted.")]
     TimerTookLap,
+    /// A lap key sooner than the shortest lap allows: pressed twice, or in two tabs.
+    #[error("Lap key ignored: {} s is shorter than the shortest lap ({} s).", format_ms(*.lap_ms), format_ms(*.min_ms))]
+    LapTooShort { lap_ms: u64, min_ms: u64 },
+    /// A timer crossing sooner than the shortest lap allows: the strip bounced.
+    #[error("A crossing {} s into the lap is a bounce (the shortest lap is {} s).", format_ms(*.lap_ms), format_ms(*.min_ms))]
+    Bounce { lap_ms: u64, min_ms: u64 },
+    /// The same timer crossing again (a resend): it counted the first time.
+    #[error("This crossing was counted already.")]
+    CrossingCounted,
+    /// A corrected lap time under the shortest lap, not confirmed.
+    #[error("{} s is shorter than this race's shortest lap ({} s): confirm to keep it.", format_ms(*.time_ms), format_ms(*.min_ms))]
+    UnderMinimum { time_ms: u64, min_ms: u64 },
 }

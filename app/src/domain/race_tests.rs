@@ -275,6 +275,7 @@ fn race_admin_corrects_laps_of_a_submitted_race() {
     race.edit(LapEdit::SetTime {
         lap: 0,
         time_ms: 8_888,
+        confirmed: false,
     })
     .unwrap();
     race.edit(LapEdit::SetResets { lap: 1, resets: 2 }).unwrap();
@@ -290,7 +291,11 @@ fn race_admin_corrects_laps_of_a_submitted_race() {
     race.edit(LapEdit::Delete { lap: 1 }).unwrap();
     assert_eq!(times(&race), vec![8_888, 10_000]);
     assert_eq!(
-        race.edit(LapEdit::SetTime { lap: 0, time_ms: 0 }),
+        race.edit(LapEdit::SetTime {
+            lap: 0,
+            time_ms: 0,
+            confirmed: true
+        }),
         Err(RaceError::BadTime)
     );
     assert_eq!(
@@ -379,4 +384,138 @@ fn a_key_press_right_after_the_timer_took_the_lap_counts_once() {
     race.apply(lap(), 21_500).unwrap();
     assert_eq!(race.laps.len(), 2);
     assert_eq!(race.laps[1].time_ms, 10_500);
+}
+
+#[test]
+fn a_lap_key_sooner_than_the_shortest_lap_is_ignored() {
+    let mut race = started(RaceRules::default());
+    assert_eq!(race.rules.min_lap_ms, 3_000);
+    // Enter twice, 150 ms apart: one lap, the second press refused with its reason.
+    race.apply(lap(), 10_000).unwrap();
+    assert_eq!(
+        race.apply(lap(), 10_150),
+        Err(RaceError::LapTooShort {
+            lap_ms: 150,
+            min_ms: 3_000
+        })
+    );
+    // A second tab pressing the same key a second later: still the same lap.
+    assert!(race.apply(lap(), 11_000).is_err());
+    assert_eq!(times(&race), vec![9_000]);
+    assert_eq!(
+        race.lap_elapsed(11_000),
+        1_000,
+        "the refused presses changed nothing"
+    );
+    race.apply(lap(), 13_000).unwrap();
+    assert_eq!(times(&race), vec![9_000, 3_000]);
+    // Without a minimum, any lap counts.
+    let mut free = started(RaceRules {
+        min_lap_ms: 0,
+        ..RaceRules::default()
+    });
+    free.apply(lap(), 1_150).unwrap();
+    assert_eq!(times(&free), vec![150]);
+}
+
+#[test]
+fn a_crossing_sooner_than_the_shortest_lap_is_a_bounce() {
+    let mut race = Race::new(RaceRules::default());
+    race.apply(Command::Crossing, 1_000).unwrap();
+    assert!(matches!(
+        race.apply(Command::Crossing, 2_500),
+        Err(RaceError::Bounce { lap_ms: 1_500, .. })
+    ));
+    race.apply(Command::Crossing, 11_000).unwrap();
+    assert_eq!(times(&race), vec![10_000]);
+}
+
+#[test]
+fn the_same_crossing_counts_once_even_without_a_minimum() {
+    // A timer serving two tracks: track A took the crossing, track B failed, and the
+    // resend brings the same stamp to A again.
+    let mut race = Race::new(RaceRules {
+        min_lap_ms: 0,
+        ..RaceRules::default()
+    });
+    race.apply(Command::Crossing, 1_000).unwrap();
+    assert_eq!(
+        race.apply(Command::Crossing, 1_000),
+        Err(RaceError::CrossingCounted)
+    );
+    race.apply(Command::Crossing, 9_000).unwrap();
+    assert_eq!(
+        race.apply(Command::Crossing, 9_000),
+        Err(RaceError::CrossingCounted)
+    );
+    assert_eq!(times(&race), vec![8_000], "no 0 ms lap");
+}
+
+#[test]
+fn a_corrected_time_under_the_shortest_lap_needs_confirming() {
+    let mut race = started(RaceRules::default());
+    race.apply(lap(), 11_000).unwrap();
+    race.apply(Command::End, 12_000).unwrap();
+    let short = |confirmed| LapEdit::SetTime {
+        lap: 0,
+        time_ms: 2_500,
+        confirmed,
+    };
+    assert_eq!(
+        race.edit(short(false)),
+        Err(RaceError::UnderMinimum {
+            time_ms: 2_500,
+            min_ms: 3_000
+        })
+    );
+    assert_eq!(times(&race), vec![10_000]);
+    race.edit(short(true)).unwrap();
+    assert_eq!(times(&race), vec![2_500]);
+}
+
+#[test]
+fn under_end_at_zero_the_race_ends_when_its_time_runs_out() {
+    let mut race = started(RaceRules {
+        race_time_ms: Some(60_000),
+        end_at_zero: true,
+        min_lap_ms: 0,
+        ..RaceRules::default()
+    });
+    race.apply(lap(), 21_000).unwrap();
+    race.apply(Command::Pause, 31_000).unwrap();
+    assert_eq!(race.ends_at_zero_at(), None, "paused: no deadline");
+    race.apply(Command::Resume, 41_000).unwrap();
+    // Started at 1 s, paused 10 s: time runs out at 71 s.
+    assert_eq!(race.ends_at_zero_at(), Some(71_000));
+    assert!(!race.end_if_time_up(70_999));
+    assert!(race.end_if_time_up(71_400));
+    assert_eq!(race.state, RaceState::Over);
+    assert_eq!(
+        race.race_elapsed(99_000),
+        60_000,
+        "ended at zero, not when noticed"
+    );
+    assert_eq!(
+        times(&race),
+        vec![20_000],
+        "the lap in progress does not count"
+    );
+    // A key pressed after zero meets a race that is over.
+    let mut late = started(RaceRules {
+        race_time_ms: Some(60_000),
+        end_at_zero: true,
+        min_lap_ms: 0,
+        ..RaceRules::default()
+    });
+    assert!(late.apply(lap(), 61_500).is_err());
+    // Without the option the lap in progress counts and ends the race.
+    let mut counts = started(RaceRules {
+        race_time_ms: Some(60_000),
+        ..RaceRules::default()
+    });
+    assert_eq!(counts.ends_at_zero_at(), None);
+    assert!(!counts.end_if_time_up(70_000));
+    counts.apply(lap(), 65_000).unwrap();
+    assert_eq!(counts.state, RaceState::Over);
+    assert_eq!(times(&counts), vec![64_000]);
 }

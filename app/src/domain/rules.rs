@@ -73,10 +73,25 @@ pub struct RaceRules {
     /// Races a racer may run on a track; `None` for unlimited.
     #[serde(default)]
     pub runs_per_racer: Option<u32>,
+    /// The shortest lap a car can drive: a lap key or timer crossing sooner is not a
+    /// lap (a key pressed twice, two tabs at once, a bouncing strip). 0: no minimum.
+    #[serde(default = "default_min_lap")]
+    pub min_lap_ms: u64,
+    /// When the race time runs out: `false` (domain.md §3) the lap in progress still
+    /// counts and the next capture ends the race; `true` the race ends at zero.
+    #[serde(default)]
+    pub end_at_zero: bool,
 }
 
 fn default_race_time() -> Option<u64> {
     Some(2 * 60_000)
+}
+
+/// No DeepRacer track is lapped in under 3 s (the fastest re:Invent laps take ~7 s).
+pub const DEFAULT_MIN_LAP_MS: u64 = 3_000;
+
+fn default_min_lap() -> u64 {
+    DEFAULT_MIN_LAP_MS
 }
 
 impl Default for RaceRules {
@@ -86,6 +101,8 @@ impl Default for RaceRules {
             race_time_ms: default_race_time(),
             resets_per_lap: None,
             runs_per_racer: None,
+            min_lap_ms: DEFAULT_MIN_LAP_MS,
+            end_at_zero: false,
         }
     }
 }
@@ -122,7 +139,18 @@ impl RaceRules {
                 "Allow 1 to 5 runs, or unlimited.",
             ));
         }
+        if self.min_lap_ms > 60_000 || self.min_lap_ms % 100 != 0 {
+            return Err(FieldError::new(
+                "min_lap",
+                "The shortest lap is 0 to 60 seconds, in tenths of a second.",
+            ));
+        }
         Ok(self)
+    }
+
+    /// Whether a lap of `lap_ms` is too short to be a lap.
+    pub fn below_min_lap(self, lap_ms: u64) -> bool {
+        lap_ms < self.min_lap_ms
     }
 
     /// Whether a lap with this many resets counts.
@@ -157,6 +185,10 @@ mod tests {
             serde_json::from_str(r#"{"ranking":{"kind":"best_average","laps":5}}"#).unwrap();
         assert_eq!(some.ranking, Ranking::BestAverage { laps: 5 });
         assert_eq!(some.race_time_ms, Some(120_000));
+        assert_eq!(
+            some.min_lap_ms, DEFAULT_MIN_LAP_MS,
+            "stored rules without it"
+        );
     }
 
     #[test]
@@ -174,6 +206,10 @@ mod tests {
         assert!(with(|r| r.resets_per_lap = Some(11)).is_err());
         assert!(with(|r| r.runs_per_racer = Some(0)).is_err());
         assert!(with(|r| r.runs_per_racer = Some(5)).is_ok());
+        assert!(with(|r| r.min_lap_ms = 0).is_ok());
+        assert!(with(|r| r.min_lap_ms = 60_000).is_ok());
+        assert!(with(|r| r.min_lap_ms = 60_100).is_err());
+        assert!(with(|r| r.min_lap_ms = 2_050).is_err());
     }
 
     #[test]

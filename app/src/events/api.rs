@@ -27,6 +27,14 @@ pub async fn get_event(id: EventId) -> Result<Event, AppError> {
     events::get(&caller.state.db, &id).await
 }
 
+/// The address people reach drem at (`--public-url`, or the machine's address on the
+/// venue network), for the links staff hand on: OBS sources, the hall's screens.
+#[server(endpoint = "get_public_url", input = Json)]
+pub async fn get_public_url() -> Result<String, AppError> {
+    let caller = require(Action::Operate).await?;
+    Ok(caller.state.public_url.to_string())
+}
+
 /// Creates an event.
 #[server(endpoint = "create_event", input = Json)]
 pub async fn create_event(input: EventInput) -> Result<Event, AppError> {

@@ -2,12 +2,13 @@
 
 use super::api::*;
 use super::tracks::TracksEditor;
+use crate::components::copy_link::CopyLink;
 use crate::components::form::{FieldMessage, FormMessage, Problem};
 use crate::components::rules::RulesFields;
 use crate::domain::countries;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;
-use crate::model::{Event, EventId, EventInput, EventKind, LandingLink};
+use crate::model::{Event, EventId, EventInput, EventKind, LandingLink, Track};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -84,25 +85,19 @@ pub fn EventPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match event.await {
-                    Ok(Some(event)) => view! {
+                    Ok(Some(event)) => {
+                        let tracks = RwSignal::new(event.tracks.clone());
+                        view! {
                         <Title text=event.name.clone() />
                         <h1>{event.name.clone()}</h1>
-                        <p class="board-links">
-                            "Public leaderboard: "
-                            <a href=format!("/events/{}/leaderboard", event.id.0)>
-                                {if event.tracks.len() > 1 { "all tracks" } else { "open" }}
-                            </a>
-                            {event.tracks.iter().filter(|_| event.tracks.len() > 1).map(|t| view! {
-                                " · "
-                                <a href=format!("/events/{}/leaderboard?track={}", event.id.0, t.id.0)>{t.title.clone()}</a>
-                            }).collect_view()}
-                        </p>
+                        <PublicLinks event=event.clone() tracks />
                         <div class="columns wide-first">
                             <EventForm event=Some(event.clone()) />
-                            <TracksEditor event />
+                            <TracksEditor event tracks />
                         </div>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Ok(None) => view! {
                         <Title text="New event" />
                         <h1>"New event"</h1>
@@ -299,4 +294,69 @@ fn leak_field(index: usize) -> &'static str {
         "links.15", "links.16", "links.17", "links.18", "links.19",
     ];
     NAMES.get(index).copied().unwrap_or("links")
+}
+
+/// The event's public pages as full addresses to hand on, each with a Copy button:
+/// the landing page (for phones), the leaderboard and the OBS overlay, for all tracks
+/// and for each track. Loaded in the browser only (the address is the server's).
+#[component]
+fn PublicLinks(event: Event, tracks: RwSignal<Vec<Track>>) -> impl IntoView {
+    let base = LocalResource::new(get_public_url);
+    let event = event.id;
+    let links = move |base: String| {
+        let tracks = tracks.get();
+        let page = |path: &str, track: Option<&crate::model::TrackId>| match track {
+            Some(t) => format!("{base}/events/{}/{path}?track={}", event.0, t.0),
+            None => format!("{base}/events/{}/{path}", event.0),
+        };
+        let several = tracks.len() > 1;
+        let mut list = vec![
+            (
+                "Landing page (phones, the QR code)".to_string(),
+                page("landing", None),
+            ),
+            (
+                if several {
+                    "Leaderboard, all tracks"
+                } else {
+                    "Leaderboard"
+                }
+                .to_string(),
+                page("leaderboard", None),
+            ),
+        ];
+        for t in tracks.iter().filter(|_| several) {
+            list.push((
+                format!("Leaderboard, {}", t.title),
+                page("leaderboard", Some(&t.id)),
+            ));
+        }
+        if several {
+            list.push((
+                "OBS overlay, every track".to_string(),
+                page("overlay", None),
+            ));
+        }
+        for t in &tracks {
+            let label = if several {
+                format!("OBS overlay, {}", t.title)
+            } else {
+                "OBS overlay".to_string()
+            };
+            list.push((label, page("overlay", Some(&t.id))));
+        }
+        list.into_iter()
+            .map(|(label, url)| view! { <CopyLink label url /> })
+            .collect_view()
+    };
+    view! {
+        <details class="card public-links" open=true>
+            <summary>"Public pages"</summary>
+            <p class="hint">"For OBS: a Browser source, width 1920, height 1080."</p>
+            {move || base.get().map(|b| match b {
+                Ok(base) => links(base).into_any(),
+                Err(e) => view! { <Problem error=e /> }.into_any(),
+            })}
+        </details>
+    }
 }

@@ -9,9 +9,9 @@ use crate::error::AppError;
 use crate::model::{Event, EventId, Track, TrackInput, TrackLayout};
 use leptos::prelude::*;
 
+/// The event's tracks, edited in place (`tracks` is shared with the page's links).
 #[component]
-pub fn TracksEditor(event: Event) -> impl IntoView {
-    let tracks = RwSignal::new(event.tracks.clone());
+pub fn TracksEditor(event: Event, tracks: RwSignal<Vec<Track>>) -> impl IntoView {
     let add = ServerAction::<AddTrack>::new();
     Effect::new(move || {
         if let Some(Ok(track)) = add.value().get() {

@@ -6,7 +6,7 @@
 
 use super::live::{use_board_from_url, LiveBoard};
 use crate::components::flag::Flag;
-use crate::domain::commentary::{lap_class, run_stats};
+use crate::domain::commentary::{lap_class, run_stats, time_up_on_track};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::Ranking;
 use crate::i18n::*;
@@ -26,8 +26,9 @@ pub fn OverlayPage() -> impl IntoView {
     let query = use_query_map();
     let (_, live_board) = use_board_from_url();
     let flag = move |name: &str| query.read().get(name).is_none_or(|v| v != "0");
+    let chroma = move || query.read().get("chroma").as_deref() == Some("1");
     let background = move || {
-        if query.read().get("chroma").as_deref() == Some("1") {
+        if chroma() {
             chroma_colour(query.read().get("chromaColor"))
         } else {
             "transparent".to_string()
@@ -43,14 +44,24 @@ pub fn OverlayPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text="Overlay" />
-        <div class="overlay" style=move || format!("background:{}", background())>
+        // With a chroma key the panels are opaque: the key colour must not show through.
+        <div class="overlay" class:chroma=chroma style=move || format!("background:{}", background())>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(b) = board.await else { return ().into_any() };
+                    // Nothing on air for an unknown event, but a 404 for whoever sets it up.
+                    let b = match board.await {
+                        Ok(b) => b,
+                        Err(e) => {
+                            crate::components::form::answer_with_status_of(&e);
+                            return ().into_any();
+                        }
+                    };
                     let event_best = b.fastest_lap_ms;
                     let bests = b.personal_best_ms.clone();
                     let racing = move || on_track.get().into_iter().next();
-                    let top = b.rows.iter().take(4).cloned().collect::<Vec<_>>();
+                    // Only racers with a time: "no time" rows are no standings for a stream.
+                    let timed = b.rows.iter().filter(|r| r.result_ms.is_some()).cloned().collect::<Vec<_>>();
+                    let top = timed.iter().take(4).cloned().collect::<Vec<_>>();
                     let show_board = flag("showLeaderboard");
                     let show_gap = flag("gapToLeader");
                     let show_flag = flag("flag");
@@ -74,6 +85,10 @@ pub fn OverlayPage() -> impl IntoView {
                                 let left = {
                                     let (race, t) = (race.clone(), t.clone());
                                     move || race.remaining(t.server_now(now.get())).map(format_ms).unwrap_or_else(|| "—".into())
+                                };
+                                let time_up = {
+                                    let (race, t) = (race.clone(), t.clone());
+                                    move || time_up_on_track(&race, t.server_now(now.get()))
                                 };
                                 // The ranking's own figure: best lap, best average, or valid laps.
                                 let run = run_stats(ranking, &race.laps);
@@ -106,6 +121,9 @@ pub fn OverlayPage() -> impl IntoView {
                                         <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
                                         <strong class="lt-name">{t.on_track.name.clone()}</strong>
                                         <span class="lt-item">{t!(i18n, time_left)} <b data-testid="time-left">{left}</b></span>
+                                        <Show when=time_up>
+                                            <span class="lt-item lt-time-up" role="status">{t!(i18n, time_up)}</span>
+                                        </Show>
                                         <span class="lt-item">{figure_label}
                                             <b class=figure_class>{figure}</b>
                                         </span>
@@ -124,7 +142,7 @@ pub fn OverlayPage() -> impl IntoView {
                                     <ol>
                                         {top.iter().chain(
                                             // The newest finisher below the top four, in their place.
-                                            rows.iter().skip(4).find(|r| newest.as_ref() == Some(&r.name))
+                                            timed.iter().skip(4).find(|r| newest.as_ref() == Some(&r.name))
                                         ).map(|r| view! {
                                             <li class:newest=newest.as_ref() == Some(&r.name)>
                                                 <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>

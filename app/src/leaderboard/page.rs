@@ -43,6 +43,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                 .map(|l| view! {
                     <a class="board-qr" href=l.url.clone() aria-label=t_string!(i18n, qr_event_page)>
                         <span inner_html=l.qr_svg></span>
+                        <span class="qr-caption">{t!(i18n, qr_caption)}</span>
                     </a>
                 })
         }

@@ -94,14 +94,34 @@ fn EventAdmin(event: EventId) -> impl IntoView {
     let edit = ServerAction::<EditLap>::new();
     let delete = ServerAction::<DeleteRace>::new();
     let error = RwSignal::new(None::<AppError>);
+    // Each action's outcome on its own: a failure says why, and every outcome reloads
+    // (a refused edit or delete means the page was out of date).
+    for outcome in [edit.value().into(), delete.value().into()] {
+        let outcome: Signal<Option<Result<(), AppError>>> = outcome;
+        Effect::new(move || {
+            if let Some(result) = outcome.get() {
+                error.set(result.err());
+                changed.update(|c| *c += 1);
+            }
+        });
+    }
+    // Results change elsewhere too (another operator, a race submitted, a lap edited in
+    // another tab): the event's stream says so, and the page loads again.
+    let live = RwSignal::new(false);
+    let stream_url = format!("/live/events/{}", event.0);
     Effect::new(move || {
-        let outcome = edit.value().get().or_else(|| delete.value().get());
-        if let Some(result) = outcome {
-            error.set(result.err());
-            changed.update(|c| *c += 1);
-        }
+        crate::components::live_source::follow(&stream_url, "update", live, move |data| {
+            let reload = serde_json::from_str::<crate::model::PublicUpdate>(&data)
+                .map_or(true, |u| u == crate::model::PublicUpdate::Reload);
+            if reload {
+                changed.update(|c| *c += 1);
+            }
+        });
     });
     view! {
+        <span class="live-badge" class:on=move || live.get() role="status">
+            {move || if live.get() { "Live" } else { "Reconnecting…" }}
+        </span>
         <p class="downloads">
             "Download: "
             <a href=format!("/exports/{}/laps.csv", event.0) download="">"all laps (CSV)"</a>
@@ -303,6 +323,7 @@ fn RaceCard(
         });
     };
     let send = StoredValue::new(send);
+    let min_lap_ms = race.race.rules.min_lap_ms;
     let rows = race
         .race
         .laps
@@ -310,6 +331,7 @@ fn RaceCard(
         .enumerate()
         .map(|(i, lap)| {
             let valid = lap.valid;
+            let recorded = lap.time_ms;
             view! {
                 <tr class:invalid=!valid>
                     <td>{i + 1}</td>
@@ -317,9 +339,24 @@ fn RaceCard(
                         <input class="time-input" aria-label=format!("Lap {} time in ms", i + 1) type="number" min="1"
                             value=lap.time_ms.to_string()
                             on:change=move |ev| {
-                                if let Ok(time_ms) = event_target_value(&ev).parse() {
-                                    send.with_value(|s| s(LapEdit::SetTime { lap: i, time_ms }));
+                                let Ok(time_ms) = event_target_value(&ev).parse::<u64>() else {
+                                    return;
+                                };
+                                // A lap under the race's shortest lap is kept only when confirmed.
+                                let confirmed = time_ms < min_lap_ms;
+                                if confirmed && !window()
+                                    .confirm_with_message(&format!(
+                                        "{} s is shorter than this race's shortest lap ({} s). Keep it?",
+                                        format_ms(time_ms),
+                                        format_ms(min_lap_ms)
+                                    ))
+                                    .unwrap_or(false)
+                                {
+                                    let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
+                                    input.set_value(&recorded.to_string());
+                                    return;
                                 }
+                                send.with_value(|s| s(LapEdit::SetTime { lap: i, time_ms, confirmed }));
                             } />
                         <span class="sub">{format_ms(lap.time_ms)}</span>
                     </td>

@@ -13,7 +13,10 @@ use crate::{
         race::{Race, RaceState},
         roles::Action,
     },
-    ssr::{guard::require, storage::changes, storage::events, storage::races, storage::users},
+    ssr::{
+        guard::require, storage::changes, storage::current_track, storage::events, storage::races,
+        storage::users,
+    },
 };
 
 /// The track's event, rules and open race.
@@ -24,10 +27,7 @@ pub async fn get_race_desk(track: TrackId) -> Result<RaceDesk, AppError> {
     let track = events::track(db, &track).await?;
     let event = events::get(db, &track.event).await?;
     let now = caller.state.clock.now_ms();
-    let choice = (event.id.clone(), track.id.clone());
-    if let Err(e) = caller.session.insert(CURRENT_CHOICE, choice).await {
-        tracing::warn!(error = %e, "could not remember the current track");
-    }
+    remember_track(&caller, &track.id).await;
     Ok(RaceDesk {
         rules: event.rules_for(&track.id),
         race: races::open_on(db, &track.id, now).await?,
@@ -37,19 +37,23 @@ pub async fn get_race_desk(track: TrackId) -> Result<RaceDesk, AppError> {
     })
 }
 
-/// Session key of the staff member's current event and track.
+/// Keeps `track` as the caller's current track (a failure only costs the convenience).
 #[cfg(feature = "ssr")]
-pub(crate) const CURRENT_CHOICE: &str = "current_choice";
+pub(crate) async fn remember_track(caller: &crate::ssr::guard::Caller, track: &TrackId) {
+    let Ok(user) = caller.user() else {
+        return;
+    };
+    if let Err(e) = current_track::set(&caller.state.db, &user.id, track).await {
+        tracing::warn!(error = %e, "could not remember the current track");
+    }
+}
 
-/// The event and track this staff member last timed, if any.
+/// The event and track this staff member last timed or commented, if any (on any
+/// device, across sign-ins).
 #[server(endpoint = "get_current_choice", input = Json)]
 pub async fn get_current_choice() -> Result<Option<(EventId, TrackId)>, AppError> {
     let caller = require(Action::Commentate).await?;
-    Ok(caller
-        .session
-        .get::<(EventId, TrackId)>(CURRENT_CHOICE)
-        .await
-        .unwrap_or(None))
+    current_track::get(&caller.state.db, &caller.user()?.id).await
 }
 
 /// Runs each racer has used on a track, for the racer picker.
@@ -131,6 +135,7 @@ pub async fn race_command(
     live.version = races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?command, "race command");
     crate::ssr::cars::race_lights::follow(&caller.state, before, &live);
+    crate::ssr::race_end::watch(&caller.state, &live);
     let state = live.race.state;
     let done = matches!(state, RaceState::Submitted | RaceState::Discarded);
     let change = changes::RaceChange {

@@ -1,10 +1,14 @@
 //! The race board: racer, state, the ticking clocks, one big button per action, laps.
 
 use super::ticking::Received;
-use crate::domain::commentary::state_label;
+use crate::domain::commentary::{state_label, time_up_on_track, TIME_UP};
 use crate::domain::laptime::format_ms;
 use crate::domain::race::{Command, LapSource, RaceState};
 use leptos::prelude::*;
+
+/// The one name of "take the last lap back" (a false finish), on its button and in
+/// the key list.
+pub const UNDO_LAP: &str = "Undo lap";
 
 #[component]
 pub fn RaceBoard(
@@ -31,6 +35,10 @@ pub fn RaceBoard(
     let time_up = {
         let race = race.clone();
         move || race.time_up(server_now.get())
+    };
+    let time_up_note = {
+        let race = race.clone();
+        move || time_up_on_track(&race, server_now.get())
     };
     let laps = race
         .laps
@@ -74,6 +82,9 @@ pub fn RaceBoard(
                 <div><span class="clock-label">"Time left"</span><span class="clock" class:time-up=time_up data-testid="time-left">{left}</span></div>
                 <div><span class="clock-label">"Resets"</span><span class="clock">{race.current_resets}</span></div>
             </div>
+            <Show when=time_up_note>
+                <p class="time-up-note" role="status">{TIME_UP}</p>
+            </Show>
             <div class="race-buttons">
                 {match state {
                     RaceState::Ready => big("Start", "Space", Command::Start, "primary").into_any(),
@@ -83,18 +94,18 @@ pub fn RaceBoard(
                         {big("Reset +1", "R", Command::ResetUp, "")}
                         {big("Reset −1", "E", Command::ResetDown, "")}
                         {big("DNF", "D", Command::Dnf, "")}
-                        {big("Undo lap", "U", Command::UndoFalseFinish, "")}
+                        {big(UNDO_LAP, "U", Command::UndoFalseFinish, "")}
                     }.into_any(),
                     RaceState::Paused => view! {
                         {big("Resume", "Space", Command::Resume, "primary")}
                         {big("Reset +1", "R", Command::ResetUp, "")}
                         {big("Reset −1", "E", Command::ResetDown, "")}
-                        {big("Undo lap", "U", Command::UndoFalseFinish, "")}
+                        {big(UNDO_LAP, "U", Command::UndoFalseFinish, "")}
                     }.into_any(),
                     RaceState::Over => view! {
                         {big("Submit", "S", Command::Submit, "primary")}
                         {big("Discard", "—", Command::Discard, "danger")}
-                        {race.can_undo().then(|| big("Undo lap", "U", Command::UndoFalseFinish, ""))}
+                        {race.can_undo().then(|| big(UNDO_LAP, "U", Command::UndoFalseFinish, ""))}
                     }.into_any(),
                     _ => ().into_any(),
                 }}

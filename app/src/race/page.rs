@@ -7,8 +7,9 @@ use super::board::RaceBoard;
 use super::picker::RacerPicker;
 use super::ticking::{local_ms, Received};
 use crate::cars::track_kit::TrackKitPicker;
-use crate::components::callouts::{speak_new_laps, CalloutSwitch};
+use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::form::Problem;
+use crate::domain::commentary::time_up_on_track;
 use crate::domain::race::{Command, LapSource, RaceState};
 use crate::error::AppError;
 use crate::events::api::list_events;
@@ -123,7 +124,7 @@ const KEYS: &[(&str, &str)] = &[
     ("R", "reset +1"),
     ("E", "reset −1"),
     ("D", "DNF"),
-    ("U", "undo false finish"),
+    ("U", "undo lap (a false finish)"),
     ("V", "last lap valid / invalid"),
     ("X", "end race"),
 ];
@@ -345,6 +346,12 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         received.with(|r| {
             r.as_ref()
                 .map(|r| (r.live.id.0.clone(), r.live.race.laps.clone()))
+        })
+    });
+    speak_time_up(callouts, move || {
+        received.with(|r| {
+            r.as_ref()
+                .is_some_and(|r| time_up_on_track(&r.live.race, r.server_now(now.get())))
         })
     });
     let runs_allowed = Memo::new(move |_| desk.with(|d| d.rules.runs_per_racer));

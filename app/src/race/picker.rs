@@ -4,8 +4,11 @@ use super::api::{get_track_runs, StartRace};
 use super::ticking::{local_ms, Received};
 use crate::accounts::api::list_racers;
 use crate::components::form::Problem;
-use crate::model::TrackId;
+use crate::model::{TrackId, UserId};
 use leptos::prelude::*;
+
+/// How many matches the picker lists.
+const SHOWN: usize = 30;
 
 #[component]
 pub fn RacerPicker(
@@ -40,13 +43,18 @@ pub fn RacerPicker(
         }
     });
     let error = move || start.value().get().and_then(Result::err);
-    // Enter in the search box races the first match: one search and one key.
-    let first_match = Memo::new(move |_| {
-        racers
-            .get()
-            .filter(|(query, _)| *query == search.get())
-            .and_then(|(_, list)| list.ok())
-            .and_then(|list| list.first().map(|r| r.id.clone()))
+    // The matches of the current search (best first) and the one Enter takes: the
+    // first, or another chosen with the arrow keys. Set by the list once it has loaded
+    // (read from there, not from the resource, so typing never suspends the page), and
+    // kept with the search it answers, so Enter never acts on a stale list.
+    let matches = RwSignal::new((String::new(), Vec::<(UserId, String)>::new()));
+    let chosen = RwSignal::new(0usize);
+    let chosen_match = Memo::new(move |_| {
+        matches.with(|(query, list)| {
+            (*query == search.get())
+                .then(|| list.get(chosen.get()).cloned())
+                .flatten()
+        })
     });
     // An override covers one start only: it never carries over to the next racer.
     let pick = {
@@ -63,13 +71,36 @@ pub fn RacerPicker(
     };
     let pick = StoredValue::new(pick);
     let on_search_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.repeat() {
-            ev.prevent_default();
-            if let Some(racer) = first_match.get_untracked() {
-                pick.with_value(|p| p(racer));
+        if ev.repeat() {
+            return;
+        }
+        let count = matches.with_untracked(|(_, list)| list.len());
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                if let Some((racer, _)) = chosen_match.get_untracked() {
+                    pick.with_value(|p| p(racer));
+                }
             }
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                chosen.update(|c| *c = (*c + 1).min(count - 1));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                chosen.update(|c| *c = c.saturating_sub(1));
+            }
+            _ => {}
         }
     };
+    // After choosing a track the operator types at once: the browser ignores
+    // `autofocus` on a page that is already running, so focus from here.
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move || {
+        if let Some(input) = search_box.get() {
+            let _ = input.focus();
+        }
+    });
     view! {
         <section class="card" aria-label="Next racer">
             <h2>"Next racer"</h2>
@@ -79,11 +110,16 @@ pub fn RacerPicker(
             </label>
             <div class="field">
                 <label for="racer-search">"Find racer"</label>
-                <input id="racer-search" type="search" autocomplete="off" autofocus=true
+                <input id="racer-search" type="search" autocomplete="off" autofocus=true node_ref=search_box
                     aria-describedby="racer-search-hint"
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))
                     on:keydown=on_search_key />
-                <p class="hint" id="racer-search-hint">"Enter races the first match."</p>
+                <p class="hint" id="racer-search-hint" aria-live="polite">
+                    {move || match chosen_match.get() {
+                        Some((_, name)) => format!("Enter races {name} (↑ ↓ to choose another)."),
+                        None => "Type part of a name; Enter races the best match.".to_string(),
+                    }}
+                </p>
             </div>
             {move || error().map(|e| {
                 let out_of_runs = e.to_string().contains("used all");
@@ -101,10 +137,19 @@ pub fn RacerPicker(
             <Transition fallback=|| ()>
                 {move || {
                     Suspend::new(async move {
-                        match racers.await.1 {
-                            Ok(list) => view! {
+                        let (query, found) = racers.await;
+                        match found {
+                            Ok(list) => {
+                                if query == search.get_untracked() {
+                                    let shown = list.iter().take(SHOWN).map(|r| {
+                                        (r.id.clone(), r.display_name.clone().unwrap_or_else(|| r.username.clone()))
+                                    });
+                                    matches.set((query, shown.collect()));
+                                    chosen.set(0);
+                                }
+                                view! {
                                 <ul class="racer-list">
-                                    {list.into_iter().take(30).map(|r| {
+                                    {list.into_iter().take(SHOWN).enumerate().map(|(i, r)| {
                                         let id = r.id.clone();
                                         let name = r.display_name.clone().unwrap_or_else(|| r.username.clone());
                                         let racer = r.id.clone();
@@ -122,9 +167,12 @@ pub fn RacerPicker(
                                             },
                                         };
                                         let out = move || runs_allowed.is_some_and(|max| used.get() >= max);
+                                        let is_chosen = move || chosen.get() == i;
                                         view! {
-                                            <li class:out-of-runs=out>
-                                                <button class="button racer-pick" on:click=move |_| {
+                                            <li class:out-of-runs=out class:chosen=is_chosen>
+                                                <button class="button racer-pick"
+                                                    aria-current=move || is_chosen().then_some("true")
+                                                    on:click=move |_| {
                                                     pick.with_value(|p| p(id.clone()));
                                                 }>{format!("Race: {name}")}</button>
                                                 <span class="sub runs">{runs_text}</span>
@@ -133,7 +181,8 @@ pub fn RacerPicker(
                                     }).collect_view()}
                                 </ul>
                             }
-                            .into_any(),
+                            .into_any()
+                            }
                             Err(e) => view! { <Problem error=e /> }.into_any(),
                         }
                     })

@@ -12,8 +12,9 @@
 use super::clock::RaceClock;
 use super::state::Db;
 use super::storage::{changes, races};
+use crate::domain::race::RaceState;
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, TrackId};
+use crate::model::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -30,14 +31,35 @@ pub struct TrackUpdate {
     pub race: Option<LiveRace>,
 }
 
-/// A track's race changed (`race: None`: the track is free). `rendered` holds the
-/// public message once the first subscriber has written it: thousands of leaderboards
-/// share one serialization, not one each.
+/// A track's race changed (`race: None`: the track is free), with its public message
+/// rendered once, with the track's current title: thousands of leaderboards share one
+/// serialization, not one each.
 #[derive(Debug)]
 pub struct RaceNews {
     pub track: TrackId,
     pub race: Option<LiveRace>,
-    pub rendered: std::sync::OnceLock<Arc<str>>,
+    pub public: Arc<str>,
+}
+
+impl RaceNews {
+    /// The news of `race` on `track` (titled `title`) and its public message.
+    pub fn new(track: TrackId, race: Option<LiveRace>, title: &str) -> Self {
+        let on_track = race
+            .as_ref()
+            .filter(|r| !matches!(r.race.state, RaceState::Submitted | RaceState::Discarded))
+            .map(|r| OnTrack::of(r, title));
+        let update = PublicUpdate::Race {
+            on_track,
+            track: track.clone(),
+        };
+        let public =
+            serde_json::to_string(&update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into());
+        Self {
+            track,
+            race,
+            public: Arc::from(public),
+        }
+    }
 }
 
 /// What changed in an event. Each subscriber's copy is a reference count, not a copy
@@ -82,6 +104,9 @@ pub struct Hub {
     models: Channels<String, ()>,
     /// "Cars, fleets or timers changed", for the staff pages that show them.
     kit: broadcast::Sender<()>,
+    /// Track titles for public messages, read once and forgotten whenever an event's
+    /// tracks or results change (a rename reaches open pages with the next race change).
+    titles: Mutex<HashMap<TrackId, String>>,
 }
 
 /// The model channel that hears of every owner's changes.
@@ -94,6 +119,7 @@ impl Default for Hub {
             events: Channels::new(),
             models: Channels::new(),
             kit: broadcast::channel(BUFFER).0,
+            titles: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -123,7 +149,7 @@ impl Hub {
             tokio::select! {
                 item = feed.next() => match item {
                     Some(Ok(n)) if n.action == surrealdb::types::Action::Create => {
-                        self.pass_on(&clock, n.data);
+                        self.pass_on(&db, &clock, n.data).await;
                     }
                     // Deletions are the prune's; other actions carry nothing to pass on.
                     Some(Ok(_)) => {}
@@ -152,7 +178,7 @@ impl Hub {
 
     /// Fans a change out to this process's subscribers. The race clock of the snapshot
     /// is this process's now, which pages tick from.
-    fn pass_on(&self, clock: &RaceClock, change: changes::Change) {
+    async fn pass_on(&self, db: &Db, clock: &RaceClock, change: changes::Change) {
         if change.kit == Some(true) {
             let _ = self.kit.send(());
         }
@@ -163,18 +189,60 @@ impl Hub {
         let Some(event) = change.event.map(EventId) else {
             return;
         };
+        if change.results {
+            self.titles
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
+        }
         if let Some(track) = change.track.map(TrackId) {
-            let race = change
+            let race = match change
                 .race
-                .and_then(|json| serde_json::from_str::<LiveRace>(&json).ok())
-                .map(|mut live| {
+                .map(|json| serde_json::from_str::<LiveRace>(&json))
+            {
+                None => None,
+                Some(Ok(mut live)) => {
                     live.server_now_ms = clock.now_ms();
-                    live
-                });
-            self.publish_race(&event, &track, race);
+                    Some(live)
+                }
+                // Never "the track is free" for a race that could not be read: what is
+                // stored now is the truth.
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, track = %track.0, "unreadable race in the change feed; reading the stored one");
+                    races::open_on(db, &track, clock.now_ms())
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "stored race unreadable too");
+                            None
+                        })
+                }
+            };
+            let title = self.title_of(db, &track).await;
+            self.publish_race(&event, &track, race, &title);
         }
         if change.results {
             self.publish_results(&event);
+        }
+    }
+
+    /// The track's title now (read once per change of the event's tracks).
+    async fn title_of(&self, db: &Db, track: &TrackId) -> String {
+        let known = self
+            .titles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(track)
+            .cloned();
+        if let Some(title) = known {
+            return title;
+        }
+        match super::storage::events::track(db, track).await {
+            Ok(found) => {
+                let mut titles = self.titles.lock().unwrap_or_else(|p| p.into_inner());
+                titles.insert(track.clone(), found.title.clone());
+                found.title
+            }
+            Err(_) => String::new(),
         }
     }
 
@@ -195,19 +263,16 @@ impl Hub {
     }
 
     /// A track's race changed: tells the track's and the event's subscribers.
-    fn publish_race(&self, event: &EventId, track: &TrackId, race: Option<LiveRace>) {
+    fn publish_race(&self, event: &EventId, track: &TrackId, race: Option<LiveRace>, title: &str) {
         let _ = self
             .tracks
             .sender(track)
             .send(TrackUpdate { race: race.clone() });
+        let news = RaceNews::new(track.clone(), race, title);
         let _ = self
             .events
             .sender(event)
-            .send(EventUpdate::Race(Arc::new(RaceNews {
-                track: track.clone(),
-                race,
-                rendered: Default::default(),
-            })));
+            .send(EventUpdate::Race(Arc::new(news)));
     }
 
     /// The event's results changed.

@@ -10,6 +10,7 @@ pub mod hub;
 pub mod model_files;
 pub mod password;
 pub mod qr;
+pub mod race_end;
 pub mod secrets;
 pub mod standings;
 pub mod state;

@@ -26,6 +26,9 @@ pub struct AppState {
     pub model_files: Arc<super::model_files::ModelFiles>,
     /// Cars: the key for their console passwords, model transfers under way.
     pub cars: Arc<super::cars::Cars>,
+    /// Cancelled when drem is asked to stop: every live stream and timer link ends,
+    /// so the process exits instead of waiting for browsers to go away.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl FromRef<AppState> for LeptosOptions {

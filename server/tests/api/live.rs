@@ -300,3 +300,66 @@ async fn a_race_manager_tab_hears_that_its_event_changed() {
     let missing = op.client.get(&missing).send().await.unwrap();
     assert_eq!(missing.status(), reqwest::StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn open_boards_show_a_renamed_track_and_never_lose_a_race_they_cannot_read() {
+    let db = crate::helpers::open_db().await;
+    let app = crate::helpers::spawn_on(db.clone(), &[]).await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let url = format!("{}/live/events/{}", app.base_url, track.event.0);
+    let mut stream = app.browser().client.get(&url).send().await.unwrap();
+    let mut buffer = String::new();
+    assert_eq!(
+        next_update(&mut stream, &mut buffer).await,
+        PublicUpdate::Reload
+    );
+    let title_on_board = |update: PublicUpdate| match update {
+        PublicUpdate::Race {
+            on_track: Some(on), ..
+        } => on.track_title,
+        other => panic!("expected the race, got {other:?}"),
+    };
+
+    let race = start(&op, &track, &racer.id).await.unwrap();
+    assert_eq!(
+        title_on_board(next_update(&mut stream, &mut buffer).await),
+        "Main track"
+    );
+    // Renamed while the board is open: its next race message carries the new title.
+    let input = json!({"title": "Hall B", "footer": "", "layout": "re_invent2018", "rules": null});
+    op.call_json::<app::events::api::UpdateTrack, app::model::Track>(
+        json!({"id": track.id, "input": input}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        next_update(&mut stream, &mut buffer).await,
+        PublicUpdate::Reload
+    );
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        title_on_board(next_update(&mut stream, &mut buffer).await),
+        "Hall B"
+    );
+
+    // A change whose race cannot be read: the board gets the stored race, not "free".
+    db.query(
+        "CREATE live_change SET event = $event, track = $track, race = '{broken', results = false",
+    )
+    .bind(("event", track.event.0.clone()))
+    .bind(("track", track.id.0.clone()))
+    .await
+    .unwrap()
+    .check()
+    .unwrap();
+    match next_update(&mut stream, &mut buffer).await {
+        PublicUpdate::Race {
+            on_track: Some(on), ..
+        } => assert_eq!(on.race, race.race),
+        other => panic!("expected the stored race, got {other:?}"),
+    }
+}

@@ -153,6 +153,7 @@ fn rows() -> Vec<Row> {
             Who::Operator,
             Args::Json(r#"{"id":"nope"}"#),
         ),
+        (GetPublicUrl::PATH, Who::Operator, Args::Json("{}")),
         (
             CreateEvent::PATH,
             Who::Operator,

@@ -11,7 +11,11 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// An event with one track under `rules`; returns the track.
-pub async fn track_with_rules(op: &Browser, rules: Value) -> Track {
+pub async fn track_with_rules(op: &Browser, mut rules: Value) -> Track {
+    // Tests record laps milliseconds apart: no shortest lap unless a test sets one.
+    if rules.get("min_lap_ms").is_none() {
+        rules["min_lap_ms"] = 0.into();
+    }
     let event: Event = op
         .call_json::<CreateEvent, _>(json!({"input": {
             "name": "Race night", "kind": "private_track_race", "date": "2026-11-26",
@@ -51,7 +55,7 @@ pub async fn command(
 #[tokio::test]
 async fn a_race_is_run_on_the_server_clock() {
     let app = spawn_app().await;
-    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (op, op_name) = app.signed_in_as(Role::Operator).await;
     let (racer, _) = app.signed_in_as(Role::Racer).await;
     let racer = racer.current_user().await.unwrap();
     let track = track_with_rules(&op, json!({})).await;
@@ -103,6 +107,17 @@ async fn a_race_is_run_on_the_server_clock() {
         Some((track.event.clone(), track.id.clone())),
         "the track opened last is the current choice"
     );
+    // Kept with the account: signed in afresh (another device, or after signing out).
+    let elsewhere = app.browser();
+    elsewhere
+        .sign_in(&op_name, crate::helpers::PASSWORD)
+        .await
+        .unwrap();
+    let choice: Option<(app::model::EventId, app::model::TrackId)> = elsewhere
+        .call_json::<GetCurrentChoice, _>(json!({}))
+        .await
+        .unwrap();
+    assert_eq!(choice, Some((track.event.clone(), track.id.clone())));
 
     let refused = command(&op, &lapped, json!({"command": "submit"}))
         .await
@@ -225,4 +240,111 @@ async fn the_live_stream_sends_the_stored_race_first_then_every_change() {
     let first = next_race(&mut late, &mut late_buffer).await.unwrap();
     assert_eq!(first.version, lapped.version);
     assert_eq!(first.race.laps.len(), 1);
+}
+
+#[tokio::test]
+async fn a_lap_sooner_than_the_shortest_lap_is_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({"min_lap_ms": 500})).await;
+    let desk: RaceDesk = op
+        .call_json::<GetRaceDesk, _>(json!({"track": track.id}))
+        .await
+        .unwrap();
+    assert_eq!(desk.rules.min_lap_ms, 500);
+    let race = start(&op, &track, &racer.id).await.unwrap();
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let lap = json!({"command": "capture_lap", "source": "manual"});
+    let early = command(&op, &race, lap.clone()).await.unwrap_err();
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert!(
+        early.error.to_string().contains("Lap key ignored"),
+        "{early:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(550)).await;
+    let lapped = command(&op, &race, lap.clone()).await.unwrap();
+    assert_eq!(lapped.race.laps.len(), 1);
+    // The same key in a second tab a moment later (it saw the lap): one lap, not two.
+    let twice = command(&op, &lapped, lap).await.unwrap_err();
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    let over = command(&op, &lapped, json!({"command": "end"}))
+        .await
+        .unwrap();
+    let done = command(&op, &over, json!({"command": "submit"}))
+        .await
+        .unwrap();
+    assert_eq!(done.race.laps.len(), 1);
+
+    // Race admin: a corrected time under the minimum needs confirming.
+    let edit = |confirmed: bool| {
+        json!({"race": done.id, "version": done.version,
+            "edit": {"edit": "set_time", "lap": 0, "time_ms": 200, "confirmed": confirmed}})
+    };
+    let unconfirmed = op
+        .call_json::<app::race::admin_api::EditLap, ()>(edit(false))
+        .await
+        .unwrap_err();
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unconfirmed.error.to_string().contains("confirm"),
+        "{unconfirmed:?}"
+    );
+    op.call_json::<app::race::admin_api::EditLap, ()>(edit(true))
+        .await
+        .expect("a confirmed correction is kept");
+}
+
+#[tokio::test]
+async fn a_race_under_end_at_zero_ends_by_itself_when_its_time_runs_out() {
+    let db = crate::helpers::open_db().await;
+    let app = crate::helpers::spawn_on(db.clone(), &[]).await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({"race_time_ms": 60000, "end_at_zero": true})).await;
+    let race = start(&op, &track, &racer.id).await.unwrap();
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let paused = command(&op, &race, json!({"command": "pause"}))
+        .await
+        .unwrap();
+    // As if 59.3 s of the minute had run already (a test cannot wait a minute).
+    let mut doc = serde_json::to_value(&paused.race).unwrap();
+    doc["race_ms_before"] = 59_300.into();
+    doc["lap_ms_before"] = 59_300.into();
+    let nearly_over: app::domain::race::Race = serde_json::from_value(doc).unwrap();
+    let version = app::ssr::storage::races::save(&db, &paused.id, paused.version, &nearly_over)
+        .await
+        .unwrap();
+    let paused = LiveRace { version, ..paused };
+    command(&op, &paused, json!({"command": "resume"}))
+        .await
+        .unwrap();
+
+    // Nobody presses a key: drem ends the race at zero.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let over = loop {
+        let desk: RaceDesk = op
+            .call_json::<GetRaceDesk, _>(json!({"track": track.id}))
+            .await
+            .unwrap();
+        let race = desk.race.expect("the race is still on the track");
+        if race.race.state == RaceState::Over {
+            break race;
+        }
+        assert!(std::time::Instant::now() < deadline, "not ended: {race:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        over.race.race_elapsed(u64::MAX),
+        60_000,
+        "ended exactly at zero"
+    );
+    assert!(
+        over.race.laps.is_empty(),
+        "the lap in progress did not count"
+    );
 }

@@ -1,4 +1,5 @@
-//! The real `drem` binary on an on-disk database: accounts and sessions survive a restart.
+//! The real `drem` binary on an on-disk database: accounts and sessions survive a
+//! restart, a race survives a crash, and a stop ends every open stream at once.
 
 use crate::helpers::{Browser, ADMIN_PASSWORD, PASSWORD};
 use std::io::{BufRead, BufReader};
@@ -138,6 +139,87 @@ async fn a_race_in_progress_survives_a_crash() {
     .await
     .expect("the race continues");
     assert_eq!(on.race.laps.len(), 2);
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
+
+#[tokio::test]
+async fn drem_stops_at_once_with_live_streams_and_a_timer_open() {
+    use crate::helpers::next_event;
+    use crate::races::track_with_rules;
+    use crate::timers::{hello, pair_timer};
+    use futures::StreamExt;
+    use serde_json::json;
+    use std::time::{Duration, Instant};
+
+    let data = tempfile::tempdir().unwrap();
+    let (mut first, url) = start(data.path());
+    let op = Browser {
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        base_url: url.clone(),
+    };
+    op.sign_in("admin", ADMIN_PASSWORD).await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let timer = pair_timer(&op, &track).await;
+    // A leaderboard's stream (the lean path), a race manager's (axum) and a timer.
+    let mut board = reqwest::get(format!("{url}/live/events/{}", track.event.0))
+        .await
+        .unwrap();
+    next_event(&mut board, &mut String::new(), "update").await;
+    let mut desk = op
+        .client
+        .get(format!("{url}/live/tracks/{}", track.id.0))
+        .send()
+        .await
+        .unwrap();
+    next_event(&mut desk, &mut String::new(), "race").await;
+    let mut link = hello(&url, &timer.token, "00000000000000b1").await;
+
+    let asked = Instant::now();
+    let sent = Command::new("kill")
+        .args(["-INT", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = loop {
+        if let Some(status) = first.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(5),
+            "drem still running 5 s after SIGINT"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "a clean stop: {status}");
+    // Every stream ended (the pages show "Reconnecting…"), none hangs.
+    for stream in [&mut board, &mut desk] {
+        let end = tokio::time::timeout(Duration::from_secs(1), async {
+            while let Ok(Some(_)) = stream.chunk().await {}
+        })
+        .await;
+        assert!(end.is_ok(), "the stream ended");
+    }
+    let closed = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(Ok(_)) = link.next().await {}
+    })
+    .await;
+    assert!(closed.is_ok(), "the timer link ended");
+
+    // The same data folder opens again at once (the database lock was released).
+    let (mut second, url) = start(data.path());
+    let op = Browser {
+        base_url: url,
+        ..op
+    };
+    let desk: app::model::RaceDesk = op
+        .call_json::<app::race::api::GetRaceDesk, _>(json!({"track": track.id}))
+        .await
+        .expect("the track is still there");
+    assert!(desk.race.is_none());
     second.kill().unwrap();
     second.wait().unwrap();
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast;
 
-async fn pair_timer(op: &Browser, track: &Track) -> NewTimer {
+pub async fn pair_timer(op: &Browser, track: &Track) -> NewTimer {
     let new: NewTimer = op
         .call_json::<CreateTimer, _>(json!({"name": "Pi at the line"}))
         .await
@@ -109,11 +109,15 @@ async fn a_timer_token_is_shown_once_reports_crossings_only_and_can_be_revoked()
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
 
-/// A bare timer connection that has said hello with boot `boot`.
-async fn hello(app: &TestApp, token: &str, boot: &str) -> impl Sized {
+/// A bare timer connection to drem at `base_url` that has said hello with boot `boot`.
+pub async fn hello(
+    base_url: &str,
+    token: &str,
+    boot: &str,
+) -> tokio_tungstenite::WebSocketStream<TcpStream> {
     use futures::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let address = app.base_url.trim_start_matches("http://");
+    let address = base_url.trim_start_matches("http://");
     let mut request = format!("ws://{address}/timer/connect")
         .into_client_request()
         .unwrap();
@@ -143,8 +147,8 @@ async fn an_old_connection_closing_after_a_reconnect_leaves_the_timer_connected(
     let track = track_with_rules(&op, json!({})).await;
     let new = pair_timer(&op, &track).await;
     // The link dropped silently (the venue's Wi-Fi); the timer reconnected at once.
-    let old = hello(&app, &new.token, "00000000000000a1").await;
-    let current = hello(&app, &new.token, "00000000000000a1").await;
+    let old = hello(&app.base_url, &new.token, "00000000000000a1").await;
+    let current = hello(&app.base_url, &new.token, "00000000000000a1").await;
     assert!(connected(&op).await);
     // Only now does the server notice the old one is gone.
     drop(old);

@@ -4,6 +4,7 @@
 pub mod cars;
 pub mod changes;
 pub mod crossings;
+pub mod current_track;
 pub mod events;
 pub mod fleets;
 pub mod invites;

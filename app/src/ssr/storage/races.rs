@@ -89,6 +89,19 @@ pub async fn open_on(db: &Db, track: &TrackId, now_ms: u64) -> Result<Option<Liv
         .transpose()
 }
 
+/// Every open race (on some track).
+pub async fn open_all(db: &Db, now_ms: u64) -> Result<Vec<LiveRace>, AppError> {
+    let mut res = db
+        .query(concat!(
+            "SELECT ",
+            race_fields!(),
+            " FROM race WHERE active_track != NONE"
+        ))
+        .await?;
+    let rows: Vec<RaceRow> = res.take(0)?;
+    rows.into_iter().map(|r| r.into_live(now_ms)).collect()
+}
+
 /// One race.
 pub async fn get(db: &Db, id: &RaceId, now_ms: u64) -> Result<LiveRace, AppError> {
     let mut res = db

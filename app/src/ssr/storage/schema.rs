@@ -177,6 +177,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD IF NOT EXISTS link ON timer TYPE option<string>;
     "#,
+    // 10: the track a staff member last timed or commented, kept with the account (not
+    // the session) so it survives signing out and follows them to another device.
+    r#"
+    DEFINE FIELD IF NOT EXISTS current_track ON user TYPE option<record<track>>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
