@@ -31,7 +31,9 @@ const _: &[u8] = include_bytes!("../locales/fr.json");
 const _: &[u8] = include_bytes!("../locales/ja.json");
 const _: &[u8] = include_bytes!("../locales/sv.json");
 
+use components::gate::Gate;
 use components::nav::{AuthContext, NavBar};
+use domain::roles::Action;
 use i18n_page::{DocumentLang, PublicI18n};
 use leaderboard::{landing::LandingPage, overlay::OverlayPage, page::LeaderboardPage};
 use leptos::prelude::*;
@@ -89,25 +91,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=auth::page::SignInPage />
                     <Route path=path!("/sign-up") view=auth::page::SignUpPage />
                     <Route path=path!("/invite/:token") view=auth::page::SetPasswordPage />
-                    <Route path=path!("/profile") view=accounts::page::ProfilePage />
-                    <Route path=path!("/racers") view=accounts::staff_page::RacersPage />
-                    <Route path=path!("/registration") view=accounts::staff_page::AddRacerPage />
-                    <Route path=path!("/admin/users") view=accounts::staff_page::UsersPage />
-                    <Route path=path!("/events") view=events::page::EventsPage />
-                    <Route path=path!("/events/:id") view=events::page::EventPage />
+                    <Route path=path!("/profile") view=|| view! { <Gate action=Action::ManageOwnAccount><accounts::page::ProfilePage /></Gate> } />
+                    <Route path=path!("/racers") view=|| view! { <Gate action=Action::ViewRacers><accounts::staff_page::RacersPage /></Gate> } />
+                    <Route path=path!("/registration") view=|| view! { <Gate action=Action::RegisterRacer><accounts::staff_page::AddRacerPage /></Gate> } />
+                    <Route path=path!("/admin/users") view=|| view! { <Gate action=Action::ManageUsers><accounts::staff_page::UsersPage /></Gate> } />
+                    <Route path=path!("/events") view=|| view! { <Gate action=Action::Operate><events::page::EventsPage /></Gate> } />
+                    <Route path=path!("/events/:id") view=|| view! { <Gate action=Action::Operate><events::page::EventPage /></Gate> } />
                     // Public pages are rendered whole before their head goes out, so an
                     // unknown event answers 404 (and the page is complete without code).
                     <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
                     <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view=|| view! { <PublicI18n><LandingPage /></PublicI18n> } />
                     <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view=|| view! { <PublicI18n><OverlayPage /></PublicI18n> } />
-                    <Route path=path!("/race") view=race::page::RaceManagerPage />
-                    <Route path=path!("/race-admin") view=race::admin_page::RaceAdminPage />
-                    <Route path=path!("/commentator") view=commentator::page::CommentatorPage />
-                    <Route path=path!("/models") view=models::page::MyModelsPage />
-                    <Route path=path!("/admin/models") view=models::staff_page::ModelsPage />
-                    <Route path=path!("/timers") view=timers::page::TimersPage />
-                    <Route path=path!("/cars") view=cars::page::CarsPage />
-                    <Route path=path!("/cars/labels") view=cars::labels_page::CarLabelsPage />
+                    <Route path=path!("/race") view=|| view! { <Gate action=Action::Operate><race::page::RaceManagerPage /></Gate> } />
+                    <Route path=path!("/race-admin") view=|| view! { <Gate action=Action::Operate><race::admin_page::RaceAdminPage /></Gate> } />
+                    <Route path=path!("/commentator") view=|| view! { <Gate action=Action::Commentate><commentator::page::CommentatorPage /></Gate> } />
+                    <Route path=path!("/models") view=|| view! { <Gate action=Action::ManageOwnModels><models::page::MyModelsPage /></Gate> } />
+                    <Route path=path!("/admin/models") view=|| view! { <Gate action=Action::Operate><models::staff_page::ModelsPage /></Gate> } />
+                    <Route path=path!("/timers") view=|| view! { <Gate action=Action::Operate><timers::page::TimersPage /></Gate> } />
+                    <Route path=path!("/cars") view=|| view! { <Gate action=Action::Operate><cars::page::CarsPage /></Gate> } />
+                    <Route path=path!("/cars/labels") view=|| view! { <Gate action=Action::Operate><cars::labels_page::CarLabelsPage /></Gate> } />
                 </Routes>
             </main>
         </Router>

@@ -20,6 +20,7 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
@@ -48,7 +49,15 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
 
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
+    // The built files (the app's code, styles, flags, icon) are served here, not by
+    // Leptos' file-or-error handler: that one looks for a page's response options in
+    // whatever reactive owner the worker thread holds, so a page refused with 403
+    // could lend its status to a file served on the same thread.
+    let site = std::path::PathBuf::from(leptos_options.site_root.as_ref());
     Router::new()
+        .nest_service("/pkg", ServeDir::new(site.join("pkg")))
+        .nest_service("/flags", ServeDir::new(site.join("flags")))
+        .route_service("/favicon.png", ServeFile::new(site.join("favicon.png")))
         .route("/healthz", get(healthz))
         .route("/exports/{event}/{file}", get(export))
         .route("/live/tracks/{track}", get(crate::live::track_events))

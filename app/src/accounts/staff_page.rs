@@ -161,7 +161,7 @@ pub fn RacersPage() -> impl IntoView {
                             })
                             .collect_view();
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead>
                                         <tr><th>"Username"</th><th>"Display name"</th><th>"Country"</th><th>"Staff roles"</th><th>"Account"</th></tr>
@@ -223,7 +223,7 @@ pub fn UsersPage() -> impl IntoView {
                             .map(|u| view! { <UserRow user=u set_role set_disabled delete /> })
                             .collect_view();
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table class="users">
                                     <thead>
                                         <tr><th>"User"</th><th>"Country"</th><th>"Roles"</th><th>"Account"</th></tr>

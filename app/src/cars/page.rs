@@ -40,7 +40,7 @@ pub fn CarsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <div class="table-wrap" class:hidden=move || rows.with(Vec::is_empty)>
+        <div class="table-wrap" tabindex="0" class:hidden=move || rows.with(Vec::is_empty)>
             <table class="cars" aria-label="Cars">
                 <thead><tr>
                     <th><span class="visually-hidden">"Select"</span></th>

@@ -33,6 +33,7 @@ pub fn CommentatorPage() -> impl IntoView {
     let navigate = use_navigate();
     view! {
         <Title text="Commentator" />
+        <h1 class="visually-hidden">"Commentator"</h1>
         <Transition fallback=|| ()>
             {move || {
                 let navigate = navigate.clone();
@@ -141,7 +142,7 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
             <span class="live-badge" class:on=move || live.get() role="status">
                 {move || if live.get() { "Live" } else { "Reconnecting…" }}
             </span>
-            <h1>{move || info.with(|c| c.track_title.clone())}</h1>
+            <h2 class="track-title">{move || info.with(|c| c.track_title.clone())}</h2>
             <p class="hint">
                 {move || info.with(|c| format!("{} · {}", c.event_name, c.ranking.describe()))}
             </p>
@@ -238,7 +239,7 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
                 view! { <p class="empty">"First run in this event."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap"><table class="comm-runs">
+                    <div class="table-wrap" tabindex="0"><table class="comm-runs">
                         <thead><tr><th>"Run"</th><th>"Track"</th><th>"When (UTC)"</th><th>"Laps"</th><th>"Best lap"</th><th>"Best average"</th></tr></thead>
                         <tbody>
                             {runs.into_iter().enumerate().map(|(i, r)| view! {

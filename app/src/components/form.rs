@@ -4,6 +4,7 @@
 use crate::domain::countries;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// The error of an action's last result (`action.value()`), if it failed.
@@ -131,6 +132,7 @@ pub fn Problem(error: AppError) -> impl IntoView {
     answer_with_status_of(&error);
     match error {
         AppError::Unauthenticated => view! {
+            <Title text="Please sign in" />
             <section class="notice" role="alert">
                 <h1>"Please sign in"</h1>
                 <p>"This page is for signed-in users."</p>
@@ -139,6 +141,7 @@ pub fn Problem(error: AppError) -> impl IntoView {
         }
         .into_any(),
         AppError::Forbidden => view! {
+            <Title text="Not allowed" />
             <section class="notice denied" role="alert">
                 <h1>"Not allowed"</h1>
                 <p>
@@ -149,6 +152,7 @@ pub fn Problem(error: AppError) -> impl IntoView {
         }
         .into_any(),
         AppError::NotFound(what) => view! {
+            <Title text="Not found" />
             <section class="notice" role="alert">
                 <h1>"Not found"</h1>
                 <p>{format!("{what} was not found. It may have been deleted, or the link is mistyped.")}</p>

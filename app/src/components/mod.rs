@@ -4,6 +4,7 @@ pub mod callouts;
 pub mod copy_link;
 pub mod flag;
 pub mod form;
+pub mod gate;
 pub mod live_source;
 pub mod nav;
 pub mod rules;

@@ -32,6 +32,19 @@ impl AuthContext {
     pub fn refresh(&self) {
         self.version.update(|v| *v += 1);
     }
+
+    /// Asks who is signed in and reloads only if that changed (a role granted or
+    /// revoked, a session ended): parts of pages that depend on the user are rebuilt
+    /// only then, never for nothing.
+    pub fn refresh_if_changed(self) {
+        leptos::task::spawn_local(async move {
+            let fresh = current_user().await;
+            let known = self.user.get_untracked();
+            if known.is_some_and(|known| known != fresh) {
+                self.refresh();
+            }
+        });
+    }
 }
 
 /// The links one role may use, in the order they appear.
@@ -69,7 +82,7 @@ fn refresh_on_navigation(auth: AuthContext) {
     Effect::new(move || {
         let now = path.get();
         if seen.get_value().is_some_and(|before| before != now) {
-            auth.refresh();
+            auth.refresh_if_changed();
         }
         seen.set_value(Some(now));
     });
@@ -77,7 +90,7 @@ fn refresh_on_navigation(auth: AuthContext) {
     {
         let visible = window_event_listener_untyped("visibilitychange", move |_| {
             if !document().hidden() {
-                auth.refresh();
+                auth.refresh_if_changed();
             }
         });
         on_cleanup(move || visible.remove());

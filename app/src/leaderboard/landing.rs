@@ -69,7 +69,7 @@ pub fn LandingPage() -> impl IntoView {
                                         }).collect_view()}
                                     </ul>
                                 })}
-                                <div class="qr" aria-label=t_string!(i18n, qr_this_page) inner_html=l.qr_svg.clone()></div>
+                                <div class="qr" role="img" aria-label=t_string!(i18n, qr_this_page) inner_html=l.qr_svg.clone()></div>
                                 <p class="link-text">{l.url.clone()}</p>
                             </section>
                         }

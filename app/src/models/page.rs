@@ -115,7 +115,7 @@ pub fn MyModelsPage() -> impl IntoView {
                 match models.await {
                     Ok(list) if list.is_empty() => view! { <p class="empty">"No models yet."</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="models" aria-label="My models">
                                 <thead><tr><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
                                 <tbody>

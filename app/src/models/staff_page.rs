@@ -58,7 +58,7 @@ pub fn ModelsPage() -> impl IntoView {
                             return view! { <p class="empty">"No models match."</p> }.into_any();
                         }
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table class="models" aria-label="All models">
                                     <thead><tr><th>"Racer"</th><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
                                     <tbody>

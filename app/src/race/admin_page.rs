@@ -203,7 +203,7 @@ fn Standings(title: String, rows: Vec<NamedStanding>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="standings" aria-label=format!("Standings {title}")>
                 <caption>{title.clone()}</caption>
                 <thead><tr><th>"#"</th><th>"Racer"</th><th class="num">"Time"</th><th class="num">"Gap"</th><th class="num">"Valid laps"</th></tr></thead>

@@ -27,6 +27,7 @@ pub fn RaceManagerPage() -> impl IntoView {
     continue_on_last_track(track, "/race");
     view! {
         <Title text="Race manager" />
+        <h1 class="visually-hidden">"Race manager"</h1>
         <TrackPicker current=track />
         {move || match track.get() {
             Some(track) => view! { <RaceDeskView track /> }.into_any(),
@@ -360,7 +361,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             <span class="live-badge" class:on=move || live.get() role="status">
                 {move || if live.get() { "Live" } else { "Reconnecting…" }}
             </span>
-            <h1>{move || desk.with(|d| d.track.title.clone())}</h1>
+            <h2 class="track-title">{move || desk.with(|d| d.track.title.clone())}</h2>
             <p class="hint">{move || desk.with(|d| format!("{} · {}", d.event.name, d.rules.ranking.describe()))}</p>
             <CalloutSwitch enabled=callouts />
             <div class="race-kit">

@@ -58,7 +58,7 @@ pub fn TimersPage() -> impl IntoView {
                 match timers.await {
                     Ok(list) if list.is_empty() => view! { <p class="empty">"No timer is paired yet."</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="cards" aria-label="Timers">
                                 <thead><tr><th>"Timer"</th><th>"Status"</th><th>"Last seen (UTC)"</th><th>"Times"</th><th></th></tr></thead>
                                 <tbody>
