@@ -84,7 +84,10 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <DocumentLang />
-            <NavBar />
+            // The navigation speaks a public page's language too.
+            <PublicI18n>
+                <NavBar />
+            </PublicI18n>
             <main class="page">
                 <Routes fallback=pages::NotFoundPage>
                     <Route path=path!("/") view=pages::HomePage />

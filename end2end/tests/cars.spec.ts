@@ -20,6 +20,24 @@ test('an operator activates a simulated car, sends it a model with a progress ba
   await page.getByLabel('Console password').fill('wrong-password');
   await page.getByRole('button', { name: 'Add car' }).click();
   await expect(page.getByText("The car's console refused this password.")).toBeVisible();
+  // An expected refusal reads as a message, not as a failure of drem.
+  const broken = page.getByRole('heading', { name: 'Something went wrong' });
+  await expect(broken).toHaveCount(0);
+  // A car that does not answer at all: said plainly too.
+  await page.getByLabel('Console address').fill('127.0.0.1:9');
+  await page.getByRole('button', { name: 'Add car' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: /car|console|connect/i })).toBeVisible();
+  await expect(broken).toHaveCount(0);
+  // A fleet name already taken.
+  const fleet = uniqueName('Kit ');
+  for (let i = 0; i < 2; i++) {
+    await page.getByLabel('New fleet').fill(fleet);
+    await page.getByRole('button', { name: 'Create fleet' }).click();
+    if (i === 0) await expect(page.getByLabel('New fleet')).toHaveValue('');
+  }
+  await expect(page.getByRole('alert').filter({ hasText: /exists/i })).toBeVisible();
+  await expect(broken).toHaveCount(0);
+  await page.getByLabel('Console address').fill(`127.0.0.1:${CAR_SIM_PORT}`);
   await page.getByLabel('Console password').fill('console-pass-7');
   await page.getByRole('button', { name: 'Add car' }).click();
   await expect(page.getByRole('status').filter({ hasText: `${car} added.` })).toBeVisible();

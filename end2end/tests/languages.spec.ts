@@ -29,11 +29,16 @@ test('public pages speak the language of their lang option, German here', async 
   await expect(table).toContainText('admin');
   await expect(board.locator('.board-sub')).toHaveText('Alle Strecken · Schnellste Runde');
   await expect(board.locator('img.flag').first()).toHaveAttribute('src', /\/flags\/[A-Z]{2}\.svg$/);
+  // The admin's country (United States) named in German for screen readers.
+  await expect(board.locator('img.flag').first()).toHaveAttribute('alt', 'Vereinigte Staaten');
 
   await open(board, `${eventPath}/landing?lang=de`);
   await expect(board.getByRole('heading', { name: 'Das Rennen live verfolgen' })).toBeVisible();
   await expect(board.getByRole('link', { name: 'Alle Strecken' })).toHaveAttribute('href', /lang=de$/);
   await expect(board.getByLabel('QR-Code dieser Seite')).toBeVisible();
+  // The navigation and the country speak German too.
+  await expect(board.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Anmelden' })).toBeVisible();
+  await expect(board.locator('.landing .lead')).toContainText('Deutschland');
 
   // Without the option, English.
   await open(board, `${eventPath}/leaderboard`);

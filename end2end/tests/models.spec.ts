@@ -33,6 +33,9 @@ test('a racer uploads models through the page and sees them checked', async ({ p
   const broken = table.getByRole('row').filter({ hasText: 'broken.tar.gz' });
   await expect(broken).toContainText('Invalid');
   await expect(broken).toContainText('the archive has no agent/model.pb');
+  // Each upload's row follows its model's check: never "uploaded" for a refused model.
+  await expect(uploads.getByRole('listitem').filter({ hasText: 'broken.tar.gz' })).toContainText('invalid: the archive has no agent/model.pb');
+  await expect(uploads.getByRole('listitem').filter({ hasText: 'fast-lap.tar.gz' })).toContainText('available');
 
   await broken.getByRole('button', { name: 'Delete broken.tar.gz' }).click();
   await expect(table.getByRole('row').filter({ hasText: 'broken.tar.gz' })).toHaveCount(0);

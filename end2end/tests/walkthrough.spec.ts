@@ -181,6 +181,8 @@ test('public pages: language, unknown events, the overlay between races, readabl
     const missing = await board.request.get(`/events/no-such-event/${kind}`);
     expect(missing.status(), kind).toBe(404);
   }
+  const noTrack = await board.request.get(`${eventPath}/leaderboard?track=no-such-track`);
+  expect(noTrack.status(), 'unknown track').toBe(404);
   await open(board, '/events/no-such-event/leaderboard');
   await expect(board.getByRole('heading', { name: 'Not found' })).toBeVisible();
   await spectator.close();

@@ -18,19 +18,19 @@ use leptos::prelude::*;
 #[component]
 pub fn Gate(action: Action, children: ChildrenFn) -> impl IntoView {
     let auth = AuthContext::get();
-    // False on the server and while hydrating: both render the same empty frame.
-    let in_browser = RwSignal::new(false);
-    Effect::new(move || in_browser.set(true));
-    let verdict = Memo::new(move |_| {
-        if !in_browser.get() {
-            return None;
-        }
-        auth.user.get().map(|user| match user {
+    // None on the server and while hydrating (both render the same empty frame); the
+    // effect, which runs in the browser only, sets it, and only when it changes.
+    let verdict = RwSignal::new(None::<Option<AppError>>);
+    Effect::new(move || {
+        let now = auth.user.get().map(|user| match user {
             Ok(Some(user)) if allows(Some(&user.roles), action) => None,
             Ok(Some(_)) => Some(AppError::Forbidden),
             Ok(None) => Some(AppError::Unauthenticated),
             Err(e) => Some(e),
-        })
+        });
+        if now.is_some() && verdict.with_untracked(|v| *v != now) {
+            verdict.set(now);
+        }
     });
     let children = StoredValue::new(children);
     move || match verdict.get() {

@@ -3,6 +3,7 @@
 use crate::auth::api::{current_user, SignOut};
 use crate::domain::roles::Role;
 use crate::error::AppError;
+use crate::i18n::*;
 use crate::model::SessionUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -110,6 +111,13 @@ pub fn NavBar() -> impl IntoView {
         }
     });
     refresh_on_navigation(auth);
+    // In the public page's language (the racer's own links too); staff links are English.
+    let i18n = use_i18n();
+    let label = move |label: &'static str| match label {
+        "Profile" => t_string!(i18n, nav_profile).to_string(),
+        "My models" => t_string!(i18n, nav_my_models).to_string(),
+        other => other.to_string(),
+    };
 
     view! {
         <header class="topbar">
@@ -124,7 +132,7 @@ pub fn NavBar() -> impl IntoView {
                             Ok(Some(user)) => {
                                 let links = links_for(&user)
                                     .into_iter()
-                                    .map(|(href, label)| view! { <A href=href>{label}</A> })
+                                    .map(|(href, text)| view! { <A href=href>{label(text)}</A> })
                                     .collect_view();
                                 view! {
                                     <div class="nav-links">{links}</div>
@@ -134,7 +142,7 @@ pub fn NavBar() -> impl IntoView {
                                         </span>
                                         <ActionForm action=sign_out_action>
                                             <button type="submit" class="link-button">
-                                                "Sign out"
+                                                {t!(i18n, nav_sign_out)}
                                             </button>
                                         </ActionForm>
                                     </div>
@@ -145,9 +153,9 @@ pub fn NavBar() -> impl IntoView {
                                 view! {
                                     <div class="nav-links"></div>
                                     <div class="nav-user">
-                                        <A href=crate::auth::next::sign_in_here()>"Sign in"</A>
+                                        <A href=crate::auth::next::sign_in_here()>{t!(i18n, nav_sign_in)}</A>
                                         <A href="/sign-up" attr:class="button small">
-                                            "Sign up"
+                                            {t!(i18n, nav_sign_up)}
                                         </A>
                                     </div>
                                 }

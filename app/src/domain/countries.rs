@@ -36,6 +36,25 @@ pub fn name(code: &str) -> &str {
         .unwrap_or(code)
 }
 
+/// A known code's name in `lang`, a public page's language (en, de, es, fr, ja, sv; the
+/// Unicode CLDR's names); English in any other; the code itself when unknown.
+pub fn name_in<'a>(code: &'a str, lang: &str) -> &'a str {
+    use super::country_names::{LANGUAGES, NAMES};
+    let Some(canonical) = normalize(code) else {
+        return code;
+    };
+    LANGUAGES
+        .iter()
+        .position(|l| *l == lang)
+        .and_then(|column| {
+            NAMES
+                .binary_search_by_key(&canonical, |(c, _)| c)
+                .ok()
+                .map(|row| NAMES[row].1[column])
+        })
+        .unwrap_or_else(|| name(canonical))
+}
+
 /// The address of a known country's flag image (served by drem from `public/flags`).
 pub fn flag_url(code: &str) -> Option<String> {
     normalize(code).map(|c| format!("/flags/{c}.svg"))
@@ -51,6 +70,32 @@ mod tests {
         assert_eq!(normalize(" US "), Some("US"));
         assert_eq!(normalize("XX"), None);
         assert_eq!(normalize(""), None);
+    }
+
+    #[test]
+    fn names_in_the_public_pages_languages() {
+        assert_eq!(name_in("se", "de"), "Schweden");
+        assert_eq!(name_in("SE", "ja"), "スウェーデン");
+        assert_eq!(name_in("GB", "fr"), "Royaume-Uni");
+        assert_eq!(name_in("SE", "en"), name("SE"));
+        assert_eq!(
+            name_in("SE", "pt"),
+            name("SE"),
+            "English for another language"
+        );
+        assert_eq!(name_in("XX", "de"), "XX");
+        // Every code has a name in every language, and the table is sorted for lookup.
+        let table = super::super::country_names::NAMES;
+        assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+        for country in all() {
+            assert!(
+                table
+                    .binary_search_by_key(&country.code, |(c, _)| c)
+                    .is_ok(),
+                "{}",
+                country.code
+            );
+        }
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! asks these modules, so one rule has one home and one set of tests.
 
 pub mod account;
+pub mod backoff;
 pub mod commentary;
 pub mod countries;
+mod country_names;
 pub mod event;
 pub mod export;
 pub mod laptime;

@@ -51,7 +51,7 @@ pub fn LandingPage() -> impl IntoView {
                             <Title text=l.event_name.clone() />
                             <section class="landing">
                                 <h1>{l.event_name.clone()}</h1>
-                                <p class="lead"><Flag country=l.country.clone() /> " " {l.date.clone()} " · " {countries::name(&l.country).to_string()}</p>
+                                <p class="lead"><Flag country=l.country.clone() /> " " {l.date.clone()} " · " {countries::name_in(&l.country, i18n.get_locale_untracked().as_str()).to_string()}</p>
                                 <h2>{t!(i18n, follow_live)}</h2>
                                 <ul class="landing-links">
                                     {boards.into_iter().map(|(href, title)| view! {

@@ -104,11 +104,22 @@ pub fn MyModelsPage() -> impl IntoView {
     // Uploads and checks, from this page or another, arrive on the live stream.
     follow_models(false, version);
     let on_done = Callback::new(move |_| version.update(|v| *v += 1));
+    let statuses = Signal::derive(move || {
+        models
+            .get()
+            .and_then(Result::ok)
+            .map(|list| {
+                list.into_iter()
+                    .map(|m| (m.id, (m.status, m.reason)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
     view! {
         <Title text="My models" />
         <h1>"My models"</h1>
         <p class="lead">"Upload the model archives you exported from the DeepRacer console. drem checks each one; the race staff load an available model onto your car."</p>
-        <ModelUploader on_done />
+        <ModelUploader on_done statuses />
         {move || delete.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -4,14 +4,21 @@
 
 #[cfg(feature = "hydrate")]
 use crate::domain::model_name;
+use crate::model::{ModelId, ModelStatus};
 use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// The status of each of the racer's models now (and why it is invalid), by id: an
+/// upload's row follows its model through the check.
+pub type ModelStatuses = HashMap<ModelId, (ModelStatus, Option<String>)>;
 
 /// Where one file is on its way up (only the browser moves it on).
 #[derive(Clone, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub enum SendState {
     Sending,
-    Done,
+    /// Stored as this model (its check follows).
+    Done(Option<ModelId>),
     Failed(String),
     Cancelled,
 }
@@ -60,7 +67,11 @@ fn send(file: leptos::web_sys::File, row: &Sending, on_done: Callback<()>) {
     let on_load = Closure::<dyn FnMut()>::new(move || {
         if request.status().unwrap_or(0) == 201 {
             sent.set(size);
-            state.set(SendState::Done);
+            let stored =
+                request.response_text().ok().flatten().and_then(|json| {
+                    serde_json::from_str::<crate::model::ModelSummary>(&json).ok()
+                });
+            state.set(SendState::Done(stored.map(|m| m.id)));
             // The page may be gone meanwhile; then there is nothing to refresh.
             let _ = on_done.try_run(());
         } else {
@@ -91,8 +102,9 @@ fn send(file: leptos::web_sys::File, row: &Sending, on_done: Callback<()>) {
 }
 
 /// Drop zone, file picker and one progress row per file; `on_done` after each upload.
+/// Each row then follows its model's status in `statuses`.
 #[component]
-pub fn ModelUploader(on_done: Callback<()>) -> impl IntoView {
+pub fn ModelUploader(on_done: Callback<()>, statuses: Signal<ModelStatuses>) -> impl IntoView {
     let rows: RwSignal<Vec<Sending>> = RwSignal::new(Vec::new());
     let next_key = StoredValue::new(0u32);
     let dragging = RwSignal::new(false);
@@ -158,14 +170,14 @@ pub fn ModelUploader(on_done: Callback<()>) -> impl IntoView {
         </div>
         <ul class="uploads" aria-label="Uploads">
             <For each=move || rows.get() key=|r| r.key let:row>
-                <UploadRow row />
+                <UploadRow row statuses />
             </For>
         </ul>
     }
 }
 
 #[component]
-fn UploadRow(row: Sending) -> impl IntoView {
+fn UploadRow(row: Sending, statuses: Signal<ModelStatuses>) -> impl IntoView {
     let Sending {
         name,
         size,
@@ -181,15 +193,32 @@ fn UploadRow(row: Sending) -> impl IntoView {
             100.0
         }
     };
-    let status = move || match state.get() {
-        SendState::Sending => format!("{}%", percent()),
-        SendState::Done => "uploaded".to_string(),
-        SendState::Failed(why) => format!("not uploaded: {why}"),
-        SendState::Cancelled => "cancelled".to_string(),
+    // After the upload: the model's own status, as the check moves it on.
+    let checked = move || match state.get() {
+        SendState::Done(Some(id)) => statuses.with(|s| s.get(&id).cloned()),
+        _ => None,
+    };
+    let status = move || match (state.get(), checked()) {
+        (SendState::Sending, _) => format!("{}%", percent()),
+        (SendState::Done(_), Some((ModelStatus::Invalid, reason))) => {
+            format!(
+                "invalid: {}",
+                reason.unwrap_or_else(|| "the check refused it".into())
+            )
+        }
+        (SendState::Done(_), Some((ModelStatus::Available, _))) => "uploaded and available".into(),
+        (SendState::Done(_), Some((ModelStatus::Checking, _))) => "uploaded, checking…".into(),
+        (SendState::Done(_), _) => "uploaded, waiting for its check".into(),
+        (SendState::Failed(why), _) => format!("not uploaded: {why}"),
+        (SendState::Cancelled, _) => "cancelled".to_string(),
+    };
+    let failed = move || {
+        matches!(state.get(), SendState::Failed(_))
+            || matches!(checked(), Some((ModelStatus::Invalid, _)))
     };
     let label = format!("Upload of {name}");
     view! {
-        <li class="upload" class:failed=move || matches!(state.get(), SendState::Failed(_))>
+        <li class="upload" class:failed=failed>
             <span class="upload-name">{name.clone()}</span>
             <progress max=size.max(1.0) value=move || sent.get() aria-label=label></progress>
             <span class="upload-status" role="status">{status}</span>

@@ -279,16 +279,59 @@ fn info_of(facts: model_archive::ModelFacts) -> ModelInfo {
 
 /// Checks a stored model off the request path: checking, then available (replacing
 /// the owner's older model of the same name) or invalid with its reason and without
-/// its bytes. Every model ends one of the two.
+/// its bytes. A model store that fails to answer is not the archive's fault: the model
+/// goes back to "uploaded" with a note saying so and is checked again later, waiting
+/// longer each time (`retry_after`).
 pub async fn check(state: AppState, id: ModelId) {
-    if let Err(e) = run_check(&state, &id).await {
-        tracing::error!(error = %e, model = %id.0, "model check failed to run");
-        let reason = Some("drem could not check the model; upload it again".to_string());
-        let _ = models::set_status(&state.db, &id, ModelStatus::Invalid, reason, None).await;
+    for attempt in 1.. {
+        let checked = match run_check(&state, &id).await {
+            Ok(checked) => checked,
+            // Deleted meanwhile: nothing left to check.
+            Err(AppError::NotFound(_)) => return,
+            Err(e) => {
+                tracing::error!(error = %e, model = %id.0, "model check failed to run");
+                Checked::StoreFailed
+            }
+        };
+        let retry = match checked {
+            Checked::Done => None,
+            Checked::StoreFailed => Some(retry_after(attempt)),
+        };
+        if let Some(wait) = retry {
+            let note = match wait {
+                Some(wait) => format!(
+                    "The model store did not answer; drem checks again in {} s.",
+                    wait.as_secs()
+                ),
+                None => "The model store did not answer; drem checks again at its next start."
+                    .to_string(),
+            };
+            let _ =
+                models::set_status(&state.db, &id, ModelStatus::Uploaded, Some(note), None).await;
+        }
+        if let Ok(model) = models::get(&state.db, &id).await {
+            changes::record_models(&state.db, &model.summary.owner).await;
+        }
+        match retry {
+            Some(Some(wait)) => tokio::time::sleep(wait).await,
+            _ => return,
+        }
     }
-    if let Ok(model) = models::get(&state.db, &id).await {
-        changes::record_models(&state.db, &model.summary.owner).await;
-    }
+}
+
+/// How long to wait before checking a model again after the store failed for the
+/// `attempt`th time: 5 s, doubling up to 5 minutes, for about an hour in all; `None`
+/// once it is time to give up (the next start checks it again).
+pub fn retry_after(attempt: u32) -> Option<std::time::Duration> {
+    const ATTEMPTS: u32 = 16;
+    (attempt < ATTEMPTS)
+        .then(|| std::time::Duration::from_secs(crate::domain::backoff::doubling(5, 300, attempt)))
+}
+
+/// What a check came to: a verdict stored, or no verdict because the store failed.
+enum Checked {
+    Done,
+    StoreFailed,
 }
 
 /// Checks at once: each holds a core while it reads an archive.
@@ -310,13 +353,15 @@ impl<R: std::io::Read> std::io::Read for SourceSpy<R> {
     }
 }
 
-async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
+async fn run_check(state: &AppState, id: &ModelId) -> Result<Checked, AppError> {
     let _turn = CHECKS.acquire().await.map_err(|_| AppError::Internal)?;
     let db = &state.db;
     let model = models::get(db, id).await?;
     models::set_status(db, id, ModelStatus::Checking, None, None).await?;
     changes::record_models(db, &model.summary.owner).await;
-    let stream = state.model_files.read(&model.object).await?;
+    let Ok(stream) = state.model_files.read(&model.object).await else {
+        return Ok(Checked::StoreFailed);
+    };
     let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let reader = SourceSpy {
         inner: tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream)),
@@ -331,10 +376,8 @@ async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
         AppError::Internal
     })?;
     if failed.load(std::sync::atomic::Ordering::Relaxed) {
-        // Not the archive's fault: back to "uploaded", checked again at the next start.
         tracing::error!(model = %id.0, "model store read failed during the check");
-        models::set_status(db, id, ModelStatus::Uploaded, None, None).await?;
-        return Ok(());
+        return Ok(Checked::StoreFailed);
     }
     match verdict {
         Ok(facts) => {
@@ -359,7 +402,7 @@ async fn run_check(state: &AppState, id: &ModelId) -> Result<(), AppError> {
             .await?;
         }
     }
-    Ok(())
+    Ok(Checked::Done)
 }
 
 /// Removes the owner's older, already checked models of the same name. Models still
@@ -403,7 +446,7 @@ pub async fn check_unfinished(state: AppState) {
         }
     };
     for model in pending {
-        check(state.clone(), model.summary.id).await;
+        tokio::spawn(check(state.clone(), model.summary.id));
     }
 }
 
