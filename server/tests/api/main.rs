@@ -11,6 +11,7 @@ mod helpers;
 mod leaderboard;
 mod live;
 mod matrix;
+mod model_retries;
 mod models;
 mod race_admin;
 mod races;
