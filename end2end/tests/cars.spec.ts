@@ -7,7 +7,8 @@ test('an operator activates a simulated car, sends it a model with a progress ba
   // A racer's model, uploaded and checked.
   const racer = await (await browser.newContext()).newPage();
   const model = uniqueName('lap');
-  await signUp(racer, uniqueName('pilot'));
+  const pilot = uniqueName('pilot');
+  await signUp(racer, pilot);
   const res = await racer.request.post(`/models/upload?name=${model}.tar.gz`, { data: goodModel(12 * 1024 * 1024) });
   expect(res.status()).toBe(201);
 
@@ -45,7 +46,8 @@ test('an operator activates a simulated car, sends it a model with a progress ba
   const row = page.getByRole('table', { name: 'Cars' }).getByRole('row').filter({ hasText: car });
   await expect(row.getByText('online')).toBeVisible();
   await expect(row.getByRole('meter', { name: `Battery of ${car}` })).toHaveAttribute('value', '7');
-  await expect(row).toContainText('70 %');
+  // The console's battery runs 0 to 11 (full): 7 is 64 %.
+  await expect(row).toContainText('64 %');
 
   // Send the model; the car's progress bar fills while the car (slowed down) receives it.
   await row.getByRole('checkbox', { name: `Select ${car}` }).check();
@@ -63,7 +65,9 @@ test('an operator activates a simulated car, sends it a model with a progress ba
   // The model is on the car: load it.
   await row.getByRole('button', { name: 'Models on car' }).click();
   const onCar = page.getByRole('region', { name: `Models on ${car}` });
-  await onCar.getByRole('button', { name: `Load ${model}` }).click();
+  // On the car under the racer's name, and shown as whose it is.
+  await expect(onCar).toContainText(`${model}.tar.gz · ${pilot}`);
+  await onCar.getByRole('button', { name: `Load ${pilot}-${model}` }).click();
   await expect(onCar.getByRole('status')).toHaveText('Model loaded.');
   await expect(row).toContainText(model);
   await page.screenshot({ path: test.info().outputPath('cars-loaded.png'), fullPage: true });

@@ -20,7 +20,7 @@ struct Args {
     /// A pause after each received upload chunk, so progress can be watched.
     #[arg(long, default_value_t = 0)]
     upload_delay_ms: u64,
-    /// The battery level reported, 0 to 10.
+    /// The battery level reported: 0 to 11 (full), or -1 (no battery).
     #[arg(long, default_value_t = 7)]
     battery: i64,
 }
@@ -28,7 +28,7 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let car = car_sim::SimCar::start_on(args.port, &args.password, None).await;
+    let car = car_sim::SimCar::start_on(args.port, &args.password).await;
     car.slow_uploads(Duration::from_millis(args.upload_delay_ms));
     car.set_battery(args.battery);
     println!(

@@ -83,6 +83,11 @@ pub enum Problem {
     RatioTooHigh(u64),
     #[error("the archive holds a file name or header far longer than any model's")]
     HeaderTooLong,
+    /// A car installs a model only from an archive with exactly one `.pb` file, found
+    /// anywhere in it (`aws-deepracer-systems-pkg`, `model_loader_node.py`: "more than
+    /// one models found in the archive, ignoring all of them").
+    #[error("the archive holds {0} .pb files; a car installs only an archive with exactly one")]
+    SeveralModels(usize),
 }
 
 /// Counts bytes through a reader; the unpacked side also enforces the size and ratio
@@ -179,6 +184,8 @@ struct Found {
     metadata: Option<Vec<u8>>,
     model_md5: Option<String>,
     openvino_files: Vec<String>,
+    /// Every `.pb` file, wherever it lies (the car counts them all).
+    pb_files: usize,
 }
 
 fn read_entries<R: Read>(
@@ -205,6 +212,9 @@ fn read_entries<R: Read>(
             tar::EntryType::Regular | tar::EntryType::Continuous => {}
             tar::EntryType::Symlink | tar::EntryType::Link => return Err(Problem::Link(raw)),
             _ => return Err(Problem::SpecialFile(raw)),
+        }
+        if name.ends_with(".pb") {
+            found.pb_files += 1;
         }
         match name.as_str() {
             "model_metadata.json" => {
@@ -244,6 +254,9 @@ impl Found {
     fn into_facts(self) -> Result<ModelFacts, Problem> {
         let metadata = self.metadata.ok_or(Problem::NoMetadata)?;
         let model_md5 = self.model_md5.ok_or(Problem::NoModel)?;
+        if self.pb_files > 1 {
+            return Err(Problem::SeveralModels(self.pb_files));
+        }
         let parsed = parse_metadata(&metadata)?;
         Ok(ModelFacts {
             model_md5,

@@ -52,6 +52,13 @@ fn missing_files_and_bad_metadata_are_named() {
     assert_eq!(check_bytes(&no_model), Err(Problem::NoModel));
     let no_metadata = archive(&[Entry::file("agent/model.pb", "graph")]);
     assert_eq!(check_bytes(&no_metadata), Err(Problem::NoMetadata));
+    // A car installs nothing from an archive with more than one .pb, wherever they lie.
+    let two_models = archive(&[
+        Entry::file("model_metadata.json", METADATA),
+        Entry::file("agent/model.pb", "graph"),
+        Entry::file("agent/old/model.pb", "older graph"),
+    ]);
+    assert_eq!(check_bytes(&two_models), Err(Problem::SeveralModels(2)));
     for (metadata, why) in [
         ("{not json", "it is not valid JSON"),
         ("[]", "it is not a JSON object"),

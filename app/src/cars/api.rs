@@ -106,6 +106,9 @@ pub async fn update_car(
         address.as_deref(),
     )
     .await?;
+    if address.is_some() {
+        caller.state.cars.sessions.forget(&car);
+    }
     changes::record_kit(&caller.state.db).await;
     Ok(())
 }
@@ -115,6 +118,7 @@ pub async fn update_car(
 pub async fn remove_car(car: CarId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     cars::delete(&caller.state.db, &car).await?;
+    caller.state.cars.sessions.forget(&car);
     tracing::info!(car = %car.0, "car removed");
     changes::record_kit(&caller.state.db).await;
     Ok(())
@@ -127,6 +131,7 @@ pub async fn trust_car_certificate(car: CarId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let fingerprint = cars::trust_new_certificate(&caller.state.db, &car).await?;
     tracing::warn!(car = %car.0, %fingerprint, "new car certificate trusted");
+    caller.state.cars.sessions.forget(&car);
     changes::record_kit(&caller.state.db).await;
     crate::ssr::cars::poll::poll_car(&caller.state, &car).await;
     Ok(())

@@ -58,14 +58,15 @@ pub fn CarsPage() -> impl IntoView {
     }
 }
 
-/// Battery 0–10 as a meter and a percentage.
+/// Battery as a meter and a percentage: the console's 0–11, 11 being full.
 #[component]
-fn Battery(name: String, level: Option<u8>) -> impl IntoView {
+fn Battery(name: String, level: Option<i8>) -> impl IntoView {
     match level {
-        Some(level) => view! {
-            <meter min="0" max="10" low="3" optimum="10" value=level aria-label=format!("Battery of {name}")></meter>
-            " " <span class="battery-text">{format!("{} %", u32::from(level) * 10)}</span>
+        Some(level) if level >= 0 => view! {
+            <meter min="0" max="11" low="4" optimum="11" value=level aria-label=format!("Battery of {name}")></meter>
+            " " <span class="battery-text">{crate::model::battery_text(level)}</span>
         }.into_any(),
+        Some(_) => view! { <span class="problem">"no battery connected"</span> }.into_any(),
         None => view! { <span class="muted">"unknown"</span> }.into_any(),
     }
 }
@@ -106,6 +107,7 @@ fn status_cells(car: CarInfo) -> impl IntoView {
         <td>
             <strong>{car.name.clone()}</strong>
             <div class="muted small">{car.fleet_name.clone().unwrap_or_else(|| "no fleet".into())}" · "{car.address.clone()}</div>
+            {car.software_version.clone().map(|v| view! { <div class="muted small">{format!("software {v}")}</div> })}
         </td>
         <td>
             {if car.online {
@@ -255,7 +257,11 @@ fn CarModels(id: CarId, name: String) -> impl IntoView {
                                         let (folder_load, folder_delete) = (m.folder.clone(), m.folder.clone());
                                         view! {
                                             <li>
-                                                <strong>{m.name.clone()}</strong>" "<span class="muted small">{m.sensors.join(", ")}</span>" "
+                                                // Whose model, when drem sent it; else the car's folder.
+                                                <strong>{m.model.clone().unwrap_or_else(|| m.folder.clone())}</strong>
+                                                {m.owner.clone().map(|owner| view! { " · " {owner} })}" "
+                                                <span class="muted small">{m.sensors.join(", ")}</span>" "
+                                                {(!m.runnable).then(|| view! { <span class="problem small">"this car lacks a sensor it needs"</span> " " })}
                                                 <button type="button" class="button small" on:click=move |_| {
                                                     load.dispatch(LoadCarModel { car: id_load.clone(), folder: folder_load.clone() });
                                                 }>{format!("Load {}", m.folder)}</button>" "

@@ -68,7 +68,7 @@ pub fn TrackKitPicker(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
                                 <div class="kit-status">
                                 <span class=if car.online { "badge ok" } else { "badge warn" }>
                                     {if car.online { "online" } else { "offline" }}
-                                    {car.battery.map(|b| format!(" · battery {} %", u32::from(b) * 10))}
+                                    {car.battery.map(|b| format!(" · battery {}", crate::model::battery_text(b)))}
                                 </span>
                                 {car.problem.map(|p| view! { <span class="problem small" role="alert">{format!("Car warning: {p}")}</span> })}
                                 </div>

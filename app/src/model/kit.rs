@@ -68,11 +68,12 @@ pub struct CarInfo {
     pub address: String,
     pub fleet: Option<FleetId>,
     pub fleet_name: Option<String>,
-    /// Its chassis serial, where the car reports one.
-    pub serial: Option<String>,
+    /// `aws-deepracer-core`'s version on the car, as its console reports it.
+    pub software_version: Option<String>,
     pub online: bool,
-    /// Battery as the console reports it: 0 to 10 (`None`: unknown or not connected).
-    pub battery: Option<u8>,
+    /// Battery as the console reports it: 0 to 11 (full), −1 when no battery is
+    /// connected (`None`: unknown).
+    pub battery: Option<i8>,
     /// The model drem last loaded on it.
     pub loaded_model: Option<String>,
     /// Last answered, `YYYY-MM-DD HH:MM:SS` UTC.
@@ -91,9 +92,18 @@ pub struct CarInfo {
 /// A model on a car (`/opt/aws/deepracer/artifacts/FOLDER`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarModel {
+    /// The `.pb`'s name on the car ("model" for every console upload).
     pub name: String,
     pub folder: String,
     pub sensors: Vec<String>,
+    /// Whose model it is and its name in drem, when drem sent it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The car cannot run it (a sensor it needs is not connected).
+    #[serde(default)]
+    pub runnable: bool,
 }
 
 /// What a track races with: its fleet and the car on track now.
@@ -104,4 +114,25 @@ pub struct TrackKit {
     /// The fleet's cars (every car when the track has no fleet).
     pub cars: Vec<CarInfo>,
     pub fleets: Vec<FleetInfo>,
+}
+
+/// A battery level of the console (0 to 11, 11 full; −1 no battery) as people read it.
+pub fn battery_text(level: i8) -> String {
+    if level < 0 {
+        "no battery connected".to_string()
+    } else {
+        let percent = (u32::from(level.min(11).unsigned_abs()) * 100 + 5) / 11;
+        format!("{percent} %")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn battery_levels_read_as_percentages_of_full() {
+        assert_eq!(super::battery_text(11), "100 %");
+        assert_eq!(super::battery_text(7), "64 %");
+        assert_eq!(super::battery_text(0), "0 %");
+        assert_eq!(super::battery_text(-1), "no battery connected");
+    }
 }

@@ -103,6 +103,7 @@ pub async fn start_race(
     .await?;
     tracing::info!(race = %id.0, track = %track.id.0, racer = %racer.0, by_proxy, "race ready");
     let live = races::get(db, &id, caller.state.clock.now_ms()).await?;
+    crate::ssr::cars::race_lights::follow(&caller.state, None, &live);
     let change = changes::RaceChange {
         track: &track.id,
         race: Some(&live),
@@ -134,7 +135,7 @@ pub async fn race_command(
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     live.version = races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?command, "race command");
-    crate::ssr::cars::race_lights::follow(&caller.state, before, &live);
+    crate::ssr::cars::race_lights::follow(&caller.state, Some(before), &live);
     crate::ssr::race_end::watch(&caller.state, &live);
     let state = live.race.state;
     let done = matches!(state, RaceState::Submitted | RaceState::Discarded);

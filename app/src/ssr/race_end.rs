@@ -46,7 +46,7 @@ async fn end_if_due(state: &AppState, id: &RaceId) -> Result<(), AppError> {
             Ok(version) => {
                 live.version = version;
                 tracing::info!(race = %id.0, "race ended at zero");
-                super::cars::race_lights::follow(state, before, &live);
+                super::cars::race_lights::follow(state, Some(before), &live);
                 let change = changes::RaceChange {
                     track: &live.track,
                     race: Some(&live),

@@ -77,7 +77,7 @@ async fn apply_on(state: &AppState, track: &TrackId, at: u64) -> Result<String, 
                     race: Some(&saved),
                 };
                 changes::record(&state.db, &saved.event, Some(change), false).await;
-                super::cars::race_lights::follow(state, before, &saved);
+                super::cars::race_lights::follow(state, Some(before), &saved);
                 super::race_end::watch(state, &saved);
                 tracing::info!(race = %saved.id.0, at, ?before, "timer crossing");
                 return Ok(describe(before).into());

@@ -1,9 +1,11 @@
-//! Cars against the simulated console: activation with the certificate pinned, a
-//! changed certificate refused until trusted, passwords sealed at rest, models sent and
-//! seen on the car, clean car, the tail light following races, an unreachable car
-//! reported without slowing the others, fleets, and restarts without a key.
+//! Cars against the simulated console (`server/tests/car_sim`, copied from the car's
+//! own web server): activation with the certificate pinned, a changed certificate
+//! refused until trusted, passwords sealed at rest, one session per car, models sent
+//! under each racer's name and checked on the car, loading from a freshly booted car,
+//! clean car, the tail light following races, the battery's whole range, an
+//! unreachable car reported without slowing the others, fleets, and restarts.
 
-use crate::car_sim::SimCar;
+use crate::car_sim::{LoadStatus, Mode, SimCar};
 use crate::helpers::{open_db, spawn_app, spawn_on, Browser};
 use crate::models::upload_checked;
 use crate::races::{command, start, track_with_rules};
@@ -15,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
 
-async fn activate(op: &Browser, car: &SimCar, name: &str) -> CarInfo {
+pub async fn activate(op: &Browser, car: &SimCar, name: &str) -> CarInfo {
     op.call_json::<ActivateCar, _>(
         json!({"name": name, "address": car.address, "password": car.password, "fleet": null}),
     )
@@ -23,12 +25,12 @@ async fn activate(op: &Browser, car: &SimCar, name: &str) -> CarInfo {
     .unwrap()
 }
 
-async fn cars(op: &Browser) -> Vec<CarInfo> {
+pub async fn cars(op: &Browser) -> Vec<CarInfo> {
     op.call_json::<ListCars, _>(json!({})).await.unwrap()
 }
 
 /// Waits (up to `secs`) until the car list satisfies `done`.
-async fn until(
+pub async fn until(
     op: &Browser,
     secs: u64,
     what: &str,
@@ -69,6 +71,7 @@ async fn a_car_is_activated_with_its_certificate_pinned_and_a_changed_one_is_ref
     assert_eq!(added.name, "Car 7");
     assert!(added.online);
     assert_eq!(added.battery, Some(8));
+    assert_eq!(added.software_version.as_deref(), Some("2.0.383.0"));
     assert_eq!(
         added.certificate,
         car.fingerprint(),
@@ -99,7 +102,12 @@ async fn a_car_is_activated_with_its_certificate_pinned_and_a_changed_one_is_ref
     op.call_json::<SetCarTailLight, ()>(json!({"car": added.id, "colour": "#FF8200"}))
         .await
         .unwrap();
-    assert_eq!(car.with_state(|s| s.led), Some((255, 130, 0)));
+    // The light changes in calibration mode only; the car is left autonomous, stopped.
+    assert_eq!(car.with_state(|s| s.led), (255, 130, 0));
+    assert_eq!(
+        car.with_state(|s| (s.mode, s.active)),
+        (Mode::Autonomous, false)
+    );
     let bad_colour = op
         .call_json::<SetCarTailLight, ()>(json!({"car": added.id, "colour": "orange"}))
         .await;
@@ -107,6 +115,8 @@ async fn a_car_is_activated_with_its_certificate_pinned_and_a_changed_one_is_ref
 
     // The car is reinstalled: a new certificate is refused with a clear message.
     car.replace_certificate();
+    // (Its restart ends drem's open connection to it: give that a moment.)
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let refused = op
         .call_json::<SetCarTailLight, ()>(json!({"car": added.id, "colour": "#00FF00"}))
         .await
@@ -117,11 +127,7 @@ async fn a_car_is_activated_with_its_certificate_pinned_and_a_changed_one_is_ref
         "{}",
         refused.error
     );
-    assert_eq!(
-        car.with_state(|s| s.led),
-        Some((255, 130, 0)),
-        "nothing was sent"
-    );
+    assert_eq!(car.with_state(|s| s.led), (255, 130, 0), "nothing was sent");
     let now = cars(&op).await.remove(0);
     assert_eq!(
         now.new_certificate.as_deref(),
@@ -135,7 +141,7 @@ async fn a_car_is_activated_with_its_certificate_pinned_and_a_changed_one_is_ref
     op.call_json::<SetCarTailLight, ()>(json!({"car": added.id, "colour": "#00FF00"}))
         .await
         .unwrap();
-    assert_eq!(car.with_state(|s| s.led), Some((0, 255, 0)));
+    assert_eq!(car.with_state(|s| s.led), (0, 255, 0));
     let trusted = cars(&op).await.remove(0);
     assert_eq!(trusted.certificate, car.fingerprint());
     assert_eq!(trusted.new_certificate, None);
@@ -143,30 +149,33 @@ async fn a_car_is_activated_with_its_certificate_pinned_and_a_changed_one_is_ref
 }
 
 #[tokio::test]
-async fn a_car_that_reports_its_serial_keeps_its_identity_when_added_again() {
+async fn a_car_added_again_is_known_by_its_certificate() {
     let app = spawn_app().await;
     let (op, _) = app.signed_in_as(Role::Operator).await;
-    let car = SimCar::start_on(0, "pw-1", Some("DR-0042")).await;
+    let car = SimCar::start_on(0, "pw-1").await;
     let first = activate(&op, &car, "Car 1").await;
-    assert_eq!(first.serial.as_deref(), Some("DR-0042"));
     let again = activate(&op, &car, "Renamed").await;
-    assert_eq!(again.id, first.id, "same chassis, same car");
+    assert_eq!(again.id, first.id, "same certificate, same car");
     let list = cars(&op).await;
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].name, "Renamed");
+    // Another car (its own certificate) is another car.
+    let other = activate(&op, &SimCar::start_on(0, "pw-2").await, "Car 2").await;
+    assert_ne!(other.id, first.id);
 }
 
 #[tokio::test]
 async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
     let app = spawn_app().await;
     let (op, _) = app.signed_in_as(Role::Operator).await;
-    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    let (racer, racer_name) = app.signed_in_as(Role::Racer).await;
     let model = upload_checked(
         &racer,
         "fast-lap.tar.gz",
         model_archive::samples::good(2 << 20),
     )
     .await;
+    let folder = format!("{racer_name}-fast-lap");
     assert_eq!(model.status, ModelStatus::Available);
     let (car_a, car_b) = (SimCar::start().await, SimCar::start().await);
     let a = activate(&op, &car_a, "Car A").await;
@@ -187,12 +196,12 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
         assert_eq!(t.sent_bytes, t.total_bytes);
         assert_eq!(t.total_bytes, model.size_bytes);
     }
+    // Installed as the car installs: a folder named after the racer and the model.
     for sim in [&car_a, &car_b] {
-        assert_eq!(sim.model_folders(), ["fast-lap"]);
-        let files = sim.model_files("fast-lap");
-        assert!(
-            files.contains(&"model_metadata.json".to_string()),
-            "{files:?}"
+        assert_eq!(sim.model_folders(), [folder.clone()]);
+        assert_eq!(
+            sim.model_files(&folder),
+            ["checksum.txt", "model.pb", "model_metadata.json"]
         );
     }
     let on_a: Vec<CarModel> = op
@@ -200,17 +209,32 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
         .await
         .unwrap();
     assert_eq!(on_a.len(), 1);
-    assert_eq!(on_a[0].folder, "fast-lap");
+    assert_eq!(on_a[0].folder, folder);
+    assert_eq!(on_a[0].name, "model");
+    assert_eq!(on_a[0].sensors, ["Front-facing camera"]);
+    assert!(on_a[0].runnable);
+    assert_eq!(
+        on_a[0].owner.as_deref(),
+        Some(racer_name.as_str()),
+        "whose it is"
+    );
+    assert_eq!(on_a[0].model.as_deref(), Some("fast-lap.tar.gz"));
 
-    op.call_json::<LoadCarModel, ()>(json!({"car": a.id, "folder": "fast-lap"}))
+    // A freshly booted car is in manual mode, where a load is accepted and ignored:
+    // drem stops the car, switches it to autonomous and waits for the load.
+    assert_eq!(car_a.with_state(|s| s.mode), Mode::Manual);
+    op.call_json::<LoadCarModel, ()>(json!({"car": a.id, "folder": folder}))
         .await
         .unwrap();
+    assert_eq!(car_a.with_state(|s| s.loaded.clone()), Some(folder.clone()));
+    assert_eq!(car_a.with_state(|s| s.load_status), LoadStatus::Loaded);
     assert_eq!(
-        car_a.with_state(|s| s.loaded.clone()).as_deref(),
-        Some("fast-lap")
+        car_a.with_state(|s| (s.mode, s.active)),
+        (Mode::Autonomous, false),
+        "never left running on a newly loaded model"
     );
     let listed = cars(&op).await;
-    assert_eq!(listed[0].loaded_model.as_deref(), Some("fast-lap"));
+    assert_eq!(listed[0].loaded_model.as_deref(), Some(folder.as_str()));
 
     let cleaned: usize = op
         .call_json::<DeleteCarModels, _>(json!({"car": a.id}))
@@ -223,7 +247,7 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
     );
     assert_eq!(
         car_b.model_folders(),
-        ["fast-lap"],
+        [folder.clone()],
         "the other car keeps its own"
     );
     assert_eq!(cars(&op).await[0].loaded_model, None);
@@ -265,24 +289,21 @@ async fn the_tail_light_follows_the_race_and_the_end_stops_the_car() {
     assert_eq!(kit.car.as_ref(), Some(&car.id));
     assert_eq!(kit.cars.len(), 1);
 
+    // The racer's colour as soon as they are on the track, before the car drives
+    // (changing the light needs the calibration mode, which stops the car).
     let ready = start(&op, &track, &racer.id).await.unwrap();
+    let colour = app::ssr::cars::actions::parse_colour(&ready.racer_colour).unwrap();
+    wait_for(|| sim.with_state(|s| s.led) == colour, "the racer's colour").await;
     let running = command(&op, &ready, json!({"command": "start"}))
         .await
         .unwrap();
-    let colour = app::ssr::cars::actions::parse_colour(&running.racer_colour).unwrap();
-    wait_for(
-        || sim.with_state(|s| s.led) == Some(colour),
-        "the racer's colour",
-    )
-    .await;
-
     command(&op, &running, json!({"command": "end"}))
         .await
         .unwrap();
     wait_for(
         || {
-            sim.with_state(|s| (s.led, s.start_stop.clone()))
-                == (Some((255, 255, 255)), Some("stop".into()))
+            sim.with_state(|s| (s.led, s.active, s.mode))
+                == ((255, 255, 255), false, Mode::Autonomous)
         },
         "white and stopped",
     )

@@ -1,54 +1,99 @@
-//! A simulated DeepRacer car console for tests (no real car runs here), faithful to the
-//! console API of domain.md §7: HTTPS with a self-signed certificate, the CSRF token in
-//! `GET /`'s page tied to a session cookie, `POST /login` setting `deepracer_token`,
-//! `X-CSRFToken` required on every PUT and POST, a multipart upload unpacked into a
-//! folder per model, models listed and loaded, battery, tail light and start/stop.
+//! A simulated DeepRacer car console for tests (no real car runs here), copied call by
+//! call from the car's own web server. Sources (fetched and read; paths cited on each
+//! behaviour): `aws-deepracer/aws-deepracer-webserver-pkg` (WS, the Flask console behind
+//! nginx), `aws-deepracer-ctrl-pkg` (CTRL, the control node's modes), `-systems-pkg`
+//! (SYS, the model installer), `-i2c-pkg` (I2C, the battery), `-device-info-pkg` (DI),
+//! and `aws-deepracer-community/deepracer-custom-console`, whose
+//! `original/aws/deepracer/` is a copy of a car's installed files (CC).
+//!
+//! - `auth.rs`: the CSRF token and sign-in, one token at a time;
+//! - `models.rs`: upload (installed as the car installs), list, load, delete;
+//! - `vehicle.rs`: drive mode, start/stop, battery, device info, tail light, SSH, logs.
 //!
 //! Test knobs: replace the certificate (a reinstalled car), hang (a car that stops
-//! answering), slow uploads (to watch progress), set the battery.
+//! answering), slow uploads (to watch progress), slow service calls (the car's 10 s ×
+//! 3 retries), set the battery, how long a model takes to load.
 
 #![allow(dead_code)]
 
-use axum::extract::{Path, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+mod auth;
+mod models;
+mod vehicle;
+
+use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use futures::StreamExt;
+use axum::response::Response;
+use axum::Router;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+pub use models::LoadStatus;
+pub use vehicle::Mode;
+
 /// What the simulated car is and does now.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CarState {
+    /// `get_battery_level`: −1 (no battery) to 11 (full).
     pub battery: i64,
-    pub led: Option<(u8, u8, u8)>,
-    pub start_stop: Option<String>,
-    pub drive_mode: Option<String>,
+    /// What the tail light shows (it changes in calibration mode only).
+    pub led: (u8, u8, u8),
+    /// The control node's mode: manual at boot (CTRL `src/ctrl_node.cpp`, `init()`).
+    pub mode: Mode,
+    /// Whether the current mode is running (start/stop).
+    pub active: bool,
+    /// The last `max_nav_throttle` applied, in percent.
     pub throttle: Option<u8>,
+    /// The model folder last loaded, and where a load stands.
     pub loaded: Option<String>,
+    pub load_status: LoadStatus,
+    pub ssh_enabled: bool,
     /// Sign-ins that succeeded.
     pub sign_ins: usize,
     /// Requests without a valid CSRF token that were refused.
     pub csrf_refused: usize,
+    /// API calls refused because their sign-in token was no longer the car's one.
+    pub stale_tokens: usize,
+    /// Flask `session` cookie → the raw CSRF token it holds.
     sessions: HashMap<String, String>,
-    tokens: HashSet<String>,
+    /// `/opt/aws/deepracer/token.txt`: the one valid sign-in token.
+    token: Option<String>,
 }
 
 struct Sim {
     password: String,
-    serial: Option<String>,
     artifacts: PathBuf,
     state: Mutex<CarState>,
     hang: std::sync::atomic::AtomicBool,
+    /// The page's CSRF token is not its session's (a console that changed, or not a
+    /// DeepRacer's): every write is refused with 400.
+    garbled_csrf: std::sync::atomic::AtomicBool,
+    /// Installs fail on the car (its disk is full): the upload still says success.
+    failing_installs: std::sync::atomic::AtomicBool,
     upload_delay: Mutex<Duration>,
+    service_delay: Mutex<Duration>,
+    load_time: Mutex<Duration>,
     tls: RwLock<Arc<rustls::ServerConfig>>,
     fingerprint: Mutex<String>,
+    /// Bumped when the car restarts: its open connections end.
+    boots: tokio::sync::watch::Sender<u64>,
+}
+
+impl Sim {
+    fn state(&self) -> std::sync::MutexGuard<'_, CarState> {
+        self.state.lock().unwrap()
+    }
+
+    /// One internal ROS service call (WS `utility.py`, `call_service_sync`): as slow as
+    /// the test made the car.
+    async fn service_call(&self) {
+        let delay = *self.service_delay.lock().unwrap();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
 }
 
 /// A running simulated car.
@@ -85,21 +130,37 @@ fn random_hex() -> String {
 
 impl SimCar {
     /// Starts a car on a free loopback port (or `port`), console password `password`.
-    pub async fn start_on(port: u16, password: &str, serial: Option<&str>) -> SimCar {
+    pub async fn start_on(port: u16, password: &str) -> SimCar {
         let dir = tempfile::tempdir().expect("artifacts folder");
         let (tls, fingerprint) = tls_config();
         let sim = Arc::new(Sim {
             password: password.to_string(),
-            serial: serial.map(str::to_string),
             artifacts: dir.path().to_path_buf(),
             state: Mutex::new(CarState {
                 battery: 8,
-                ..Default::default()
+                // The default `led_values.json`: blue (WS `led_api.py` reads it back).
+                led: (0, 0, 255),
+                mode: Mode::Manual,
+                active: true,
+                throttle: None,
+                loaded: None,
+                load_status: LoadStatus::Error,
+                ssh_enabled: false,
+                sign_ins: 0,
+                csrf_refused: 0,
+                stale_tokens: 0,
+                sessions: HashMap::new(),
+                token: None,
             }),
             hang: Default::default(),
+            garbled_csrf: Default::default(),
+            failing_installs: Default::default(),
             upload_delay: Mutex::new(Duration::ZERO),
+            service_delay: Mutex::new(Duration::ZERO),
+            load_time: Mutex::new(Duration::from_millis(300)),
             tls: RwLock::new(tls),
             fingerprint: Mutex::new(fingerprint),
+            boots: tokio::sync::watch::channel(0).0,
         });
         // A car on Wi-Fi takes data slowly: a small receive buffer (inherited by every
         // accepted socket) keeps loopback's multi-megabyte buffers from hiding that.
@@ -117,14 +178,18 @@ impl SimCar {
             while let Ok((tcp, _)) = listener.accept().await {
                 let config = accept_sim.tls.read().unwrap().clone();
                 let router = router.clone();
+                let mut reboot = accept_sim.boots.subscribe();
                 tokio::spawn(async move {
                     let Ok(tls) = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await else {
                         return;
                     };
                     let service = hyper_util::service::TowerToHyperService::new(router);
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
-                        .await;
+                    let served = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(tls), service);
+                    tokio::select! {
+                        _ = served => {}
+                        _ = reboot.changed() => {}
+                    }
                 });
             }
         });
@@ -138,7 +203,7 @@ impl SimCar {
 
     /// Starts a car on a free port with a fixed password.
     pub async fn start() -> SimCar {
-        Self::start_on(0, "console-pass-7", None).await
+        Self::start_on(0, "console-pass-7").await
     }
 
     /// The fingerprint of the certificate it shows now.
@@ -146,11 +211,14 @@ impl SimCar {
         self.sim.fingerprint.lock().unwrap().clone()
     }
 
-    /// A reinstalled car: a new self-signed certificate from now on.
+    /// A reinstalled car: restarted (its connections end) with a new self-signed
+    /// certificate (CC `original/aws/deepracer/nginx/nginx_install_certs.sh` makes one
+    /// at install).
     pub fn replace_certificate(&self) {
         let (tls, fingerprint) = tls_config();
         *self.sim.tls.write().unwrap() = tls;
         *self.sim.fingerprint.lock().unwrap() = fingerprint;
+        self.sim.boots.send_modify(|boots| *boots += 1);
     }
 
     /// A car that accepts connections but never answers (or answers again).
@@ -160,21 +228,53 @@ impl SimCar {
             .store(hang, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Pages carry a CSRF token that is not their session's (every write gets 400).
+    pub fn garble_csrf(&self, on: bool) {
+        self.sim
+            .garbled_csrf
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Installs fail on the car, which still answers the upload with success (SYS
+    /// `model_install_state.py` removes the folder; `console_model_action` returns
+    /// "done-upload" whatever happened).
+    pub fn fail_installs(&self, on: bool) {
+        self.sim
+            .failing_installs
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Slows uploads down: a pause after every received chunk.
     pub fn slow_uploads(&self, delay: Duration) {
         *self.sim.upload_delay.lock().unwrap() = delay;
     }
 
+    /// Slows every internal service call down (a busy car: up to 10 s × 3 each).
+    pub fn slow_services(&self, delay: Duration) {
+        *self.sim.service_delay.lock().unwrap() = delay;
+    }
+
+    /// How long loading a model takes on this car.
+    pub fn load_time(&self, time: Duration) {
+        *self.sim.load_time.lock().unwrap() = time;
+    }
+
     pub fn set_battery(&self, level: i64) {
-        self.sim.state.lock().unwrap().battery = level;
+        self.sim.state().battery = level;
+    }
+
+    /// Someone else signs in to the car's console (its own page, another drem): every
+    /// other session is signed out (WS `login.py` writes the one `token.txt`).
+    pub fn sign_in_elsewhere(&self) {
+        self.sim.state().token = Some(random_hex());
     }
 
     /// Reads the car's state.
     pub fn with_state<T>(&self, read: impl FnOnce(&CarState) -> T) -> T {
-        read(&self.sim.state.lock().unwrap())
+        read(&self.sim.state())
     }
 
-    /// Model folders on the car.
+    /// Folders in the car's artifacts folder (installed models and leftovers).
     pub fn model_folders(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(&self.sim.artifacts)
             .map(|entries| {
@@ -191,41 +291,32 @@ impl SimCar {
 
     /// The files of one model folder, relative.
     pub fn model_files(&self, folder: &str) -> Vec<String> {
-        fn walk(base: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(base, &path, out);
-                } else if let Ok(rel) = path.strip_prefix(base) {
-                    out.push(rel.to_string_lossy().into_owned());
-                }
-            }
-        }
-        let base = self.sim.artifacts.join(folder);
-        let mut out = Vec::new();
-        walk(&base, &base, &mut out);
+        let mut out: Vec<String> = std::fs::read_dir(self.sim.artifacts.join(folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         out.sort();
         out
     }
 }
 
+/// As on the car: nginx checks the sign-in of every `/api/…` call first (401), then
+/// Flask-WTF the CSRF token of every write (400), then the handler answers
+/// (CC `original/aws/deepracer/nginx/data/nginx.default`, WS `webserver.py`).
 fn router(sim: Arc<Sim>) -> Router {
-    let api = Router::new()
-        .route("/api/uploadModels", put(upload))
-        .route("/api/models", get(models))
-        .route("/api/models/{folder}/model", put(load))
-        .route("/api/isModelLoading", get(is_loading))
-        .route("/api/drive_mode", put(drive_mode))
-        .route("/api/max_nav_throttle", put(throttle))
-        .route("/api/start_stop", put(start_stop))
-        .route("/api/get_battery_level", get(battery))
-        .route("/api/set_led_color", post(led))
-        .route("/api/deleteModels", post(delete_models))
-        .route("/api/get_device_info", get(device_info))
-        .layer(middleware::from_fn_with_state(Arc::clone(&sim), signed_in));
-    Router::new()
-        .route("/", get(home))
-        .route("/login", post(login))
+    let csrf = || middleware::from_fn_with_state(Arc::clone(&sim), auth::csrf);
+    let api = models::routes()
+        .merge(vehicle::routes())
+        .layer(csrf())
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&sim),
+            auth::signed_in,
+        ));
+    auth::routes()
+        .layer(csrf())
         .merge(api)
         .layer(middleware::from_fn_with_state(Arc::clone(&sim), hang))
         .with_state(sim)
@@ -236,235 +327,4 @@ async fn hang(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Resp
         std::future::pending::<()>().await;
     }
     next.run(request).await
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
-/// The session's CSRF token matches `X-CSRFToken`.
-fn csrf_ok(sim: &Sim, headers: &HeaderMap) -> bool {
-    let state = sim.state.lock().unwrap();
-    let expected = cookie(headers, "session").and_then(|sid| state.sessions.get(&sid).cloned());
-    let given = headers.get("X-CSRFToken").and_then(|v| v.to_str().ok());
-    matches!((expected, given), (Some(e), Some(g)) if e == g)
-}
-
-async fn home(State(sim): State<Arc<Sim>>) -> Response {
-    let (sid, csrf) = (random_hex(), random_hex());
-    sim.state
-        .lock()
-        .unwrap()
-        .sessions
-        .insert(sid.clone(), csrf.clone());
-    let page = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"csrf-token\" content=\"{csrf}\"><title>AWS DeepRacer</title></head><body>Sign in</body></html>"
-    );
-    (
-        [(
-            header::SET_COOKIE,
-            format!("session={sid}; Secure; HttpOnly; Path=/"),
-        )],
-        Html(page),
-    )
-        .into_response()
-}
-
-async fn login(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: String) -> Response {
-    if !csrf_ok(&sim, &headers) {
-        sim.state.lock().unwrap().csrf_refused += 1;
-        return (StatusCode::BAD_REQUEST, "The CSRF token is missing.").into_response();
-    }
-    let password = url::form_urlencoded::parse(body.as_bytes())
-        .find(|(k, _)| k == "password")
-        .map(|(_, v)| v.into_owned());
-    if password.as_deref() != Some(sim.password.as_str()) {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"success": false}))).into_response();
-    }
-    let token = random_hex();
-    let mut state = sim.state.lock().unwrap();
-    state.tokens.insert(token.clone());
-    state.sign_ins += 1;
-    (
-        [(
-            header::SET_COOKIE,
-            format!("deepracer_token={token}; Secure; HttpOnly; Path=/"),
-        )],
-        Json(json!({"success": true})),
-    )
-        .into_response()
-}
-
-/// Every API call needs the sign-in cookie; every PUT and POST the CSRF token too.
-async fn signed_in(State(sim): State<Arc<Sim>>, request: Request, next: Next) -> Response {
-    let token = cookie(request.headers(), "deepracer_token");
-    let known = token.is_some_and(|t| sim.state.lock().unwrap().tokens.contains(&t));
-    if !known {
-        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
-    }
-    let writes = matches!(*request.method(), Method::PUT | Method::POST);
-    if writes && !csrf_ok(&sim, request.headers()) {
-        sim.state.lock().unwrap().csrf_refused += 1;
-        return (StatusCode::BAD_REQUEST, "The CSRF token is missing.").into_response();
-    }
-    next.run(request).await
-}
-
-async fn upload(State(sim): State<Arc<Sim>>, request: Request) -> Response {
-    let boundary = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|ct| multer::parse_boundary(ct).ok());
-    let Some(boundary) = boundary else {
-        return (StatusCode::BAD_REQUEST, "not multipart").into_response();
-    };
-    let delay = *sim.upload_delay.lock().unwrap();
-    let body = request
-        .into_body()
-        .into_data_stream()
-        .then(move |chunk| async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            chunk
-        });
-    let mut multipart = multer::Multipart::new(body, boundary);
-    while let Ok(Some(mut field)) = multipart.next_field().await {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let Some(file) = field.file_name().map(str::to_string) else {
-            return (StatusCode::BAD_REQUEST, "no file name").into_response();
-        };
-        let Some(name) = file
-            .strip_suffix(".tar.gz")
-            .filter(|n| !n.is_empty() && !n.contains('/'))
-        else {
-            return (StatusCode::BAD_REQUEST, "expected NAME.tar.gz").into_response();
-        };
-        let mut bytes = Vec::new();
-        while let Ok(Some(chunk)) = field.chunk().await {
-            bytes.extend_from_slice(&chunk);
-        }
-        let target = sim.artifacts.join(name);
-        let unpacked = std::fs::create_dir_all(&target).and_then(|_| {
-            tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice())).unpack(&target)
-        });
-        return match unpacked {
-            Ok(()) => Json(json!({"success": true, "message": "uploaded"})).into_response(),
-            Err(e) => (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"success": false, "reason": e.to_string()})),
-            )
-                .into_response(),
-        };
-    }
-    (StatusCode::BAD_REQUEST, "no file field").into_response()
-}
-
-async fn models(State(sim): State<Arc<Sim>>) -> Json<Value> {
-    let mut list = Vec::new();
-    for entry in std::fs::read_dir(&sim.artifacts)
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        if !entry.path().is_dir() {
-            continue;
-        }
-        let folder = entry.file_name().to_string_lossy().into_owned();
-        let sensors = std::fs::read_to_string(entry.path().join("model_metadata.json"))
-            .ok()
-            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-            .and_then(|meta| meta.get("sensor").cloned())
-            .unwrap_or_else(|| json!(["FRONT_FACING_CAMERA"]));
-        list.push(json!({
-            "model_name": folder, "model_folder_name": folder, "model_sensors": sensors,
-            "is_select_disabled": false,
-        }));
-    }
-    Json(json!({"models": list, "success": true}))
-}
-
-async fn load(State(sim): State<Arc<Sim>>, Path(folder): Path<String>) -> Response {
-    if !sim.artifacts.join(&folder).is_dir() {
-        return Json(json!({"success": false, "reason": "no such model"})).into_response();
-    }
-    sim.state.lock().unwrap().loaded = Some(folder);
-    Json(json!({"success": true})).into_response()
-}
-
-async fn is_loading(State(sim): State<Arc<Sim>>) -> Json<Value> {
-    let loaded = sim.state.lock().unwrap().loaded.is_some();
-    Json(json!({"isModelLoading": if loaded { "loaded" } else { "error" }, "success": true}))
-}
-
-async fn drive_mode(State(sim): State<Arc<Sim>>, Json(body): Json<Value>) -> Json<Value> {
-    sim.state.lock().unwrap().drive_mode = body["drive_mode"].as_str().map(str::to_string);
-    Json(json!({"success": true}))
-}
-
-async fn throttle(State(sim): State<Arc<Sim>>, Json(body): Json<Value>) -> Json<Value> {
-    sim.state.lock().unwrap().throttle =
-        body["throttle"].as_u64().and_then(|t| u8::try_from(t).ok());
-    Json(json!({"success": true}))
-}
-
-async fn start_stop(State(sim): State<Arc<Sim>>, Json(body): Json<Value>) -> Json<Value> {
-    sim.state.lock().unwrap().start_stop = body["start_stop"].as_str().map(str::to_string);
-    Json(json!({"success": true}))
-}
-
-async fn battery(State(sim): State<Arc<Sim>>) -> Json<Value> {
-    Json(json!({"battery_level": sim.state.lock().unwrap().battery, "success": true}))
-}
-
-async fn led(State(sim): State<Arc<Sim>>, Json(body): Json<Value>) -> Response {
-    let channel = |k: &str| body[k].as_u64().and_then(|v| u8::try_from(v).ok());
-    match (channel("red"), channel("green"), channel("blue")) {
-        (Some(r), Some(g), Some(b)) => {
-            sim.state.lock().unwrap().led = Some((r, g, b));
-            Json(json!({"success": true})).into_response()
-        }
-        _ => (StatusCode::BAD_REQUEST, Json(json!({"success": false}))).into_response(),
-    }
-}
-
-async fn delete_models(State(sim): State<Arc<Sim>>, Json(body): Json<Value>) -> Json<Value> {
-    let names: Vec<String> = body["filenames"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    for name in &names {
-        if !name.contains('/') && !name.contains("..") {
-            let _ = std::fs::remove_dir_all(sim.artifacts.join(name));
-        }
-    }
-    let mut state = sim.state.lock().unwrap();
-    if state.loaded.as_ref().is_some_and(|l| names.contains(l)) {
-        state.loaded = None;
-    }
-    Json(json!({"success": true}))
-}
-
-async fn device_info(State(sim): State<Arc<Sim>>) -> Json<Value> {
-    let mut info =
-        json!({"hardware_version": "R2.1", "software_version": "2.0.383.0", "success": true});
-    if let Some(serial) = &sim.serial {
-        info["chassis_serial"] = json!(serial);
-    }
-    Json(info)
 }

@@ -1,19 +1,25 @@
-//! One operation on one car: sign in with its sealed password and pinned certificate,
-//! do the calls, and record what was seen (online, battery, a failure or a new
-//! certificate) so the car list tells the truth.
+//! What drem does on a car, call by call as the car's console wants it
+//! (`aws-deepracer-webserver-pkg` and the control node `aws-deepracer-ctrl-pkg`): add
+//! it, list, load and delete its models, and show a race on its tail light.
 
-use super::console::{Console, ConsoleError};
+use super::console::{Console, ConsoleError, CALL_TIMEOUT};
+use super::session::on_car;
 use crate::error::AppError;
 use crate::model::{CarId, CarModel, FleetId};
 use crate::ssr::state::AppState;
-use crate::ssr::storage::cars::{self, NewCar, Seen, StoredCar};
+use crate::ssr::storage::cars::{self, NewCar, Seen};
 use crate::ssr::storage::changes;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-/// How long a model may take to load on the car.
-const LOAD_WITHIN: Duration = Duration::from_secs(60);
+/// The load request itself: up to four internal service calls on the car.
+const LOAD_CALL: Duration = Duration::from_secs(130);
+/// How long a model may take to load once asked (5–45 s by the community console's
+/// own words, more with a model to optimize).
+const LOAD_WITHIN: Duration = Duration::from_secs(120);
+/// A load that has not started after this long was refused (not in autonomous mode).
+const LOAD_STARTS_WITHIN: Duration = Duration::from_secs(8);
 
 impl From<ConsoleError> for AppError {
     fn from(e: ConsoleError) -> Self {
@@ -35,67 +41,14 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// What a failure tells about the car, for its status.
-pub fn seen_after(e: &ConsoleError) -> Seen {
-    match e {
-        ConsoleError::CertificateChanged { seen } => Seen::NewCertificate {
-            fingerprint: seen.clone(),
-            problem: e.to_string(),
-        },
-        e => Seen::Failed {
-            problem: e.to_string(),
-        },
-    }
-}
-
-/// Records what was seen and tells the pages if that changed anything.
-pub async fn note(state: &AppState, car: &CarId, seen: &Seen) {
-    match cars::record_seen(&state.db, car, seen).await {
-        Ok(true) => changes::record_kit(&state.db).await,
-        Ok(false) => {}
-        Err(e) => tracing::warn!(car = %car.0, error = %e, "car status not stored"),
-    }
-}
-
-/// A signed-in console for a stored car.
-pub async fn console(state: &AppState, car: &StoredCar) -> Result<Console, ConsoleError> {
-    let password = state
-        .cars
-        .key
-        .open(&car.sealed_password)
-        .map_err(ConsoleError::Refused)?;
-    Console::sign_in(&car.info.address, &password, Some(&car.info.certificate)).await
-}
-
-/// Runs `op` on the car's console; any failure is recorded on the car and returned
-/// with the car's name.
-pub async fn on_car<T, F, Fut>(state: &AppState, id: &CarId, op: F) -> Result<T, AppError>
-where
-    F: FnOnce(Console) -> Fut,
-    Fut: std::future::Future<Output = Result<T, ConsoleError>>,
-{
-    let car = cars::get(&state.db, id).await?;
-    let result = match console(state, &car).await {
-        Ok(console) => op(console).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(value) => Ok(value),
-        Err(e) => {
-            note(state, id, &seen_after(&e)).await;
-            tracing::warn!(car = %car.info.name, error = %e, "car operation failed");
-            Err(AppError::Device(format!("{}: {e}", car.info.name)))
-        }
-    }
-}
-
-/// The battery level 0–10 from `get_battery_level` (negative: not connected).
-pub fn battery_of(answer: &Value) -> Option<u8> {
+/// The battery level from `get_battery_level`: 0 to 11 (full), or −1 when no battery
+/// is connected or it could not be read (`aws-deepracer-i2c-pkg`, `battery_node.cpp`).
+pub fn battery_of(answer: &Value) -> Option<i8> {
     answer
         .get("battery_level")
         .and_then(Value::as_i64)
-        .and_then(|level| u8::try_from(level).ok())
-        .filter(|level| *level <= 10)
+        .filter(|level| (-1..=11).contains(level))
+        .and_then(|level| i8::try_from(level).ok())
 }
 
 /// Signs in to a new car (trusting the certificate it shows), reads its device info
@@ -109,11 +62,11 @@ pub async fn activate(
 ) -> Result<CarId, AppError> {
     let console = Console::sign_in(address, password, None).await?;
     let info = console.get("/api/get_device_info").await?;
-    let serial = ["chassis_serial", "serial_number", "serial"]
-        .iter()
-        .find_map(|key| info.get(*key).and_then(Value::as_str))
+    let software_version = info
+        .get("software_version")
+        .and_then(Value::as_str)
         .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .filter(|v| !v.is_empty() && *v != "--")
         .map(str::to_string);
     let battery = console
         .get("/api/get_battery_level")
@@ -133,24 +86,34 @@ pub async fn activate(
             address: &address,
             sealed_password: &sealed,
             certificate: &console.fingerprint,
-            serial: serial.as_deref(),
+            software_version: software_version.as_deref(),
             fleet,
         },
     )
     .await?;
     let _ = cars::record_seen(&state.db, &id, &Seen::Online { battery }).await;
+    // This sign-in is the car's session from now on (another would sign it out).
+    *state.cars.sessions.slot(&id).lock().await = Some(console.clone());
     tracing::info!(car = %id.0, name, %address, fingerprint = %console.fingerprint, "car activated");
     changes::record_kit(&state.db).await;
     Ok(id)
 }
 
-/// The models on the car.
+/// The models on the car, each with whose it is when drem sent it.
 pub async fn list_models(state: &AppState, car: &CarId) -> Result<Vec<CarModel>, AppError> {
-    on_car(state, car, |console| async move {
+    let mut models = on_car(state, car, |console| async move {
         let answer = console.get("/api/models").await?;
         Ok(models_of(&answer))
     })
-    .await
+    .await?;
+    let sent = crate::ssr::storage::car_models::of_car(&state.db, car).await?;
+    for model in &mut models {
+        if let Some((owner, name)) = sent.get(&model.folder) {
+            model.owner = Some(owner.clone());
+            model.model = Some(name.clone());
+        }
+    }
+    Ok(models)
 }
 
 /// Models from `GET /api/models`.
@@ -174,6 +137,9 @@ pub fn models_of(answer: &Value) -> Vec<CarModel> {
                         Some(Value::String(s)) => vec![s.clone()],
                         _ => Vec::new(),
                     },
+                    owner: None,
+                    model: None,
+                    runnable: m.get("is_select_disabled") != Some(&Value::Bool(true)),
                 })
                 .filter(|m| !m.folder.is_empty())
                 .collect()
@@ -187,24 +153,27 @@ pub async fn delete_models(
     car: &CarId,
     folders: Option<Vec<String>>,
 ) -> Result<usize, AppError> {
-    let deleted = on_car(state, car, |console| async move {
-        let folders = match folders {
-            Some(folders) => folders,
-            None => models_of(&console.get("/api/models").await?)
-                .into_iter()
-                .map(|m| m.folder)
-                .collect(),
-        };
-        if !folders.is_empty() {
-            console
-                .send(
-                    Method::POST,
-                    "/api/deleteModels",
-                    &json!({ "filenames": folders }),
-                )
-                .await?;
+    let deleted = on_car(state, car, |console| {
+        let folders = folders.clone();
+        async move {
+            let folders = match folders {
+                Some(folders) => folders,
+                None => models_of(&console.get("/api/models").await?)
+                    .into_iter()
+                    .map(|m| m.folder)
+                    .collect(),
+            };
+            if !folders.is_empty() {
+                console
+                    .send(
+                        Method::POST,
+                        "/api/deleteModels",
+                        &json!({ "filenames": folders }),
+                    )
+                    .await?;
+            }
+            Ok(folders.len())
         }
-        Ok(folders.len())
     })
     .await?;
     let _ = cars::set_loaded_model(&state.db, car, None).await;
@@ -212,32 +181,104 @@ pub async fn delete_models(
     Ok(deleted)
 }
 
-/// Loads a model on the car and waits until the car says it is loaded.
+/// Loads a model on the car and waits until the car says it is loaded. As the car
+/// wants it (the community console's `home.tsx` does the same): stop the car, switch
+/// to the autonomous mode (the control node starts in manual mode, where a load is
+/// accepted and then ignored: `ctrl_state.cpp`), ask for the load, then follow
+/// `isModelLoading` (loading → loaded, or error). The car stays stopped.
 pub async fn load_model(state: &AppState, car: &CarId, folder: &str) -> Result<(), AppError> {
     let path = format!("/api/models/{}/model", encode_segment(folder));
-    on_car(state, car, |console| async move {
-        console.send(Method::PUT, &path, &json!({})).await?;
-        let deadline = tokio::time::Instant::now() + LOAD_WITHIN;
-        loop {
-            let answer = console.get("/api/isModelLoading").await?;
-            match answer.get("isModelLoading").and_then(Value::as_str) {
-                Some("loaded") => return Ok(()),
-                Some("error") => {
-                    return Err(ConsoleError::Refused("an error loading the model".into()))
-                }
-                _ if tokio::time::Instant::now() > deadline => {
-                    return Err(ConsoleError::Refused(
-                        "no loaded model after a minute".into(),
-                    ))
-                }
-                _ => tokio::time::sleep(Duration::from_millis(500)).await,
-            }
+    on_car(state, car, |console| {
+        let path = path.clone();
+        async move {
+            stop(&console).await?;
+            console
+                .send(
+                    Method::PUT,
+                    "/api/drive_mode",
+                    &json!({"drive_mode": "auto"}),
+                )
+                .await?;
+            console
+                .send_within(Method::PUT, &path, &json!({}), LOAD_CALL)
+                .await?;
+            until_loaded(&console).await
         }
     })
     .await?;
     cars::set_loaded_model(&state.db, car, Some(folder)).await?;
     changes::record_kit(&state.db).await;
     Ok(())
+}
+
+/// Follows `isModelLoading` until the model is loaded. The load runs on the car in a
+/// thread of its own, so the first look waits a second (an earlier model's "loaded"
+/// must not pass for this one's).
+async fn until_loaded(console: &Console) -> Result<(), ConsoleError> {
+    let asked = tokio::time::Instant::now();
+    let mut started = false;
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let answer = console.get("/api/isModelLoading").await?;
+        match answer.get("isModelLoading").and_then(Value::as_str) {
+            Some("loaded") => return Ok(()),
+            Some("loading") => started = true,
+            Some("error") if started => {
+                return Err(ConsoleError::Refused(
+                    "the car could not load the model (its logs say why)".into(),
+                ))
+            }
+            Some("error") if asked.elapsed() > LOAD_STARTS_WITHIN => {
+                return Err(ConsoleError::Refused(
+                    "the car did not start loading the model".into(),
+                ))
+            }
+            _ => {}
+        }
+        if asked.elapsed() > LOAD_WITHIN {
+            return Err(ConsoleError::StillWorking(LOAD_WITHIN.as_secs()));
+        }
+    }
+}
+
+/// Stops the car: its throttle off, at once.
+async fn stop(console: &Console) -> Result<(), ConsoleError> {
+    console
+        .send(
+            Method::PUT,
+            "/api/start_stop",
+            &json!({"start_stop": "stop"}),
+        )
+        .await
+        .map(|_| ())
+}
+
+/// Shows `colour` on the tail light. The control node changes the light in calibration
+/// mode only, and says "success" in every other mode without changing it
+/// (`ctrl_state.cpp`, `setLedValue`): so switch to calibration (which also stops the
+/// car), set the light, and go back to the autonomous mode, stopped, ready for a model.
+async fn show_colour(
+    console: &Console,
+    (red, green, blue): (u8, u8, u8),
+) -> Result<(), ConsoleError> {
+    console
+        .get_change("/api/set_calibration_mode", CALL_TIMEOUT)
+        .await?;
+    console
+        .send(
+            Method::POST,
+            "/api/set_led_color",
+            &json!({"red": red, "green": green, "blue": blue}),
+        )
+        .await?;
+    console
+        .send(
+            Method::PUT,
+            "/api/drive_mode",
+            &json!({"drive_mode": "auto"}),
+        )
+        .await
+        .map(|_| ())
 }
 
 /// A path segment with anything but the model-name alphabet percent-encoded.
@@ -250,44 +291,23 @@ fn encode_segment(text: &str) -> String {
         .collect()
 }
 
-/// Sets the tail light, `#RRGGBB`.
+/// Sets the tail light (the car is stopped for it: see `show_colour`).
 pub async fn set_tail_light(
     state: &AppState,
     car: &CarId,
     colour: (u8, u8, u8),
 ) -> Result<(), AppError> {
-    let (red, green, blue) = colour;
     on_car(state, car, |console| async move {
-        console
-            .send(
-                Method::POST,
-                "/api/set_led_color",
-                &json!({"red": red, "green": green, "blue": blue}),
-            )
-            .await
-            .map(|_| ())
+        show_colour(&console, colour).await
     })
     .await
 }
 
-/// The end of a race: tail light white and throttle stopped.
+/// The end of a race: the car stopped at once, then its tail light white.
 pub async fn stop_for_race_end(state: &AppState, car: &CarId) -> Result<(), AppError> {
     on_car(state, car, |console| async move {
-        console
-            .send(
-                Method::PUT,
-                "/api/start_stop",
-                &json!({"start_stop": "stop"}),
-            )
-            .await?;
-        console
-            .send(
-                Method::POST,
-                "/api/set_led_color",
-                &json!({"red": 255, "green": 255, "blue": 255}),
-            )
-            .await
-            .map(|_| ())
+        stop(&console).await?;
+        show_colour(&console, (255, 255, 255)).await
     })
     .await
 }
@@ -316,9 +336,11 @@ mod tests {
             battery_of(&json!({"battery_level": 7, "success": true})),
             Some(7)
         );
+        assert_eq!(battery_of(&json!({"battery_level": 11})), Some(11), "full");
         assert_eq!(
             battery_of(&json!({"battery_level": -1, "success": true})),
-            None
+            Some(-1),
+            "no battery connected"
         );
         assert_eq!(battery_of(&json!({"battery_level": 42})), None);
         assert_eq!(battery_of(&json!({})), None);

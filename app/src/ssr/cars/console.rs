@@ -1,7 +1,13 @@
-//! A client for a car's web console (domain.md §7): HTTPS with the car's self-signed
+//! A client for a car's web console (domain.md §7; the console is
+//! `aws-deepracer-webserver-pkg`, Flask behind nginx): HTTPS with the car's self-signed
 //! certificate pinned by its SHA-256 fingerprint (trust on first use), the CSRF token
 //! from `GET /`, sign-in with the console password, then JSON calls carrying the
-//! session cookies and `X-CSRFToken`.
+//! session cookies and `X-CSRFToken`. The console keeps one signed-in session at a time
+//! (`login.py` writes one `token.txt`): a session is kept and reused (`actions.rs`).
+//!
+//! Time limits follow what the car does: each of its internal service calls may take
+//! 10 s and is tried three times (`utility.py`), so a call gets 40 s, and a write that
+//! runs out of time is reported as still working, not as failed.
 
 use bytes::Bytes;
 use futures::Stream;
@@ -15,10 +21,11 @@ use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A console call that takes longer than this is a failure (a car that stopped answering
-/// never holds up a page or other cars). Uploads have their own, longer limit.
-const CALL_TIMEOUT: Duration = Duration::from_secs(5);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// A console call: up to three tries of a 10 s internal service call, and a margin.
+/// (The status poll has its own, short limit: a car that stopped answering never holds
+/// up a page or other cars.) Uploads have their own, longer limit.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(40);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 /// The largest console answer read (its model list included).
 const MAX_ANSWER: u64 = 1 << 20;
@@ -32,6 +39,16 @@ pub enum ConsoleError {
     CertificateChanged { seen: String },
     #[error("the console password was refused")]
     WrongPassword,
+    /// The console's sign-in was refused before the password was even looked at (its
+    /// CSRF check): a console that is not a DeepRacer's, or one that changed.
+    #[error("the console refused the sign-in request ({0})")]
+    SignInRefused(String),
+    /// 401 on a call: someone signed in to the car since (its own page, another drem).
+    #[error("the car's console signed drem out (someone signed in to it elsewhere)")]
+    SignedOut,
+    /// No answer in time to a change the car may still be making.
+    #[error("no answer within {0} s: the car may still be working on it (look again in a minute), or it stopped answering")]
+    StillWorking(u64),
     #[error("the car answered {0}")]
     Refused(String),
     #[error("the car's answer was not understood: {0}")]
@@ -49,11 +66,12 @@ pub fn fingerprint(cert: &[u8]) -> String {
         .join(":")
 }
 
-/// Accepts exactly the pinned certificate (or, with no pin, whatever is shown, which is
-/// recorded); signatures are still verified, so the peer holds the certificate's key.
+/// Accepts exactly the pinned certificate (or, with no pin yet, whatever is shown, which
+/// is recorded and pinned once signed in); signatures are still verified, so the peer
+/// holds the certificate's key.
 #[derive(Debug)]
 struct Pinned {
-    expected: Option<String>,
+    expected: Arc<Mutex<Option<String>>>,
     seen: Arc<Mutex<Option<String>>>,
     provider: Arc<CryptoProvider>,
 }
@@ -69,8 +87,13 @@ impl ServerCertVerifier for Pinned {
     ) -> Result<ServerCertVerified, rustls::Error> {
         let shown = fingerprint(end_entity);
         *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(shown.clone());
-        match &self.expected {
-            Some(expected) if *expected != shown => Err(rustls::Error::General(
+        let expected = self
+            .expected
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        match expected {
+            Some(expected) if expected != shown => Err(rustls::Error::General(
                 "certificate differs from the pinned one".into(),
             )),
             _ => Ok(ServerCertVerified::assertion()),
@@ -112,13 +135,16 @@ impl ServerCertVerifier for Pinned {
     }
 }
 
-/// A signed-in console session.
+/// A signed-in console session (cheap to clone: one connection pool).
+#[derive(Clone)]
 pub struct Console {
     client: reqwest::Client,
     base: String,
     csrf: String,
     /// The certificate the car showed (its pin).
     pub fingerprint: String,
+    /// The certificate the car showed on the latest connection.
+    seen: Arc<Mutex<Option<String>>>,
 }
 
 /// `https://HOST[:PORT]` from what an operator typed (`192.168.1.50`, with or without
@@ -169,9 +195,10 @@ impl Console {
     ) -> Result<Console, ConsoleError> {
         let base = normalize_address(address)?;
         let seen = Arc::new(Mutex::new(None));
+        let expected = Arc::new(Mutex::new(pin.map(str::to_string)));
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier = Pinned {
-            expected: pin.map(str::to_string),
+            expected: Arc::clone(&expected),
             seen: Arc::clone(&seen),
             provider: Arc::clone(&provider),
         };
@@ -217,16 +244,20 @@ impl Console {
             .send()
             .await
             .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+        // `login.py`: 200 `{"redirect": "/home"}` and the token cookie, or 200 with the
+        // text `failure` for a wrong password; Flask-WTF: 400 with a page saying why.
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
         let url = reqwest::Url::parse(&base).map_err(|_| ConsoleError::Address(base.clone()))?;
         let signed_in = jar
             .cookies(&url)
             .and_then(|v| v.to_str().ok().map(|s| s.contains("deepracer_token=")))
             .unwrap_or(false);
         if !signed_in {
-            return Err(if res.status().is_server_error() {
-                ConsoleError::Refused(res.status().to_string())
-            } else {
-                ConsoleError::WrongPassword
+            return Err(match status.as_u16() {
+                200 if body.trim() == "failure" => ConsoleError::WrongPassword,
+                400 => ConsoleError::SignInRefused(page_reason(&body)),
+                _ => ConsoleError::Refused(status.to_string()),
             });
         }
         let fingerprint = seen
@@ -234,18 +265,42 @@ impl Console {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .unwrap_or_default();
+        // Trusted on first use: from now on this session accepts that certificate only.
+        *expected.lock().unwrap_or_else(|p| p.into_inner()) = Some(fingerprint.clone());
         Ok(Console {
             client,
             base,
             csrf,
             fingerprint,
+            seen,
         })
+    }
+
+    /// Why a call failed: a new connection met another certificate (the car was
+    /// reinstalled, or something else answers there), no answer in time to a change
+    /// (`within`: it may still be under way), or no connection.
+    fn failed(&self, e: reqwest::Error, within: Option<Duration>) -> ConsoleError {
+        let shown = self.seen.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match (shown, within) {
+            (Some(shown), _) if shown != self.fingerprint => {
+                ConsoleError::CertificateChanged { seen: shown }
+            }
+            (_, Some(within)) => still_working(e, within),
+            _ => ConsoleError::Unreachable(short(e)),
+        }
     }
 
     async fn answer(res: reqwest::Response) -> Result<Value, ConsoleError> {
         let status = res.status();
-        if !status.is_success() {
-            return Err(ConsoleError::Refused(status.to_string()));
+        match status.as_u16() {
+            // nginx: the token is no longer the car's one.
+            401 => return Err(ConsoleError::SignedOut),
+            400 => {
+                let page = res.text().await.unwrap_or_default();
+                return Err(ConsoleError::Refused(page_reason(&page)));
+            }
+            _ if !status.is_success() => return Err(ConsoleError::Refused(status.to_string())),
+            _ => {}
         }
         // A console's answers are small; a device that says otherwise is not one.
         if res.content_length().is_some_and(|len| len > MAX_ANSWER) {
@@ -255,10 +310,12 @@ impl Console {
             .json()
             .await
             .map_err(|e| ConsoleError::Unreadable(short(e)))?;
+        // The console's refusals: 200 with `success: false` and a `reason` (most calls)
+        // or a `message` (upload, delete).
         if value.get("success") == Some(&Value::Bool(false)) {
-            let reason = value
-                .get("reason")
-                .and_then(Value::as_str)
+            let reason = ["reason", "message"]
+                .iter()
+                .find_map(|key| value.get(*key).and_then(Value::as_str))
                 .unwrap_or("no success");
             return Err(ConsoleError::Refused(reason.to_string()));
         }
@@ -272,7 +329,20 @@ impl Console {
             .get(format!("{}{path}", self.base))
             .send()
             .await
-            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+            .map_err(|e| self.failed(e, None))?;
+        Self::answer(res).await
+    }
+
+    /// A `GET` that changes something on the car (the console has a few: SSH, the
+    /// calibration mode): a timeout means it may still be under way.
+    pub async fn get_change(&self, path: &str, within: Duration) -> Result<Value, ConsoleError> {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .timeout(within)
+            .send()
+            .await
+            .map_err(|e| self.failed(e, Some(within)))?;
         Self::answer(res).await
     }
 
@@ -283,19 +353,32 @@ impl Console {
         path: &str,
         body: &Value,
     ) -> Result<Value, ConsoleError> {
+        self.send_within(method, path, body, CALL_TIMEOUT).await
+    }
+
+    /// `send` with its own time limit; running out of it means the car may still be
+    /// making the change.
+    pub async fn send_within(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+        within: Duration,
+    ) -> Result<Value, ConsoleError> {
         let res = self
             .client
             .request(method, format!("{}{path}", self.base))
             .header("X-CSRFToken", &self.csrf)
             .json(body)
+            .timeout(within)
             .send()
             .await
-            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+            .map_err(|e| self.failed(e, Some(within)))?;
         Self::answer(res).await
     }
 
-    /// `PUT /api/uploadModels` with `file` = `NAME.tar.gz` (drem's model names keep
-    /// their `.tar.gz`), streamed from `body`; the car unpacks it into folder `NAME`.
+    /// `PUT /api/uploadModels` with `file` = `FOLDER.tar.gz`, streamed from `body`; the
+    /// car installs it into folder `FOLDER` (when it holds one `.pb`).
     pub async fn upload_model<S>(&self, name: &str, size: u64, body: S) -> Result<(), ConsoleError>
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
@@ -318,9 +401,29 @@ impl Console {
             .multipart(form)
             .send()
             .await
-            .map_err(|e| ConsoleError::Unreachable(short(e)))?;
+            .map_err(|e| self.failed(e, None))?;
         Self::answer(res).await.map(|_| ())
     }
+}
+
+/// A failed write: still under way on the car when it ran out of time.
+fn still_working(e: reqwest::Error, within: Duration) -> ConsoleError {
+    if e.is_timeout() {
+        ConsoleError::StillWorking(within.as_secs())
+    } else {
+        ConsoleError::Unreachable(short(e))
+    }
+}
+
+/// The reason in an error page (`<p>The CSRF token is missing.</p>`), or its status.
+fn page_reason(html: &str) -> String {
+    let reason = html
+        .split("<p>")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .map(str::trim)
+        .filter(|r| !r.is_empty() && r.len() < 200);
+    reason.unwrap_or("400 Bad Request").to_string()
 }
 
 /// A reqwest error without the URL repeated (the car's address is said elsewhere).
@@ -364,6 +467,13 @@ mod tests {
         assert!(normalize_address("").is_err());
         assert!(normalize_address("car 7").is_err());
         assert!(normalize_address("a/b").is_err());
+    }
+
+    #[test]
+    fn error_pages_give_their_reason() {
+        let page = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>The CSRF token is missing.</p>\n";
+        assert_eq!(page_reason(page), "The CSRF token is missing.");
+        assert_eq!(page_reason("<html>nothing</html>"), "400 Bad Request");
     }
 
     #[test]

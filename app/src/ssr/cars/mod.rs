@@ -6,6 +6,7 @@ pub mod actions;
 pub mod console;
 pub mod poll;
 pub mod race_lights;
+pub mod session;
 pub mod ssh;
 pub mod transfer;
 
@@ -22,6 +23,8 @@ pub struct Cars {
     transfers: Mutex<HashMap<CarId, Transfer>>,
     /// The order of tail-light changes per track.
     pub lights: race_lights::Lights,
+    /// Each car's one signed-in console session.
+    pub sessions: session::Sessions,
 }
 
 impl Cars {
@@ -30,6 +33,7 @@ impl Cars {
             key,
             transfers: Mutex::new(HashMap::new()),
             lights: race_lights::Lights::default(),
+            sessions: session::Sessions::default(),
         }
     }
 

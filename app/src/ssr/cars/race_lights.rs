@@ -1,6 +1,7 @@
 //! The car on track follows the race: its tail light turns to the racer's colour when
-//! the race starts (or an undo reopens it), and to white with the throttle stopped when
-//! it ends. Done in the background: a car that fails never holds up the race; its
+//! the racer is put on the track (or an undo reopens the race), before the car drives,
+//! since changing the light stops the car (see `actions::show_colour`); and when the
+//! race ends the car is stopped and its light turns white. Done in the background: a car that fails never holds up the race; its
 //! problem shows on the car. The latest change of a track wins: changes are numbered as
 //! they happen and applied one at a time per track, skipping any that a newer one
 //! replaced, so a slow car never ends up showing an older state.
@@ -36,13 +37,18 @@ impl Lights {
     }
 }
 
-/// Tells the track's car about a race that went from `before` to its state now.
-pub fn follow(state: &AppState, before: RaceState, live: &LiveRace) {
+/// Tells the track's car about a race that went from `before` (`None`: the race was
+/// just opened) to its state now.
+pub fn follow(state: &AppState, before: Option<RaceState>, live: &LiveRace) {
     let after = live.race.state;
-    let started =
-        matches!(before, RaceState::Ready | RaceState::Over) && after == RaceState::Running;
+    let started = match before {
+        None => after == RaceState::Ready,
+        Some(before) => {
+            before == RaceState::Over && matches!(after, RaceState::Running | RaceState::Paused)
+        }
+    };
     let ended =
-        matches!(before, RaceState::Running | RaceState::Paused) && after == RaceState::Over;
+        matches!(before, Some(RaceState::Running | RaceState::Paused)) && after == RaceState::Over;
     if !started && !ended {
         return;
     }

@@ -14,7 +14,7 @@ struct CarRow {
     address: String,
     fleet: Option<String>,
     fleet_name: Option<String>,
-    serial: Option<String>,
+    software_version: Option<String>,
     online: bool,
     battery: Option<i64>,
     loaded_model: Option<String>,
@@ -29,7 +29,7 @@ macro_rules! car_fields {
     () => {
         "record::id(id) AS id, name, address,
          IF fleet { record::id(fleet) } ELSE { NONE } AS fleet, fleet.name AS fleet_name,
-         serial, online, battery, loaded_model, problem, certificate, new_certificate, password,
+         software_version, online, battery, loaded_model, problem, certificate, new_certificate, password,
          IF last_seen { time::format(last_seen, '%Y-%m-%d %H:%M:%S') } ELSE { NONE } AS last_seen"
     };
 }
@@ -49,9 +49,9 @@ impl From<CarRow> for StoredCar {
                 address: r.address,
                 fleet: r.fleet.map(FleetId),
                 fleet_name: r.fleet_name,
-                serial: r.serial,
+                software_version: r.software_version,
                 online: r.online,
-                battery: r.battery.and_then(|b| u8::try_from(b).ok()),
+                battery: r.battery.and_then(|b| i8::try_from(b).ok()),
                 loaded_model: r.loaded_model,
                 last_seen: r.last_seen,
                 problem: r.problem,
@@ -99,32 +99,33 @@ pub struct NewCar<'a> {
     pub address: &'a str,
     pub sealed_password: &'a str,
     pub certificate: &'a str,
-    pub serial: Option<&'a str>,
+    /// `aws-deepracer-core`'s version, as the console reports it.
+    pub software_version: Option<&'a str>,
     pub fleet: Option<&'a FleetId>,
 }
 
-/// Stores an activated car. A car whose chassis serial is known already is the same
-/// car (renamed, moved, reinstalled): that record is updated, keeping its id.
+/// Stores an activated car. The console tells no serial number; the one identity it
+/// shows is its certificate, made once when the car was set up: a car with the pinned
+/// certificate of a stored one is that car (added again under another name or
+/// address), and its record is updated, keeping its id.
 pub async fn activate(db: &Db, car: &NewCar<'_>) -> Result<CarId, AppError> {
-    let existing: Option<String> = match car.serial {
-        Some(serial) => db
-            .query("SELECT VALUE record::id(id) FROM car WHERE serial = $serial LIMIT 1")
-            .bind(("serial", serial.to_string()))
-            .await?
-            .take::<Vec<String>>(0)?
-            .into_iter()
-            .next(),
-        None => None,
-    };
+    let existing: Option<String> = db
+        .query("SELECT VALUE record::id(id) FROM car WHERE certificate = $certificate LIMIT 1")
+        .bind(("certificate", car.certificate.to_string()))
+        .await?
+        .take::<Vec<String>>(0)?
+        .into_iter()
+        .next();
     let query = if existing.is_some() {
         "UPDATE ONLY type::record('car', $id) SET name = $name, address = $address,
             password = $password, certificate = $certificate, new_certificate = NONE,
+            software_version = $software_version,
             fleet = IF $fleet { type::record('fleet', $fleet) } ELSE { fleet },
             online = true, last_seen = time::now(), problem = NONE
          RETURN record::id(id) AS id"
     } else {
         "CREATE ONLY car SET name = $name, address = $address, password = $password,
-            certificate = $certificate, serial = $serial,
+            certificate = $certificate, software_version = $software_version,
             fleet = IF $fleet { type::record('fleet', $fleet) } ELSE { NONE },
             online = true, last_seen = time::now()
          RETURN record::id(id) AS id"
@@ -136,7 +137,7 @@ pub async fn activate(db: &Db, car: &NewCar<'_>) -> Result<CarId, AppError> {
         .bind(("address", car.address.to_string()))
         .bind(("password", car.sealed_password.to_string()))
         .bind(("certificate", car.certificate.to_string()))
-        .bind(("serial", car.serial.map(str::to_string)))
+        .bind(("software_version", car.software_version.map(str::to_string)))
         .bind(("fleet", car.fleet.map(|f| f.0.clone())))
         .await?
         .take(0)?;
@@ -185,8 +186,8 @@ pub async fn delete(db: &Db, id: &CarId) -> Result<(), AppError> {
 /// What one poll (or action) saw of a car.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
-    /// Answered, with its battery level if it reported one.
-    Online { battery: Option<u8> },
+    /// Answered, with its battery level if it reported one (−1: no battery).
+    Online { battery: Option<i8> },
     /// Did not answer, or refused: why.
     Failed { problem: String },
     /// Showed a certificate other than the pinned one.

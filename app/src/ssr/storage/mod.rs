@@ -1,6 +1,7 @@
 //! The only module that speaks SurrealQL. It takes and returns drem's own types;
 //! every value is bound, never formatted into query text.
 
+pub mod car_models;
 pub mod cars;
 pub mod changes;
 pub mod crossings;

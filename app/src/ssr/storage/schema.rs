@@ -182,6 +182,19 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD IF NOT EXISTS current_track ON user TYPE option<record<track>>;
     "#,
+    // 11: a car's software version (its console tells no serial; `serial` stays unused),
+    // and whose model drem put in which folder of which car.
+    r#"
+    DEFINE FIELD IF NOT EXISTS software_version ON car TYPE option<string>;
+
+    DEFINE TABLE IF NOT EXISTS car_model SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS car ON car_model TYPE record<car>;
+    DEFINE FIELD IF NOT EXISTS folder ON car_model TYPE string;
+    DEFINE FIELD IF NOT EXISTS owner ON car_model TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS name ON car_model TYPE string;
+    DEFINE FIELD IF NOT EXISTS sent_at ON car_model TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS car_model_key ON car_model FIELDS car, folder UNIQUE;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
