@@ -60,6 +60,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route_service("/favicon.png", ServeFile::new(site.join("favicon.png")))
         .route("/healthz", get(healthz))
         .route("/exports/{event}/{file}", get(export))
+        .route("/cars/{car}/syslog.txt", get(car_log))
         .route("/live/tracks/{track}", get(crate::live::track_events))
         .route("/live/events/{event}", get(crate::live::event_events))
         .route("/live/models", get(crate::live::model_events))
@@ -127,23 +128,56 @@ async fn export(
     }
     .await;
     match result {
-        Ok((name, bytes)) => {
-            let safe: String = name
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
-            let disposition = format!("attachment; filename=\"{safe}-{file}\"");
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok((name, bytes)) => download("text/csv", &format!("{name}-{file}"), bytes),
         Err(e) => error_response(e),
     }
+}
+
+/// `GET /cars/CAR/syslog.txt`: the car's last 1,000 syslog lines, for operators.
+async fn car_log(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(car): Path<String>,
+) -> Response {
+    let result = async {
+        let caller = require_in(state, session, Action::Operate).await?;
+        let car = app::model::CarId(car);
+        let name = storage::cars::get(&caller.state.db, &car).await?.info.name;
+        let log = app::ssr::cars::upkeep::logs(&caller.state, &car).await?;
+        Ok::<_, AppError>((name, log))
+    }
+    .await;
+    match result {
+        Ok((name, log)) => download(
+            "text/plain",
+            &format!("{name}-syslog.txt"),
+            log.into_bytes(),
+        ),
+        Err(e) => error_response(e),
+    }
+}
+
+/// A file to save, named `name` with anything but letters, digits and dots made `-`.
+fn download(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{safe}\"");
+    (
+        [
+            (header::CONTENT_TYPE, format!("{mime}; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// A plain-text answer with the error's own status, for routes outside server functions.

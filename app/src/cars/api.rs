@@ -10,7 +10,7 @@ use server_fn::codec::Json;
 use crate::{
     domain::roles::Action,
     ssr::{
-        cars::{actions, ssh, transfer},
+        cars::{actions, ssh, transfer, upkeep},
         guard::require,
         state::AppState,
         storage::{cars, changes, fleets},
@@ -195,6 +195,34 @@ pub async fn set_car_tail_light(car: CarId, colour: String) -> Result<(), AppErr
     let rgb = actions::parse_colour(&colour)
         .ok_or_else(|| AppError::invalid("colour", "A colour is # and six hex digits."))?;
     actions::set_tail_light(&caller.state, &car, rgb).await
+}
+
+/// The car's sensors and whether each is connected.
+#[server(endpoint = "car_sensors", input = Json)]
+pub async fn car_sensors(car: CarId) -> Result<Vec<(String, String)>, AppError> {
+    let caller = require(Action::Operate).await?;
+    upkeep::sensors(&caller.state, &car).await
+}
+
+/// Whether a software update waits for the car (the car asks apt: up to minutes).
+#[server(endpoint = "car_update_available", input = Json)]
+pub async fn car_update_available(car: CarId) -> Result<bool, AppError> {
+    let caller = require(Action::Operate).await?;
+    upkeep::update_available(&caller.state, &car).await
+}
+
+/// Sets a car's speed cap: 10 to 100 percent of full throttle in the autonomous mode,
+/// or `None` for full throttle.
+#[server(endpoint = "set_car_speed_cap", input = Json)]
+pub async fn set_car_speed_cap(car: CarId, percent: Option<u8>) -> Result<(), AppError> {
+    let caller = require(Action::Operate).await?;
+    if percent.is_some_and(|p| !(10..=100).contains(&p)) {
+        return Err(AppError::invalid(
+            "percent",
+            "A speed cap is 10 to 100 percent, or none.",
+        ));
+    }
+    upkeep::set_speed_cap(&caller.state, &car, percent).await
 }
 
 /// Restarts the car's DeepRacer service over SSH.

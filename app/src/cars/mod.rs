@@ -8,3 +8,4 @@ pub mod forms;
 pub mod labels_page;
 pub mod page;
 pub mod track_kit;
+pub mod upkeep;

@@ -177,7 +177,15 @@ fn CarRow(
         {new_cert}
         {move || trust.value().get().and_then(Result::err).map(|e| view! { <tr><td colspan="6"><Problem error=e /></td></tr> })}
         {move || show_edit.get().then(|| car.get_untracked()).flatten().map(|car| view! { <tr class="car-edit-row"><td colspan="6"><EditCar car version /></td></tr> })}
-        {move || show_models.get().then(|| view! { <tr class="car-models-row"><td colspan="6"><CarModels id=id.clone() name=name.clone() /></td></tr> })}
+        {move || show_models.get().then(|| {
+            let speed_cap = car.get_untracked().and_then(|c| c.speed_cap);
+            view! {
+                <tr class="car-models-row"><td colspan="6">
+                    <CarModels id=id.clone() name=name.clone() />
+                    <super::upkeep::CarUpkeep id=id.clone() name=name.clone() speed_cap />
+                </td></tr>
+            }
+        })}
     }
 }
 

@@ -70,6 +70,10 @@ pub struct CarInfo {
     pub fleet_name: Option<String>,
     /// `aws-deepracer-core`'s version on the car, as its console reports it.
     pub software_version: Option<String>,
+    /// The most throttle the car may use in the autonomous mode, in percent
+    /// (`None`: the car's own setting).
+    #[serde(default)]
+    pub speed_cap: Option<u8>,
     pub online: bool,
     /// Battery as the console reports it: 0 to 11 (full), −1 when no battery is
     /// connected (`None`: unknown).

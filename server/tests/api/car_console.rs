@@ -106,3 +106,94 @@ async fn an_upload_the_car_answered_but_did_not_install_is_reported() {
     let error = list[0].transfer.as_ref().unwrap().error.clone().unwrap();
     assert!(error.contains("installed no model"), "{error}");
 }
+
+#[tokio::test]
+async fn a_restart_turns_ssh_on_through_the_console_first() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let sim = SimCar::start().await;
+    let car = activate(&op, &sim, "Car 1").await;
+    assert!(!sim.with_state(|s| s.ssh_enabled), "off as shipped");
+    let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----";
+    op.call_json::<SetCarSsh, ()>(json!({"user": "deepracer", "key": key}))
+        .await
+        .unwrap();
+    // No SSH server answers for the simulated car: the restart fails, saying so, but
+    // only after SSH was turned on through the console.
+    let failed = op
+        .call_json::<RestartCar, ()>(json!({"car": car.id}))
+        .await
+        .unwrap_err();
+    assert_eq!(failed.status, StatusCode::BAD_GATEWAY);
+    assert!(sim.with_state(|s| s.ssh_enabled));
+}
+
+#[tokio::test]
+async fn an_operator_reads_a_cars_sensors_logs_and_updates_and_caps_its_speed() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (racer, racer_name) = app.signed_in_as(Role::Racer).await;
+    let model = upload_checked(&racer, "lap.tar.gz", model_archive::samples::good(4_000)).await;
+    let sim = SimCar::start().await;
+    let car = activate(&op, &sim, "Car 1").await;
+
+    let sensors: Vec<(String, String)> = op
+        .call_json::<CarSensors, _>(json!({"car": car.id}))
+        .await
+        .unwrap();
+    assert_eq!(sensors[0], ("Camera".to_string(), "connected".to_string()));
+    assert_eq!(
+        sensors[2],
+        ("LiDAR".to_string(), "not connected".to_string())
+    );
+    let update: bool = op
+        .call_json::<CarUpdateAvailable, _>(json!({"car": car.id}))
+        .await
+        .unwrap();
+    assert!(!update);
+
+    // The log downloads as a file, for operators only.
+    let url = format!("{}/cars/{}/syslog.txt", app.base_url, car.id.0);
+    let log = op.client.get(&url).send().await.unwrap();
+    assert_eq!(log.status(), StatusCode::OK);
+    assert!(log.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Car-1-syslog.txt"));
+    let text = log.text().await.unwrap();
+    assert_eq!(text.lines().count(), 1000, "the last 1,000 lines");
+    assert!(text.ends_with("line 1500"));
+    let stranger = app.browser().client.get(&url).send().await.unwrap();
+    assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
+
+    // A speed cap holds in the autonomous mode only: drem applies it after each load.
+    let too_slow = op
+        .call_json::<SetCarSpeedCap, ()>(json!({"car": car.id, "percent": 5}))
+        .await;
+    crate::helpers::assert_invalid(too_slow, "percent");
+    op.call_json::<SetCarSpeedCap, ()>(json!({"car": car.id, "percent": 60}))
+        .await
+        .unwrap();
+    assert_eq!(
+        sim.with_state(|s| s.throttle),
+        None,
+        "manual mode: not applied"
+    );
+    assert_eq!(cars(&op).await[0].speed_cap, Some(60));
+    let _: Vec<(app::model::CarId, Option<String>)> = op
+        .call_json::<SendModels, _>(json!({"cars": [car.id], "models": [model.id]}))
+        .await
+        .unwrap();
+    until(&op, 10, "the model is on the car", |list: &[CarInfo]| {
+        list[0].transfer.as_ref().is_some_and(|t| t.done)
+    })
+    .await;
+    op.call_json::<LoadCarModel, ()>(json!({"car": car.id, "folder": format!("{racer_name}-lap")}))
+        .await
+        .unwrap();
+    assert_eq!(
+        sim.with_state(|s| s.throttle),
+        Some(60),
+        "applied after the load"
+    );
+}

@@ -357,6 +357,21 @@ fn rows() -> Vec<Row> {
             Args::Json(r#"{"car":"nope","colour":"x"}"#),
         ),
         (
+            app::cars::api::CarSensors::PATH,
+            Who::Operator,
+            Args::Json(r#"{"car":"nope"}"#),
+        ),
+        (
+            app::cars::api::CarUpdateAvailable::PATH,
+            Who::Operator,
+            Args::Json(r#"{"car":"nope"}"#),
+        ),
+        (
+            app::cars::api::SetCarSpeedCap::PATH,
+            Who::Operator,
+            Args::Json(r#"{"car":"nope","percent":50}"#),
+        ),
+        (
             app::cars::api::RestartCar::PATH,
             Who::Operator,
             Args::Json(r#"{"car":"nope"}"#),

@@ -188,6 +188,7 @@ pub async fn delete_models(
 /// `isModelLoading` (loading → loaded, or error). The car stays stopped.
 pub async fn load_model(state: &AppState, car: &CarId, folder: &str) -> Result<(), AppError> {
     let path = format!("/api/models/{}/model", encode_segment(folder));
+    let speed_cap = cars::get(&state.db, car).await?.info.speed_cap;
     on_car(state, car, |console| {
         let path = path.clone();
         async move {
@@ -202,7 +203,12 @@ pub async fn load_model(state: &AppState, car: &CarId, folder: &str) -> Result<(
             console
                 .send_within(Method::PUT, &path, &json!({}), LOAD_CALL)
                 .await?;
-            until_loaded(&console).await
+            until_loaded(&console).await?;
+            // The speed cap holds in the autonomous mode only: applied again now.
+            if let Some(percent) = speed_cap {
+                super::upkeep::apply_speed_cap(&console, percent).await?;
+            }
+            Ok(())
         }
     })
     .await?;

@@ -9,6 +9,7 @@ pub mod race_lights;
 pub mod session;
 pub mod ssh;
 pub mod transfer;
+pub mod upkeep;
 
 use super::secrets::SecretKey;
 use crate::model::{CarId, Transfer};

@@ -71,6 +71,8 @@ pub async fn restart(state: &AppState, car: &CarId) -> Result<(), AppError> {
         tracing::error!(error = %e, "SSH key does not open");
         AppError::Internal
     })?;
+    // SSH is off on a car as shipped: turned on through its console first.
+    super::upkeep::enable_ssh(state, &car.id).await?;
     let key_file = tempfile_with(&key).map_err(|e| {
         tracing::error!(error = %e, "SSH key file not written");
         AppError::Internal

@@ -15,6 +15,7 @@ struct CarRow {
     fleet: Option<String>,
     fleet_name: Option<String>,
     software_version: Option<String>,
+    speed_cap: Option<i64>,
     online: bool,
     battery: Option<i64>,
     loaded_model: Option<String>,
@@ -29,7 +30,7 @@ macro_rules! car_fields {
     () => {
         "record::id(id) AS id, name, address,
          IF fleet { record::id(fleet) } ELSE { NONE } AS fleet, fleet.name AS fleet_name,
-         software_version, online, battery, loaded_model, problem, certificate, new_certificate, password,
+         software_version, speed_cap, online, battery, loaded_model, problem, certificate, new_certificate, password,
          IF last_seen { time::format(last_seen, '%Y-%m-%d %H:%M:%S') } ELSE { NONE } AS last_seen"
     };
 }
@@ -50,6 +51,7 @@ impl From<CarRow> for StoredCar {
                 fleet: r.fleet.map(FleetId),
                 fleet_name: r.fleet_name,
                 software_version: r.software_version,
+                speed_cap: r.speed_cap.and_then(|p| u8::try_from(p).ok()),
                 online: r.online,
                 battery: r.battery.and_then(|b| i8::try_from(b).ok()),
                 loaded_model: r.loaded_model,
@@ -250,6 +252,16 @@ pub async fn trust_new_certificate(db: &Db, id: &CarId) -> Result<String, AppErr
     .await?
     .check()?;
     Ok(fingerprint)
+}
+
+/// Sets (or clears) a car's speed cap, in percent.
+pub async fn set_speed_cap(db: &Db, id: &CarId, percent: Option<u8>) -> Result<(), AppError> {
+    db.query("UPDATE type::record('car', $id) SET speed_cap = $cap")
+        .bind(("id", id.0.clone()))
+        .bind(("cap", percent.map(i64::from)))
+        .await?
+        .check()?;
+    Ok(())
 }
 
 /// Notes the model drem loaded on the car.

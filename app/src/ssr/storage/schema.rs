@@ -195,6 +195,10 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD IF NOT EXISTS sent_at ON car_model TYPE datetime DEFAULT time::now();
     DEFINE INDEX IF NOT EXISTS car_model_key ON car_model FIELDS car, folder UNIQUE;
     "#,
+    // 12: a car's speed cap, percent of full throttle in the autonomous mode.
+    r#"
+    DEFINE FIELD IF NOT EXISTS speed_cap ON car TYPE option<int>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
