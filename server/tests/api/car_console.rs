@@ -197,3 +197,31 @@ async fn an_operator_reads_a_cars_sensors_logs_and_updates_and_caps_its_speed() 
         "applied after the load"
     );
 }
+
+#[tokio::test]
+async fn a_busy_car_gets_the_time_its_console_needs_and_its_refusals_are_read() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let sim = SimCar::start().await;
+    let car = activate(&op, &sim, "Car 1").await;
+    // Each internal call of a busy car takes seconds (10 s a try on the car): longer
+    // than a few seconds is no failure.
+    sim.slow_services(Duration::from_secs(6));
+    op.call_json::<SetCarSpeedCap, ()>(json!({"car": car.id, "percent": 80}))
+        .await
+        .expect("a slow answer is still an answer");
+    sim.slow_services(Duration::ZERO);
+    // The console's refusals of uploads and deletions come as `message`.
+    let refused = op
+        .call_json::<DeleteCarModels, usize>(json!({"car": car.id, "folders": ["nope"]}))
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .error
+            .to_string()
+            .contains("Failed to delete the selected models"),
+        "{}",
+        refused.error
+    );
+}
