@@ -37,7 +37,7 @@ use domain::roles::Action;
 use i18n_page::{DocumentLang, PublicI18n};
 use leaderboard::{landing::LandingPage, overlay::OverlayPage, page::LeaderboardPage};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -54,6 +54,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
+                // Under the built files' versioned path, as the scripts are.
+                <link id="leptos" rel="stylesheet" href=format!("/{}/drem.css", options.site_pkg_dir) />
                 <HydrationScripts options />
                 <link rel="icon" type="image/png" href="/favicon.png" />
                 <MetaTags />
@@ -78,16 +80,12 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/drem.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "drem".to_string() } else { format!("{page} · drem") }
         } />
         <Router>
             <DocumentLang />
-            // The navigation speaks a public page's language too.
-            <PublicI18n>
-                <NavBar />
-            </PublicI18n>
+            <NavBar />
             <main class="page">
                 <Routes fallback=pages::NotFoundPage>
                     <Route path=path!("/") view=pages::HomePage />

@@ -48,3 +48,34 @@ test('the race manager shows a track renamed on the event page in another tab', 
   await expect(page.getByRole('heading', { name: 'Hall B' })).toBeVisible();
   await editor.close();
 });
+
+test('a board follows a submission and a lap edit by pushed boards, never loading the board again', async ({ page, browser }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Pushed ');
+  await createEvent(page, eventName, 'SE', ['Main']);
+  const eventPath = new URL(page.url()).pathname;
+  const eventId = eventPath.split('/')[2];
+
+  const spectator = await browser.newContext();
+  const board = await spectator.newPage();
+  await open(board, `${eventPath}/leaderboard`);
+  await expect(board.getByRole('status')).toHaveText('Live');
+  const loads: string[] = [];
+  board.on('request', r => { if (r.url().includes('/api/get_leaderboard')) loads.push(r.url()); });
+
+  const status = await startRace(page, eventName, 'Main', 'admin');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('table.laps tbody tr')).toHaveCount(1);
+  await endAndSubmit(page, status);
+  const table = board.getByRole('table', { name: 'Leaderboard' });
+  await expect(table).toContainText('admin');
+
+  // A lap corrected in race admin: the board shows the new time.
+  await open(page, `/race-admin?event=${eventId}`);
+  const lap = page.getByRole('region', { name: 'Races' }).getByLabel('Lap 1 time in ms');
+  await lap.fill('9876');
+  await lap.press('Tab');
+  await expect(table).toContainText('9.876');
+  expect(loads, 'boards came pushed, never loaded again').toEqual([]);
+  await spectator.close();
+});

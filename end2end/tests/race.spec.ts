@@ -81,13 +81,13 @@ test('an operator sets up an event with two tracks and runs a race with the keyb
 
   // A refresh mid-race loses nothing. (A slow venue network: the app's code arrives a
   // second after the page, so a clock started from the page as rendered runs late.)
-  await page.route('**/pkg/*.wasm', async route => {
+  await page.route('**/pkg/**/*.wasm', async route => {
     await new Promise(resolve => setTimeout(resolve, 1000));
     await route.continue();
   });
   await page.reload();
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-  await page.unroute('**/pkg/*.wasm');
+  await page.unroute('**/pkg/**/*.wasm');
   await expect(status).toHaveText('Running');
   await expect(laps).toHaveCount(2);
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();

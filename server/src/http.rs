@@ -12,6 +12,7 @@ use app::{shell, App};
 use axum::body::{to_bytes, Body};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Request, State};
+use axum::http::HeaderValue;
 use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -19,8 +20,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
@@ -54,11 +57,20 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     // whatever reactive owner the worker thread holds, so a page refused with 403
     // could lend its status to a file served on the same thread.
     let site = std::path::PathBuf::from(leptos_options.site_root.as_ref());
+    let version = leptos_options
+        .site_pkg_dir
+        .trim_start_matches("pkg/")
+        .to_string();
+    // Flags and the icon never change within a release: a day in the cache.
+    let a_day = || {
+        SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        )
+    };
     Router::new()
-        .nest_service("/pkg", ServeDir::new(site.join("pkg")))
-        .nest_service("/flags", ServeDir::new(site.join("flags")))
-        .route_service("/favicon.png", ServeFile::new(site.join("favicon.png")))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .route("/exports/{event}/{file}", get(export))
         .route("/cars/{car}/syslog.txt", get(car_log))
         .route("/live/tracks/{track}", get(crate::live::track_events))
@@ -78,6 +90,30 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(status_from_app_error))
+        // Pages and answers are fresh each time unless a route says otherwise.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        // Pages, JSON and CSV compressed for those who accept it; event streams and model
+        // archives go as they are.
+        .layer(CompressionLayer::new().compress_when(compressible))
+        // Added after the layers above: the built files come precompressed, and with
+        // their own caching.
+        .merge(crate::assets::router(&site, &version))
+        .nest_service(
+            "/flags",
+            ServiceBuilder::new()
+                .layer(a_day())
+                .service(ServeDir::new(site.join("flags"))),
+        )
+        .route_service(
+            "/favicon.png",
+            ServiceBuilder::new()
+                .layer(a_day())
+                .service(ServeFile::new(site.join("favicon.png"))),
+        )
+        .layer(middleware::from_fn_with_state(state.clone(), timed))
         .layer(sessions)
         .layer(
             ServiceBuilder::new()
@@ -98,6 +134,60 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
         )
         .with_state(state)
+}
+
+/// Whether an answer is worth compressing: text that is not an event stream (sent as it
+/// happens), JSON, JavaScript, SVG; never archives or images already compressed.
+fn compressible(
+    _status: StatusCode,
+    _version: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _extensions: &axum::http::Extensions,
+) -> bool {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let text = kind.starts_with("text/") && !kind.starts_with("text/event-stream");
+    text || ["application/json", "javascript", "image/svg+xml"]
+        .iter()
+        .any(|k| kind.contains(k))
+}
+
+/// `GET /metrics`: this process's metrics in Prometheus' text format, for operators (a
+/// Prometheus server scrapes it with an operator's session cookie, or through a proxy
+/// that adds one).
+async fn metrics(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
+        return error_response(e);
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.hub.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Times every request, by kind (`drem_request_seconds`): a live stream's time is its
+/// answer's head, not its life.
+async fn timed(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let kind = if path.starts_with("/api/") {
+        "api"
+    } else if path.starts_with("/live/") {
+        "live"
+    } else if path.starts_with("/pkg/") || path.starts_with("/flags/") {
+        "file"
+    } else {
+        "page"
+    };
+    let since = std::time::Instant::now();
+    let response = next.run(req).await;
+    state.hub.metrics.request_took(kind, since);
+    response
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.

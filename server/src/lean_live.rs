@@ -5,8 +5,10 @@
 //! minimal HTTP/1.1 event stream (a few KiB per subscriber); everything else goes to
 //! axum untouched. Same messages, same order, same catch-up as `live::event_events`.
 
-use crate::live::event_updates;
+use crate::live::{board_key, event_updates, Frame};
 use app::error::AppError;
+use app::ssr::boards::BoardKey;
+use app::ssr::metrics::StreamKind;
 use app::ssr::state::AppState;
 use futures::StreamExt;
 use std::net::SocketAddr;
@@ -62,8 +64,10 @@ impl LeanListener {
                         // The set-up (a database read) is boxed and gone once done: a
                         // task keeps the size of its largest state for its whole life.
                         let stopping = state.stopping.clone();
+                        let hub = std::sync::Arc::clone(&state.hub);
                         if let Some((stream, updates)) = Box::pin(prepare(state, stream)).await {
-                            stream_events(stream, updates, stopping).await;
+                            let _counted = hub.metrics.watching(StreamKind::Public);
+                            stream_events(stream, updates, stopping, &hub.metrics).await;
                         }
                     } else {
                         let _ = to_axum.send((stream, address)).await;
@@ -113,22 +117,35 @@ async fn asks_for_public_live(stream: &TcpStream) -> bool {
         .unwrap_or(false)
 }
 
-/// The event id of `GET /live/events/ID[?…] HTTP/1.1`, if the head is one.
-fn event_of(head: &[u8]) -> Option<String> {
+/// The board of `GET /live/events/ID[?track=…&format=…] HTTP/1.1`, if the head is one.
+fn board_of(head: &[u8]) -> Option<BoardKey> {
     let line = head.split(|b| *b == b'\n').next()?;
     let line = std::str::from_utf8(line).ok()?.trim_end();
     let target = line
         .strip_prefix("GET ")?
         .strip_suffix(" HTTP/1.1")
         .or_else(|| line.strip_prefix("GET ")?.strip_suffix(" HTTP/1.0"))?;
-    let id = target.strip_prefix("/live/events/")?;
-    let id = id.split('?').next()?;
-    let valid = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    valid.then(|| id.to_string())
+    let rest = target.strip_prefix("/live/events/")?;
+    let (id, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let plain = |v: &str| {
+        !v.is_empty()
+            && v.len() <= 64
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if !plain(id) {
+        return None;
+    }
+    // Only ids and words: anything else is no board of drem's.
+    let value = |name: &str| {
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .filter(|v| plain(v))
+    };
+    Some(board_key(id.to_string(), value("track"), value("format")))
 }
 
 async fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
@@ -162,17 +179,17 @@ async fn prepare(
     mut stream: TcpStream,
 ) -> Option<(
     TcpStream,
-    std::pin::Pin<Box<dyn futures::Stream<Item = std::sync::Arc<str>> + Send>>,
+    std::pin::Pin<Box<dyn futures::Stream<Item = Frame> + Send>>,
 )> {
     let Some(head) = read_head(&mut stream).await else {
         refuse(&mut stream, "400 Bad Request", "bad request").await;
         return None;
     };
-    let Some(event) = event_of(&head) else {
+    let Some(key) = board_of(&head) else {
         refuse(&mut stream, "404 Not Found", "Event was not found.").await;
         return None;
     };
-    let updates = match event_updates(&state, event).await {
+    let updates = match event_updates(&state, key).await {
         Ok(updates) => updates,
         Err(e) => {
             let status = match e {
@@ -197,26 +214,31 @@ async fn prepare(
 /// browser goes away or drem stops.
 async fn stream_events(
     mut stream: TcpStream,
-    mut updates: std::pin::Pin<Box<dyn futures::Stream<Item = std::sync::Arc<str>> + Send>>,
+    mut updates: std::pin::Pin<Box<dyn futures::Stream<Item = Frame> + Send>>,
     stopping: tokio_util::sync::CancellationToken,
+    metrics: &app::ssr::metrics::Metrics,
 ) {
     let (mut reader, mut writer) = stream.split();
     let mut keep_alive =
         tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
     let mut closed = [0u8; 1];
     loop {
-        let frame = tokio::select! {
+        let (bytes, sent) = tokio::select! {
             update = updates.next() => match update {
-                Some(json) => format!("event: update\ndata: {json}\n\n"),
+                Some(frame) => (format!("event: update\ndata: {}\n\n", frame.json), Some(frame)),
                 None => return,
             },
-            _ = keep_alive.tick() => ":\n\n".to_string(),
+            _ = keep_alive.tick() => (":\n\n".to_string(), None),
             // The browser went away (or sent something it should not): done.
             _ = reader.read(&mut closed) => return,
             _ = stopping.cancelled() => return,
         };
-        match tokio::time::timeout(WRITE_WITHIN, writer.write_all(frame.as_bytes())).await {
-            Ok(Ok(())) => {}
+        match tokio::time::timeout(WRITE_WITHIN, writer.write_all(bytes.as_bytes())).await {
+            Ok(Ok(())) => {
+                if let Some(frame) = sent {
+                    frame.sent(metrics);
+                }
+            }
             _ => return,
         }
     }
@@ -224,7 +246,12 @@ async fn stream_events(
 
 #[cfg(test)]
 mod tests {
-    use super::event_of;
+    use super::board_of;
+    use app::domain::rules::BoardFormat;
+
+    fn event_of(head: &[u8]) -> Option<String> {
+        board_of(head).map(|key| key.event.0)
+    }
 
     #[test]
     fn only_a_plain_event_stream_request_is_taken() {
@@ -237,6 +264,14 @@ mod tests {
             event_of(&head("GET /live/events/abc?lang=de HTTP/1.1")).as_deref(),
             Some("abc")
         );
+        let key = board_of(&head(
+            "GET /live/events/abc?track=t1&format=average HTTP/1.1",
+        ))
+        .unwrap();
+        assert_eq!(key.track.map(|t| t.0).as_deref(), Some("t1"));
+        assert_eq!(key.format, Some(BoardFormat::Average));
+        let odd = board_of(&head("GET /live/events/abc?track=%3Cx%3E HTTP/1.1")).unwrap();
+        assert_eq!(odd.track, None, "no board of drem's");
         assert_eq!(event_of(&head("GET /live/events/ HTTP/1.1")), None);
         assert_eq!(event_of(&head("GET /live/events/a/b HTTP/1.1")), None);
         assert_eq!(event_of(&head("GET /live/events/a%20b HTTP/1.1")), None);

@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! The drem server: configuration, start-up, and the axum router around the Leptos app.
 
+mod assets;
 pub mod config;
 mod http;
 mod lean_live;
@@ -104,10 +105,16 @@ impl Application {
             source,
         })?;
         let public_url = config.public_url(address);
+        // The built files go out under their content's hash: cached for a year.
+        let site = std::path::PathBuf::from(&config.site_root);
+        let assets_version = assets::version(&site);
+        if assets_version != "dev" {
+            assets::precompress(site.clone());
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name("drem")
             .site_root(config.site_root.as_str())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(format!("pkg/{assets_version}"))
             .site_addr(address)
             .build();
         let model_files = ModelFiles::open(

@@ -5,9 +5,12 @@
 //! twice on the page.
 
 use app::domain::roles::Action;
+use app::domain::rules::BoardFormat;
 use app::model::{EventId, LiveRace, PublicUpdate, TrackId};
+use app::ssr::boards::{self, BoardKey};
 use app::ssr::guard::require_in;
 use app::ssr::hub::EventUpdate;
+use app::ssr::metrics::StreamKind;
 use app::ssr::state::AppState;
 use app::ssr::storage::events;
 use app::ssr::storage::races;
@@ -60,12 +63,14 @@ pub async fn track_events(
     };
     let first = stored(&state, &track).await;
     let stopping = state.stopping.clone();
-    Sse::new(until_stopping(
-        &stopping,
-        stream_of(state, track, updates, news, first),
-    ))
-    .keep_alive(KeepAlive::default())
-    .into_response()
+    let watching = state.hub.metrics.watching(StreamKind::Track);
+    let counted = stream_of(state, track, updates, news, first).map(move |event| {
+        let _counted = &watching;
+        event
+    });
+    Sse::new(until_stopping(&stopping, counted))
+        .keep_alive(KeepAlive::default())
+        .into_response()
 }
 
 /// `stream`, ended when drem is asked to stop (the page shows "Reconnecting…" and
@@ -121,9 +126,10 @@ fn stream_of(
                         Err(RecvError::Closed) => return None,
                     },
                     changed = news.event.recv() => match changed {
-                        Ok(EventUpdate::Results) | Err(RecvError::Lagged(_)) => break TrackNews::Event,
-                        // The track's own races come on `updates`.
-                        Ok(EventUpdate::Race(_)) => continue,
+                        Ok(EventUpdate::Results | EventUpdate::Resync)
+                        | Err(RecvError::Lagged(_)) => break TrackNews::Event,
+                        // The track's own races come on `updates`; boards are public.
+                        Ok(EventUpdate::Race(_) | EventUpdate::Board(..)) => continue,
                         Err(RecvError::Closed) => return None,
                     },
                 }
@@ -161,7 +167,7 @@ pub async fn model_events(
     } else {
         user.id.0.clone()
     };
-    changed_signals(&state, state.hub.subscribe_models(&key), "models")
+    changed_signals(&state, state.hub.subscribe_models(&key), StreamKind::Models)
 }
 
 /// `GET /live/kit`: `changed` whenever a car, fleet or timer changes, for the staff
@@ -173,12 +179,17 @@ pub async fn kit_events(
     if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
         return crate::http::error_response(e);
     }
-    changed_signals(&state, state.hub.subscribe_kit(), "kit")
+    changed_signals(&state, state.hub.subscribe_kit(), StreamKind::Kit)
 }
 
 /// A stream of `name` events saying "changed": once at once (a page that reconnects
 /// loads again), then once per change; a lagging subscriber gets one for all it missed.
-fn changed_signals(state: &AppState, updates: Receiver<()>, name: &'static str) -> Response {
+fn changed_signals(state: &AppState, updates: Receiver<()>, kind: StreamKind) -> Response {
+    let name = match kind {
+        StreamKind::Kit => "kit",
+        _ => "models",
+    };
+    let watching = state.hub.metrics.watching(kind);
     let stream = stream::unfold((true, updates), move |(first, mut updates)| async move {
         if !first {
             match updates.recv().await {
@@ -189,55 +200,127 @@ fn changed_signals(state: &AppState, updates: Receiver<()>, name: &'static str) 
         let event = Event::default().event(name).data("changed");
         Some((Ok::<_, Infallible>(event), (false, updates)))
     });
+    let stream = stream.map(move |event| {
+        let _counted = &watching;
+        event
+    });
     Sse::new(until_stopping(&state.stopping, stream))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
 
-/// `GET /live/events/{event}`: the public stream of an event's leaderboard pages.
-pub async fn event_events(State(state): State<AppState>, Path(event): Path<String>) -> Response {
-    let updates = match event_updates(&state, event).await {
+/// `GET /live/events/{event}[?track=…&format=…]`: the public stream of an event's
+/// pages, for the board they show.
+pub async fn event_events(
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let key = board_key(
+        event,
+        query.get("track").cloned(),
+        query.get("format").cloned(),
+    );
+    let updates = match event_updates(&state, key).await {
         Ok(updates) => updates,
         Err(e) => return crate::http::error_response(e),
     };
-    let stream =
-        updates.map(|json| Ok::<_, Infallible>(Event::default().event("update").data(json)));
+    let hub = Arc::clone(&state.hub);
+    let watching = state.hub.metrics.watching(StreamKind::Public);
+    let stream = updates.map(move |frame| {
+        let _counted = &watching;
+        frame.sent(&hub.metrics);
+        Ok::<_, Infallible>(Event::default().event("update").data(frame.json))
+    });
     Sse::new(until_stopping(&state.stopping, stream))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
 
-/// The public updates of event `event` (its JSON messages), or why there are none.
-pub(crate) async fn event_updates(
-    state: &AppState,
-    event: String,
-) -> Result<impl Stream<Item = Arc<str>> + use<>, app::error::AppError> {
-    let event = events::get(&state.db, &EventId(event)).await?;
-    let updates = state.hub.subscribe_event(&event.id);
-    Ok(public_updates(updates))
+/// One message of a public stream, and when its change was passed on (for the fan-out
+/// time; `None` for a connection's own messages).
+pub(crate) struct Frame {
+    pub json: Arc<str>,
+    pub since: Option<std::time::Instant>,
 }
 
-/// An event's public updates, as JSON: `reload` first (load the board), then who is
-/// on track as it changes (the hub's one rendering, with the track's current title),
-/// and `reload` whenever results change. A subscriber that fell behind skips what it
-/// missed and gets `reload`: the board it loads is the fresh snapshot.
-fn public_updates(updates: Receiver<EventUpdate>) -> impl Stream<Item = Arc<str>> {
-    let reload = || Arc::<str>::from(public_json(&PublicUpdate::Reload));
-    stream::unfold((true, updates), move |(first, mut updates)| async move {
-        if first {
-            return Some((reload(), (false, updates)));
+impl Frame {
+    /// Counts it sent, and its fan-out time.
+    pub fn sent(&self, metrics: &app::ssr::metrics::Metrics) {
+        metrics.frames_sent.increment(1);
+        if let Some(since) = self.since {
+            metrics
+                .fan_out_seconds
+                .record(since.elapsed().as_secs_f64());
         }
-        let json = match updates.recv().await {
-            Ok(EventUpdate::Race(news)) => news.public.clone(),
-            Ok(EventUpdate::Results) => reload(),
-            Err(RecvError::Lagged(_)) => {
-                updates = updates.resubscribe();
-                reload()
+    }
+}
+
+/// The board a page shows, from its stream's path and query (as in the page's URL).
+pub(crate) fn board_key(event: String, track: Option<String>, format: Option<String>) -> BoardKey {
+    BoardKey {
+        event: EventId(event),
+        track: track.filter(|t| !t.is_empty()).map(TrackId),
+        format: format.as_deref().and_then(BoardFormat::parse),
+    }
+}
+
+/// The public updates of the board `key` (its JSON messages), or why there are none.
+pub(crate) async fn event_updates(
+    state: &AppState,
+    key: BoardKey,
+) -> Result<impl Stream<Item = Frame> + use<>, app::error::AppError> {
+    // Subscribe before the snapshot, so no change falls between the two.
+    let updates = state.hub.subscribe_event(&key.event);
+    let kept = state.hub.boards.get(&state.db, &key).await?;
+    let mut board = kept.board.clone();
+    board.on_track = boards::on_track(&state.db, &board, state.clock.now_ms()).await?;
+    let snapshot = boards::frame(&key, &board, true);
+    Ok(public_updates(updates, key, snapshot))
+}
+
+/// A board's public updates, as JSON: the board with who is on track first (the
+/// kept board: no computation per viewer), then who is on track as it changes (the
+/// hub's one rendering, with the track's current title), and the board again after
+/// each change of results (computed once, the same frame for every viewer). A
+/// subscriber that fell behind skips what it missed and gets `reload` (load the board
+/// and who is on track again).
+fn public_updates(
+    updates: Receiver<EventUpdate>,
+    key: BoardKey,
+    snapshot: Arc<str>,
+) -> impl Stream<Item = Frame> {
+    let own = |json: Arc<str>| Frame { json, since: None };
+    let reload = move || own(Arc::<str>::from(public_json(&PublicUpdate::Reload)));
+    stream::unfold(
+        (Some(snapshot), updates, key),
+        move |(first, mut updates, key)| async move {
+            if let Some(snapshot) = first {
+                return Some((own(snapshot), (None, updates, key)));
             }
-            Err(RecvError::Closed) => return None,
-        };
-        Some((json, (false, updates)))
-    })
+            let frame = loop {
+                break match updates.recv().await {
+                    Ok(EventUpdate::Race(news)) => Frame {
+                        json: news.public.clone(),
+                        since: Some(news.published),
+                    },
+                    Ok(EventUpdate::Board(board, since)) if board.key == key => Frame {
+                        json: board.frame.clone(),
+                        since: Some(since),
+                    },
+                    // Another board of the event, or results whose board comes next.
+                    Ok(EventUpdate::Board(..)) | Ok(EventUpdate::Results) => continue,
+                    Ok(EventUpdate::Resync) => reload(),
+                    Err(RecvError::Lagged(_)) => {
+                        updates = updates.resubscribe();
+                        reload()
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+            };
+            Some((frame, (None, updates, key)))
+        },
+    )
 }
 
 fn public_json(update: &PublicUpdate) -> String {
@@ -258,14 +341,28 @@ mod tests {
         )))
     }
 
+    fn key() -> BoardKey {
+        board_key("e".into(), None, None)
+    }
+
     #[tokio::test]
-    async fn a_subscriber_that_fell_behind_skips_to_a_fresh_snapshot() {
+    async fn a_subscriber_gets_its_board_first_and_skips_to_a_fresh_one_when_behind() {
         let (sender, receiver) = broadcast::channel(4);
         let mut updates = Box::pin(
-            public_updates(receiver)
-                .map(|json| serde_json::from_str::<PublicUpdate>(&json).expect("a public update")),
+            public_updates(
+                receiver,
+                key(),
+                Arc::from(public_json(&PublicUpdate::Reload)),
+            )
+            .map(|frame| {
+                serde_json::from_str::<PublicUpdate>(&frame.json).expect("a public update")
+            }),
         );
-        assert_eq!(updates.next().await, Some(PublicUpdate::Reload));
+        assert_eq!(
+            updates.next().await,
+            Some(PublicUpdate::Reload),
+            "the snapshot"
+        );
         let track = TrackId("t".into());
         // Ten changes while the subscriber reads nothing: more than the channel keeps.
         for _ in 0..10 {
@@ -276,19 +373,16 @@ mod tests {
             Some(PublicUpdate::Reload),
             "load it all again"
         );
+        // Results alone are no message: the board computed for them is.
         sender.send(EventUpdate::Results).unwrap();
-        assert_eq!(
-            updates.next().await,
-            Some(PublicUpdate::Reload),
-            "then only what is new: none of the missed changes is replayed"
-        );
         sender.send(race_news(&track)).unwrap();
         assert_eq!(
             updates.next().await,
             Some(PublicUpdate::Race {
                 track,
                 on_track: None
-            })
+            }),
+            "none of the missed changes is replayed"
         );
     }
 }

@@ -100,6 +100,7 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
         live,
         now,
         version,
+        results,
     } = use_live_track(move || event.clone(), only);
     let info = RwSignal::new(initial);
     // The background (earlier runs, other racers' results) changes when results do or
@@ -108,7 +109,7 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
         Memo::new(move |_| on_track.with(|l| l.first().map(|t| t.on_track.name.clone())));
     let seen = StoredValue::new((0u32, None::<String>));
     Effect::new(move || {
-        let key = (version.get(), on_track_name.get());
+        let key = (version.get() + results.get(), on_track_name.get());
         if seen.get_value() == key {
             return;
         }

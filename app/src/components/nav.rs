@@ -112,10 +112,11 @@ pub fn NavBar() -> impl IntoView {
     });
     refresh_on_navigation(auth);
     // In the public page's language (the racer's own links too); staff links are English.
-    let i18n = use_i18n();
+    // Straight from the URL's locale: the bar stands outside the pages' translations.
+    let locale = crate::i18n_page::locale_from_query();
     let label = move |label: &'static str| match label {
-        "Profile" => t_string!(i18n, nav_profile).to_string(),
-        "My models" => t_string!(i18n, nav_my_models).to_string(),
+        "Profile" => td_string!(locale.get(), nav_profile).to_string(),
+        "My models" => td_string!(locale.get(), nav_my_models).to_string(),
         other => other.to_string(),
     };
 
@@ -132,7 +133,7 @@ pub fn NavBar() -> impl IntoView {
                             Ok(Some(user)) => {
                                 let links = links_for(&user)
                                     .into_iter()
-                                    .map(|(href, text)| view! { <A href=href>{label(text)}</A> })
+                                    .map(|(href, text)| view! { <A href=href>{move || label(text)}</A> })
                                     .collect_view();
                                 view! {
                                     <div class="nav-links">{links}</div>
@@ -142,7 +143,7 @@ pub fn NavBar() -> impl IntoView {
                                         </span>
                                         <ActionForm action=sign_out_action>
                                             <button type="submit" class="link-button">
-                                                {t!(i18n, nav_sign_out)}
+                                                {move || td_string!(locale.get(), nav_sign_out).to_string()}
                                             </button>
                                         </ActionForm>
                                     </div>
@@ -153,9 +154,9 @@ pub fn NavBar() -> impl IntoView {
                                 view! {
                                     <div class="nav-links"></div>
                                     <div class="nav-user">
-                                        <A href=crate::auth::next::sign_in_here()>{t!(i18n, nav_sign_in)}</A>
+                                        <A href=crate::auth::next::sign_in_here()>{move || td_string!(locale.get(), nav_sign_in).to_string()}</A>
                                         <A href="/sign-up" attr:class="button small">
-                                            {t!(i18n, nav_sign_up)}
+                                            {move || td_string!(locale.get(), nav_sign_up).to_string()}
                                         </A>
                                     </div>
                                 }

@@ -31,7 +31,7 @@ impl Ranking {
 
 /// A leaderboard's `format` URL option: show the board by fastest lap or by best
 /// average whatever the event ranks by (DREM's `fastest` / `average`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BoardFormat {
     Fastest,
@@ -39,6 +39,14 @@ pub enum BoardFormat {
 }
 
 impl BoardFormat {
+    /// The URL option's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardFormat::Fastest => "fastest",
+            BoardFormat::Average => "average",
+        }
+    }
+
     /// `fastest` or `average`; anything else is the event's own method (`None`).
     pub fn parse(raw: &str) -> Option<Self> {
         match raw.trim().to_ascii_lowercase().as_str() {

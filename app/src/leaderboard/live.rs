@@ -85,19 +85,25 @@ pub fn use_board_from_url() -> (
 pub fn use_live_board(
     event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
     track: impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
-    format: impl Fn() -> Option<BoardFormat> + Send + Sync + 'static,
+    format: impl Fn() -> Option<BoardFormat> + Clone + Send + Sync + 'static,
 ) -> LiveBoard {
     let version = RwSignal::new(0u32);
     let heard = StoredValue::new(Heard::default());
-    let (e, t) = (event.clone(), track.clone());
+    let (e, t, f) = (event.clone(), track.clone(), format.clone());
     let board = Resource::new(
-        move || (e(), t(), format(), version.get()),
+        move || (e(), t(), f(), version.get()),
         move |(event, track, format, _)| {
             heard.update_value(Heard::note_request);
             get_leaderboard(event, track, format)
         },
     );
-    let parts = follow_board(event, track, version, heard, move || board.get());
+    let parts = follow_board(
+        event,
+        (track, format),
+        version,
+        heard,
+        (move || board.get(), move |b| board.set(Some(Ok(b)))),
+    );
     LiveBoard {
         board,
         on_track: parts.on_track,
@@ -125,10 +131,10 @@ pub fn use_live_track(
     });
     follow_board(
         event,
-        move || Some(track.clone()),
+        (move || Some(track.clone()), || None),
         version,
         heard,
-        move || board.get(),
+        (move || board.get(), move |b| board.set(Some(Ok(b)))),
     )
 }
 
@@ -138,24 +144,44 @@ pub struct LiveParts {
     pub on_track: RwSignal<Vec<Ticking>>,
     pub live: RwSignal<bool>,
     pub now: RwSignal<f64>,
-    /// Bumped whenever the board is loaded again (results changed).
+    /// Bumped whenever the board is loaded again (something may have been missed).
     pub version: RwSignal<u32>,
+    /// Bumped whenever the results change (a new board, pushed or loaded again).
+    pub results: RwSignal<u32>,
 }
 
-/// Keeps the on-track entries of the board `latest` gives, follows the event's stream
-/// (bumping `version` to load the board again) and ticks the clock.
-fn follow_board(
+/// Keeps the on-track entries of the board `latest` gives, follows the board's stream
+/// (`board` is the page's `track` and `format`; a pushed board goes to `set`, and
+/// `version` is bumped to load the board again) and ticks the clock.
+fn follow_board<F, S>(
     event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
-    track: impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
+    board: (
+        impl Fn() -> Option<TrackId> + Clone + Send + Sync + 'static,
+        impl Fn() -> Option<BoardFormat> + Clone + Send + Sync + 'static,
+    ),
     version: RwSignal<u32>,
     heard: StoredValue<Heard>,
-    latest: impl Fn() -> Option<Result<Leaderboard, AppError>> + 'static,
-) -> LiveParts {
+    (latest, set): (F, S),
+) -> LiveParts
+where
+    F: Fn() -> Option<Result<Leaderboard, AppError>> + Clone + 'static,
+    S: Fn(Leaderboard) + Clone + 'static,
+{
+    let (track, format) = board;
     let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
     let live = RwSignal::new(false);
     let now = RwSignal::new(0.0f64);
+    // A pushed board of new standings leaves who is on track as it is.
+    let standings_only = StoredValue::new(false);
+    let results = RwSignal::new(0u32);
+    let first_latest = latest.clone();
     Effect::new(move || {
+        let latest = &first_latest;
         if let Some(Ok(b)) = latest() {
+            if standings_only.get_value() {
+                standings_only.set_value(false);
+                return;
+            }
             let at = crate::race::local_ms();
             let fresher = heard.with_value(Heard::heard_since_request);
             on_track.update(|list| {
@@ -180,9 +206,39 @@ fn follow_board(
             std::time::Duration::from_millis(100),
         );
         #[cfg(feature = "hydrate")]
-        follow_event(&event(), live, version, on_track, heard, track());
+        {
+            let shown = Shown {
+                track: track(),
+                format: format(),
+                // Untracked: a new board must not open the stream again.
+                version: StoredValue::new(
+                    untrack(&latest)
+                        .and_then(Result::ok)
+                        .map_or(0, |b| b.version),
+                ),
+            };
+            let set = set.clone();
+            let apply = move |board: Leaderboard, snapshot: bool| {
+                results.update(|r| *r += 1);
+                if snapshot {
+                    heard.update_value(Heard::note_request);
+                } else {
+                    standings_only.set_value(true);
+                }
+                set(board);
+            };
+            follow_event(&event(), shown, live, version, on_track, heard, apply);
+        }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&event, &track, version, heard);
+        let _ = (
+            &event,
+            &track,
+            &format,
+            version,
+            heard,
+            &set,
+            standings_only,
+        );
         on_cleanup(move || {
             if let Ok(t) = tick {
                 t.clear();
@@ -194,29 +250,67 @@ fn follow_board(
         live,
         now,
         version,
+        results,
     }
 }
 
-/// Follows `/live/events/EVENT`: `reload` loads the board again; a race update
-/// replaces that track's footer entry. The browser reconnects by itself, and every
-/// connection starts with `reload`, so a page catches up after a drop.
+/// The board a page shows, and the version of the results it shows now.
+#[cfg(feature = "hydrate")]
+struct Shown {
+    track: Option<TrackId>,
+    format: Option<BoardFormat>,
+    version: StoredValue<u64>,
+}
+
+/// Follows `/live/events/EVENT?track=…&format=…`: the board (computed once for all
+/// its viewers) replaces the page's when newer; a race update replaces that track's
+/// footer entry; `reload` (after a drop it could not follow) loads the board again.
+/// The browser reconnects by itself, and every connection starts with the board and
+/// who is on track, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
 fn follow_event(
     event: &EventId,
+    shown: Shown,
     live: RwSignal<bool>,
     version: RwSignal<u32>,
     on_track: RwSignal<Vec<Ticking>>,
     heard: StoredValue<Heard>,
-    only: Option<TrackId>,
+    apply: impl Fn(Leaderboard, bool) + 'static,
 ) {
     use crate::model::PublicUpdate;
-    let url = format!("/live/events/{}", event.0);
+    let mut url = format!("/live/events/{}", event.0);
+    let mut query = Vec::new();
+    if let Some(track) = &shown.track {
+        query.push(format!("track={}", track.0));
+    }
+    if let Some(format) = shown.format {
+        query.push(format!("format={}", format.as_str()));
+    }
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    let only = shown.track.clone();
     crate::components::live_source::follow(&url, "update", live, move |text| {
         let Ok(update) = serde_json::from_str::<PublicUpdate>(&text) else {
             return;
         };
         match update {
             PublicUpdate::Reload => version.update(|v| *v += 1),
+            PublicUpdate::Board {
+                track,
+                format,
+                board,
+                snapshot,
+            } => {
+                let ours = track == shown.track && format == shown.format;
+                let known = shown.version.get_value();
+                let newer = board.version > known || (snapshot && board.version >= known);
+                if ours && newer {
+                    shown.version.set_value(board.version);
+                    apply(board, snapshot);
+                }
+            }
             PublicUpdate::Race {
                 track,
                 on_track: entry,

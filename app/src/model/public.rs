@@ -34,10 +34,16 @@ pub struct OnTrack {
 /// A public leaderboard: one track's, or the event's combined one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leaderboard {
+    /// The version of the event's results it shows (pushed boards replace older ones).
+    #[serde(default)]
+    pub version: u64,
     pub event_name: String,
     pub title: String,
     /// The combined board of several tracks (its title is the page's "All tracks").
     pub combined: bool,
+    /// The one track it shows (`None` on a combined board).
+    #[serde(default)]
+    pub shown_track: Option<TrackId>,
     pub footer: String,
     pub ranking: crate::domain::rules::Ranking,
     /// The race length and resets allowed on this board's track (the event's on a
@@ -80,6 +86,15 @@ pub enum PublicUpdate {
     },
     /// Results changed, or the page may have missed something: load the board again.
     Reload,
+    /// The board a page shows (its URL's `track` and `format`), computed once for all
+    /// its viewers: after each change of results with the standings only, and as a
+    /// connection's first message with who is on track too (`snapshot`).
+    Board {
+        track: Option<TrackId>,
+        format: Option<crate::domain::rules::BoardFormat>,
+        board: Leaderboard,
+        snapshot: bool,
+    },
 }
 
 /// An event's public landing page: the QR code's target.

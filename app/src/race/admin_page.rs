@@ -111,9 +111,12 @@ fn EventAdmin(event: EventId) -> impl IntoView {
     let stream_url = format!("/live/events/{}", event.0);
     Effect::new(move || {
         crate::components::live_source::follow(&stream_url, "update", live, move |data| {
-            let reload = serde_json::from_str::<crate::model::PublicUpdate>(&data)
-                .map_or(true, |u| u == crate::model::PublicUpdate::Reload);
-            if reload {
+            use crate::model::PublicUpdate;
+            // A new board means new results; `reload`, that something may be missed.
+            let results = serde_json::from_str::<PublicUpdate>(&data).map_or(true, |u| {
+                matches!(u, PublicUpdate::Reload | PublicUpdate::Board { .. })
+            });
+            if results {
                 changed.update(|c| *c += 1);
             }
         });

@@ -39,6 +39,8 @@ pub struct RaceNews {
     pub track: TrackId,
     pub race: Option<LiveRace>,
     pub public: Arc<str>,
+    /// When this process passed it on (its subscribers' fan-out time starts here).
+    pub published: std::time::Instant,
 }
 
 impl RaceNews {
@@ -58,6 +60,7 @@ impl RaceNews {
             track,
             race,
             public: Arc::from(public),
+            published: std::time::Instant::now(),
         }
     }
 }
@@ -67,8 +70,15 @@ impl RaceNews {
 #[derive(Debug, Clone)]
 pub enum EventUpdate {
     Race(Arc<RaceNews>),
-    /// Results changed: a race was submitted, corrected or deleted.
+    /// Results changed: a race was submitted, corrected or deleted (staff pages load
+    /// again; public pages get `Board`).
     Results,
+    /// A board of the event, computed again after its results changed (and when it
+    /// was passed on): every page showing it takes this one frame.
+    Board(Arc<super::boards::Board>, std::time::Instant),
+    /// The change feed was followed again after a drop: pages may have missed
+    /// anything, and load it all again.
+    Resync,
 }
 
 struct Channels<K, T> {
@@ -107,6 +117,10 @@ pub struct Hub {
     /// Track titles for public messages, read once and forgotten whenever an event's
     /// tracks or results change (a rename reaches open pages with the next race change).
     titles: Mutex<HashMap<TrackId, String>>,
+    /// The leaderboards this process keeps, computed once per change of results.
+    pub boards: super::boards::Boards,
+    /// This process's metrics (`GET /metrics`).
+    pub metrics: super::metrics::Metrics,
 }
 
 /// The model channel that hears of every owner's changes.
@@ -114,7 +128,10 @@ pub const ALL_MODELS: &str = "*";
 
 impl Default for Hub {
     fn default() -> Self {
+        let metrics = super::metrics::Metrics::default();
         Self {
+            boards: super::boards::Boards::new(metrics.board_computations.clone()),
+            metrics,
             tracks: Channels::new(),
             events: Channels::new(),
             models: Channels::new(),
@@ -139,7 +156,7 @@ impl Hub {
     }
 
     async fn relay(
-        &self,
+        self: Arc<Self>,
         db: Db,
         clock: RaceClock,
         mut feed: surrealdb::method::QueryStream<surrealdb::Notification<changes::Change>>,
@@ -178,7 +195,7 @@ impl Hub {
 
     /// Fans a change out to this process's subscribers. The race clock of the snapshot
     /// is this process's now, which pages tick from.
-    async fn pass_on(&self, db: &Db, clock: &RaceClock, change: changes::Change) {
+    async fn pass_on(self: &Arc<Self>, db: &Db, clock: &RaceClock, change: changes::Change) {
         if change.kit == Some(true) {
             let _ = self.kit.send(());
         }
@@ -222,7 +239,29 @@ impl Hub {
         }
         if change.results {
             self.publish_results(&event);
+            self.push_boards(db, &event);
         }
+    }
+
+    /// The event's results changed: each board of it this process keeps is computed
+    /// again, once, and pushed to its pages (in the background: race news goes on).
+    fn push_boards(self: &Arc<Self>, db: &Db, event: &EventId) {
+        let keys = self.boards.results_changed(event);
+        if keys.is_empty() {
+            return;
+        }
+        let (hub, db, event) = (Arc::clone(self), db.clone(), event.clone());
+        tokio::spawn(async move {
+            for key in keys {
+                match hub.boards.get(&db, &key).await {
+                    Ok(board) => {
+                        let update = EventUpdate::Board(board, std::time::Instant::now());
+                        let _ = hub.events.sender(&event).send(update);
+                    }
+                    Err(e) => tracing::warn!(error = %e, ?key, "board not computed"),
+                }
+            }
+        });
     }
 
     /// The track's title now (read once per change of the event's tracks).
@@ -247,9 +286,11 @@ impl Hub {
     }
 
     /// Every subscriber of this process takes a fresh snapshot.
-    async fn resync(&self, db: &Db, clock: &RaceClock) {
+    async fn resync(self: &Arc<Self>, db: &Db, clock: &RaceClock) {
         for event in self.events.keys() {
-            self.publish_results(&event);
+            // Whatever changed meanwhile: every kept board is computed again.
+            self.boards.results_changed(&event);
+            let _ = self.events.sender(&event).send(EventUpdate::Resync);
         }
         let _ = self.kit.send(());
         for owner in self.models.keys() {

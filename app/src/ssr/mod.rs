@@ -1,12 +1,14 @@
 //! Server-only code: application state, the role guard, password hashing and storage.
 //! Nothing here is compiled into the browser bundle.
 
+pub mod boards;
 pub mod bootstrap;
 pub mod cars;
 pub mod clock;
 pub mod export;
 pub mod guard;
 pub mod hub;
+pub mod metrics;
 pub mod model_files;
 pub mod password;
 pub mod qr;

@@ -115,7 +115,8 @@ pub struct Failure {
     pub error: AppError,
 }
 
-/// One browser: its own cookie jar.
+/// One browser: its own cookie jar (shared by its clones).
+#[derive(Clone)]
 pub struct Browser {
     pub client: Client,
     pub base_url: String,
@@ -290,5 +291,16 @@ pub async fn next_event(stream: &mut reqwest::Response, buffer: &mut String, nam
             .expect("stream readable")
             .expect("stream open");
         buffer.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+    }
+}
+
+/// The board of a public stream's `Board` message, and whether it is a connection's
+/// snapshot (with who is on track).
+pub fn board(update: app::model::PublicUpdate) -> (app::model::Leaderboard, bool) {
+    match update {
+        app::model::PublicUpdate::Board {
+            board, snapshot, ..
+        } => (board, snapshot),
+        other => panic!("expected a board, got {other:?}"),
     }
 }

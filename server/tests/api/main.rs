@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod boards;
 mod car_console;
 #[path = "../car_sim/mod.rs"]
 mod car_sim;

@@ -1,0 +1,242 @@
+//! Leaderboards computed once per change, not once per viewer.
+//!
+//! Each process keeps the boards its pages asked for (an event, one track or all, a
+//! format), each with the version of the event's results it was computed from. When the
+//! results change (a race submitted, corrected, deleted; rules or tracks edited), the
+//! hub bumps the version and recomputes every kept board of that event once, then
+//! pushes it to that board's subscribers as one shared frame. A page loading or
+//! reconnecting gets the kept board of the current version; only a board nobody asked
+//! for since the change is computed, once however many ask at the same moment.
+
+use super::standings;
+use super::state::Db;
+use super::storage::{events, races};
+use crate::domain::rules::BoardFormat;
+use crate::error::AppError;
+use crate::model::{BoardRow, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate, TrackId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Which board: an event's, of one track (or all), in a format (or the event's own).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BoardKey {
+    pub event: EventId,
+    pub track: Option<TrackId>,
+    pub format: Option<BoardFormat>,
+}
+
+/// A computed board: standings only (who is on track is added per request), and its
+/// frame for the live streams, rendered once.
+#[derive(Debug)]
+pub struct Board {
+    pub key: BoardKey,
+    pub board: Leaderboard,
+    pub frame: Arc<str>,
+}
+
+/// The boards this process keeps, and the version of each event's results.
+pub struct Boards {
+    kept: Mutex<HashMap<BoardKey, Arc<Board>>>,
+    versions: Mutex<HashMap<EventId, u64>>,
+    /// One computation of a board at a time; others wait for it and take its result.
+    computing: Mutex<HashMap<BoardKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Boards computed (`drem_board_computations_total`).
+    computed: metrics::Counter,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Boards {
+    /// No board yet; each one computed is counted on `computed`.
+    pub fn new(computed: metrics::Counter) -> Self {
+        Self {
+            kept: Mutex::default(),
+            versions: Mutex::default(),
+            computing: Mutex::default(),
+            computed,
+        }
+    }
+
+    /// The version of `event`'s results in this process.
+    pub fn version(&self, event: &EventId) -> u64 {
+        lock(&self.versions).get(event).copied().unwrap_or(0)
+    }
+
+    fn current(&self, key: &BoardKey) -> Option<Arc<Board>> {
+        let version = self.version(&key.event);
+        lock(&self.kept)
+            .get(key)
+            .filter(|b| b.board.version == version)
+            .cloned()
+    }
+
+    /// The board `key` at the current version: kept, or computed now (once, however
+    /// many ask at the same time).
+    pub async fn get(&self, db: &Db, key: &BoardKey) -> Result<Arc<Board>, AppError> {
+        if let Some(board) = self.current(key) {
+            return Ok(board);
+        }
+        let turn = Arc::clone(lock(&self.computing).entry(key.clone()).or_default());
+        let _turn = turn.lock().await;
+        if let Some(board) = self.current(key) {
+            return Ok(board);
+        }
+        let version = self.version(&key.event);
+        let mut board = compute(db, key).await?;
+        board.version = version;
+        self.computed.increment(1);
+        let frame = frame(key, &board, false);
+        let board = Arc::new(Board {
+            key: key.clone(),
+            board,
+            frame,
+        });
+        let mut kept = lock(&self.kept);
+        // A change that came during the computation makes a newer one: keep the newest.
+        if kept.get(key).is_none_or(|old| old.board.version <= version) {
+            kept.insert(key.clone(), Arc::clone(&board));
+        }
+        Ok(board)
+    }
+
+    /// `event`'s results changed: a new version. Returns the boards of the event this
+    /// process keeps, to compute again and push.
+    pub fn results_changed(&self, event: &EventId) -> Vec<BoardKey> {
+        *lock(&self.versions).entry(event.clone()).or_default() += 1;
+        lock(&self.kept)
+            .keys()
+            .filter(|k| k.event == *event)
+            .cloned()
+            .collect()
+    }
+}
+
+/// A board's frame for the live stream: standings only (`snapshot: false`), or with
+/// who is on track (a connection's first message).
+pub fn frame(key: &BoardKey, board: &Leaderboard, snapshot: bool) -> Arc<str> {
+    let update = PublicUpdate::Board {
+        track: key.track.clone(),
+        format: key.format,
+        board: board.clone(),
+        snapshot,
+    };
+    Arc::from(serde_json::to_string(&update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into()))
+}
+
+/// Who is on the board's track(s) now.
+pub async fn on_track(db: &Db, board: &Leaderboard, now_ms: u64) -> Result<Vec<OnTrack>, AppError> {
+    let mut on_track = Vec::new();
+    for (track, title) in &board.tracks {
+        let shown = board.combined || board.shown_track.as_ref() == Some(track);
+        if shown {
+            if let Some(live) = races::open_on(db, track, now_ms).await? {
+                on_track.push(OnTrack::of(&live, title));
+            }
+        }
+    }
+    Ok(on_track)
+}
+
+fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
+    let leader = standings
+        .first()
+        .and_then(|r| r.standing.result)
+        .map(|r| r.value_ms);
+    standings
+        .into_iter()
+        .map(|row| {
+            let result_ms = row.standing.result.map(|r| r.value_ms);
+            BoardRow {
+                position: row.standing.position,
+                previous_position: row.previous_position,
+                gap_ms: result_ms.zip(leader).map(|(v, l)| v.saturating_sub(l)),
+                result_ms,
+                valid_laps: row.standing.stats.valid_laps,
+                laps: row.standing.stats.laps,
+                name: row.name,
+                country: row.country,
+                colour: row.colour,
+                by_proxy: row.by_proxy,
+            }
+        })
+        .collect()
+}
+
+/// One track's board (`track`), or the event's: its only track's, or the combined
+/// board of several tracks; ranked as the event says, or by `format`.
+async fn compute(db: &Db, key: &BoardKey) -> Result<Leaderboard, AppError> {
+    let event = events::get(db, &key.event).await?;
+    let chosen = key
+        .track
+        .clone()
+        .or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
+    let rules = chosen
+        .as_ref()
+        .map_or(event.rules.clone(), |t| event.rules_for(t));
+    let shown = rules.ranking;
+    let forced = key.format.map(|f| f.ranking(shown));
+    let results = standings::event_results_by(db, &event, forced).await?;
+    let (title, footer, ranking, standings) = match &chosen {
+        Some(id) => {
+            let (track, standings) = results
+                .tracks
+                .into_iter()
+                .find(|(t, _)| &t.id == id)
+                .ok_or_else(|| AppError::NotFound("Track".into()))?;
+            (
+                track.title,
+                track.footer,
+                forced.unwrap_or(event.rules_for(id).ranking),
+                standings,
+            )
+        }
+        None => (
+            "All tracks".to_string(),
+            event
+                .tracks
+                .first()
+                .map(|t| t.footer.clone())
+                .unwrap_or_default(),
+            forced.unwrap_or(event.rules.ranking),
+            results.combined.unwrap_or_default(),
+        ),
+    };
+    let personal_best_ms: Vec<(String, u64)> = standings
+        .iter()
+        .filter_map(|r| {
+            r.standing
+                .stats
+                .fastest_lap
+                .map(|f| (r.name.clone(), f.value_ms))
+        })
+        .collect();
+    let fastest_lap_ms = personal_best_ms.iter().map(|(_, ms)| *ms).min();
+    let latest_finisher = standings
+        .iter()
+        .filter(|r| r.standing.stats.races > 0)
+        .max_by_key(|r| r.standing.stats.last_race_order)
+        .map(|r| r.name.clone());
+    Ok(Leaderboard {
+        version: 0,
+        tracks: event
+            .tracks
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect(),
+        event_name: event.name,
+        combined: chosen.is_none(),
+        shown_track: chosen,
+        title,
+        footer,
+        ranking,
+        race_time_ms: rules.race_time_ms,
+        resets_per_lap: rules.resets_per_lap,
+        rows: rows(standings),
+        on_track: Vec::new(),
+        fastest_lap_ms,
+        personal_best_ms,
+        latest_finisher,
+    })
+}
