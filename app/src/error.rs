@@ -100,4 +100,47 @@ impl FromServerFnError for AppError {
             other => AppError::Transport(other.to_string()),
         }
     }
+
+    /// On the server, also answers the call with this error's own status (401, 403,
+    /// 422, …), so clients and tests can tell errors apart; a plain form post (which
+    /// accepts HTML) keeps Leptos' redirect back to the page.
+    fn ser(&self) -> server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        respond_with_status(self.status());
+        // An enum of strings always serializes; `Internal` is the answer if it ever does not.
+        <JsonEncoding as server_fn::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| server_fn::Bytes::from_static(br#""Internal""#))
+    }
+}
+
+/// Sets the status of the server function's answer; Leptos applies it after the call.
+#[cfg(feature = "ssr")]
+fn respond_with_status(status: u16) {
+    use leptos::prelude::use_context;
+    let plain_form = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            let accept = parts.headers.get(axum::http::header::ACCEPT)?;
+            Some(accept.to_str().ok()?.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain_form {
+        return;
+    }
+    if let (Some(options), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        options.set_status(status);
+    }
+}
+
+/// Routes outside server functions (streams, downloads, uploads) answer an error as
+/// plain text with its own status.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, self.to_string()).into_response()
+    }
 }

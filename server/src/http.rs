@@ -9,14 +9,13 @@ use app::ssr::guard::require_in;
 use app::ssr::state::AppState;
 use app::ssr::storage::{self, events, races};
 use app::{shell, App};
-use axum::body::{to_bytes, Body};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Request, State};
 use axum::http::HeaderValue;
 use axum::http::{header, HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
@@ -68,28 +67,13 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             HeaderValue::from_static("public, max-age=86400"),
         )
     };
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route("/exports/{event}/{file}", get(export))
-        .route("/cars/{car}/syslog.txt", get(car_log))
-        .route("/live/tracks/{track}", get(crate::live::track_events))
-        .route("/live/events/{event}", get(crate::live::event_events))
-        .route("/live/models", get(crate::live::model_events))
-        .route("/live/kit", get(crate::live::kit_events))
-        .route(
-            drem_timer::protocol::CONNECT_PATH,
-            get(crate::timer::connect),
-        )
-        // Model files stream through; the size limit is the model store's own.
-        .route(
-            "/models/upload",
-            post(crate::models::upload).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/models/{id}/download", get(crate::models::download))
+    plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        })
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(status_from_app_error))
         // Pages and answers are fresh each time unless a route says otherwise.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -136,6 +120,37 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .with_state(state)
 }
 
+/// Every route outside Leptos' pages and server functions: streams, downloads, uploads,
+/// the timer link and the health and metrics probes. Each guards itself; the
+/// authorization matrix test reads this list, so a route added here without a row fails.
+fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/healthz", get(healthz)),
+        ("/metrics", get(metrics)),
+        ("/exports/{event}/{file}", get(export)),
+        ("/cars/{car}/syslog.txt", get(car_log)),
+        ("/live/tracks/{track}", get(crate::live::track_events)),
+        ("/live/events/{event}", get(crate::live::event_events)),
+        ("/live/models", get(crate::live::model_events)),
+        ("/live/kit", get(crate::live::kit_events)),
+        (
+            drem_timer::protocol::CONNECT_PATH,
+            get(crate::timer::connect),
+        ),
+        // Model files stream through; the size limit is the model store's own.
+        (
+            "/models/upload",
+            post(crate::models::upload).layer(DefaultBodyLimit::disable()),
+        ),
+        ("/models/{id}/download", get(crate::models::download)),
+    ]
+}
+
+/// The paths of [`plain_routes`], for the authorization matrix test.
+pub fn plain_paths() -> Vec<&'static str> {
+    plain_routes().into_iter().map(|(path, _)| path).collect()
+}
+
 /// Whether an answer is worth compressing: text that is not an event stream (sent as it
 /// happens), JSON, JavaScript, SVG; never archives or images already compressed.
 fn compressible(
@@ -159,7 +174,7 @@ fn compressible(
 /// that adds one).
 async fn metrics(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
     if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
-        return error_response(e);
+        return e.into_response();
     }
     (
         [(
@@ -219,7 +234,7 @@ async fn export(
     .await;
     match result {
         Ok((name, bytes)) => download("text/csv", &format!("{name}-{file}"), bytes),
-        Err(e) => error_response(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -243,7 +258,7 @@ async fn car_log(
             &format!("{name}-syslog.txt"),
             log.into_bytes(),
         ),
-        Err(e) => error_response(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -268,33 +283,4 @@ fn download(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
-}
-
-/// A plain-text answer with the error's own status, for routes outside server functions.
-pub(crate) fn error_response(e: AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        e.to_string(),
-    )
-        .into_response()
-}
-
-/// Server functions answer every error with 500; this gives each `AppError` its own
-/// status (401, 403, 422, …) so clients and tests can tell them apart.
-async fn status_from_app_error(req: Request, next: Next) -> Response {
-    let response = next.run(req).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !response.headers().contains_key("serverfnerror")
-    {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    // Error bodies are a few hundred bytes of JSON; anything larger is not ours.
-    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }

@@ -3,7 +3,7 @@
 
 mod assets;
 pub mod config;
-mod http;
+pub mod http;
 mod lean_live;
 mod live;
 mod models;

@@ -48,12 +48,12 @@ pub async fn track_events(
     Path(track): Path<String>,
 ) -> Response {
     if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
-        return crate::http::error_response(e);
+        return e.into_response();
     }
     let track = TrackId(track);
     let event = match events::track(&state.db, &track).await {
         Ok(found) => found.event,
-        Err(e) => return crate::http::error_response(e),
+        Err(e) => return e.into_response(),
     };
     // Subscribe before reading the snapshot, so no change falls between the two.
     let updates = state.hub.subscribe_track(&track);
@@ -154,14 +154,14 @@ pub async fn model_events(
 ) -> Response {
     let caller = match require_in(state.clone(), session, Action::ManageOwnModels).await {
         Ok(caller) => caller,
-        Err(e) => return crate::http::error_response(e),
+        Err(e) => return e.into_response(),
     };
     let Some(user) = caller.user else {
-        return crate::http::error_response(app::error::AppError::Unauthenticated);
+        return app::error::AppError::Unauthenticated.into_response();
     };
     let key = if query.get("all").is_some_and(|v| v == "1") {
         if !app::domain::roles::allows(Some(&user.roles), Action::Operate) {
-            return crate::http::error_response(app::error::AppError::Forbidden);
+            return app::error::AppError::Forbidden.into_response();
         }
         app::ssr::hub::ALL_MODELS.to_string()
     } else {
@@ -177,7 +177,7 @@ pub async fn kit_events(
     session: tower_sessions::Session,
 ) -> Response {
     if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
-        return crate::http::error_response(e);
+        return e.into_response();
     }
     changed_signals(&state, state.hub.subscribe_kit(), StreamKind::Kit)
 }
@@ -223,7 +223,7 @@ pub async fn event_events(
     );
     let updates = match event_updates(&state, key).await {
         Ok(updates) => updates,
-        Err(e) => return crate::http::error_response(e),
+        Err(e) => return e.into_response(),
     };
     let hub = Arc::clone(&state.hub);
     let watching = state.hub.metrics.watching(StreamKind::Public);

@@ -33,7 +33,7 @@ pub async fn upload(
 ) -> Response {
     match receive(state, session, query.name, &headers, body).await {
         Ok(model) => (StatusCode::CREATED, Json(model)).into_response(),
-        Err(e) => crate::http::error_response(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -121,6 +121,6 @@ pub async fn download(
             Body::from_stream(bytes),
         )
             .into_response(),
-        Err(e) => crate::http::error_response(e),
+        Err(e) => e.into_response(),
     }
 }

@@ -7,6 +7,7 @@ use app::model::TimerId;
 use app::ssr::state::AppState;
 use app::ssr::storage::{changes, crossings, timers};
 use app::ssr::{timing, tokens};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -21,11 +22,12 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 /// A timer pings every 5 s; silence this long means the link is gone.
 const SILENCE: Duration = Duration::from_secs(30);
 
-/// Upgrades a timer with a valid token; anything else gets 401.
+/// Upgrades a timer with a valid token; anything else gets 401, checked before the
+/// request's WebSocket headers so a probe learns nothing more.
 pub async fn connect(
     State(state): State<AppState>,
     headers: HeaderMap,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let token = headers
         .get(header::AUTHORIZATION)
@@ -34,10 +36,14 @@ pub async fn connect(
         .unwrap_or("");
     let found = match timers::by_token(&state.db, &tokens::hash(token)).await {
         Ok(found) => found,
-        Err(e) => return crate::http::error_response(e),
+        Err(e) => return e.into_response(),
     };
     let Some((timer, name)) = found.filter(|_| !token.is_empty()) else {
         return (StatusCode::UNAUTHORIZED, "timer token refused").into_response();
+    };
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
     };
     upgrade.on_upgrade(move |socket| async move {
         let mut link = Link {

@@ -494,3 +494,173 @@ async fn every_server_function_checks_the_callers_role() {
         }
     }
 }
+
+/// A plain route (outside server functions): its path as registered, a request that
+/// changes nothing when let through, and who is let through.
+struct PlainRow {
+    route: &'static str,
+    method: reqwest::Method,
+    uri: &'static str,
+    who: PlainWho,
+}
+
+/// Who a plain route lets through: a role, as for server functions, or no session at all
+/// (the timer link takes a timer's token, never a signed-in person's).
+#[derive(Debug, Clone, Copy)]
+enum PlainWho {
+    Role(Who),
+    TimerTokenOnly,
+}
+
+fn plain_rows() -> Vec<PlainRow> {
+    use reqwest::Method;
+    let row = |route, method, uri, who| PlainRow {
+        route,
+        method,
+        uri,
+        who,
+    };
+    vec![
+        row(
+            "/healthz",
+            Method::GET,
+            "/healthz",
+            PlainWho::Role(Who::Anyone),
+        ),
+        row(
+            "/metrics",
+            Method::GET,
+            "/metrics",
+            PlainWho::Role(Who::Operator),
+        ),
+        row(
+            "/exports/{event}/{file}",
+            Method::GET,
+            "/exports/nope/laps.csv",
+            PlainWho::Role(Who::Operator),
+        ),
+        row(
+            "/cars/{car}/syslog.txt",
+            Method::GET,
+            "/cars/nope/syslog.txt",
+            PlainWho::Role(Who::Operator),
+        ),
+        row(
+            "/live/tracks/{track}",
+            Method::GET,
+            "/live/tracks/nope",
+            PlainWho::Role(Who::Operator),
+        ),
+        row(
+            "/live/events/{event}",
+            Method::GET,
+            "/live/events/nope",
+            PlainWho::Role(Who::Anyone),
+        ),
+        row(
+            "/live/models",
+            Method::GET,
+            "/live/models",
+            PlainWho::Role(Who::SignedIn),
+        ),
+        row(
+            "/live/models",
+            Method::GET,
+            "/live/models?all=1",
+            PlainWho::Role(Who::Operator),
+        ),
+        row(
+            "/live/kit",
+            Method::GET,
+            "/live/kit",
+            PlainWho::Role(Who::Operator),
+        ),
+        row(
+            drem_timer::protocol::CONNECT_PATH,
+            Method::GET,
+            drem_timer::protocol::CONNECT_PATH,
+            PlainWho::TimerTokenOnly,
+        ),
+        // An invalid name: let through, nothing is stored.
+        row(
+            "/models/upload",
+            Method::POST,
+            "/models/upload?name=..",
+            PlainWho::Role(Who::SignedIn),
+        ),
+        row(
+            "/models/{id}/download",
+            Method::GET,
+            "/models/nope/download",
+            PlainWho::Role(Who::SignedIn),
+        ),
+    ]
+}
+
+#[test]
+fn every_plain_route_has_a_row() {
+    let rows = plain_rows();
+    let registered = drem_server::http::plain_paths();
+    assert!(!registered.is_empty(), "no plain routes registered");
+    for path in &registered {
+        assert!(
+            rows.iter().any(|row| row.route == *path),
+            "{path} has no row in the authorization matrix"
+        );
+    }
+    for row in &rows {
+        assert!(
+            registered.contains(&row.route),
+            "{} is in the matrix but not registered",
+            row.route
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_plain_route_checks_the_caller() {
+    let app = spawn_app().await;
+    let mut browsers: Vec<(Option<Role>, Browser)> = Vec::new();
+    for caller in CALLERS {
+        let browser = match caller {
+            None => app.browser(),
+            Some(role) => app.signed_in_as(role).await.0,
+        };
+        browsers.push((caller, browser));
+    }
+    for row in plain_rows() {
+        for (caller, browser) in &browsers {
+            let mut request = browser.client.request(
+                row.method.clone(),
+                format!("{}{}", browser.base_url, row.uri),
+            );
+            if let PlainWho::TimerTokenOnly = row.who {
+                // A WebSocket handshake, so the timer link refuses for its token alone.
+                request = request
+                    .header("Connection", "upgrade")
+                    .header("Upgrade", "websocket")
+                    .header("Sec-WebSocket-Version", "13")
+                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+            }
+            let res = request.send().await.unwrap();
+            let status = res.status();
+            let uri = row.uri;
+            let expected_refusal = match (row.who, caller) {
+                (PlainWho::TimerTokenOnly, _) => Some(StatusCode::UNAUTHORIZED),
+                (PlainWho::Role(who), caller) if allowed(who, *caller) => None,
+                (_, None) => Some(StatusCode::UNAUTHORIZED),
+                (_, Some(_)) => Some(StatusCode::FORBIDDEN),
+            };
+            match expected_refusal {
+                Some(expected) => assert_eq!(status, expected, "{uri} should refuse {caller:?}"),
+                None => {
+                    assert!(
+                        status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                        "{uri} should let {caller:?} through, got {status}"
+                    );
+                    assert!(!status.is_server_error(), "{uri} for {caller:?}: {status}");
+                }
+            }
+        }
+    }
+}
