@@ -13,21 +13,34 @@
 //! Each run then times the machine's floor for the same fan-out (`floor.rs`: a bare
 //! server writing the same frame to as many sockets) and prints drem's p99 as a
 //! multiple of it: a ratio holds on a noisy shared machine where absolute figures do not.
+//!
+//! Then the results change (`results.rs`, issue 13): with 200 racers on the board
+//! (`DREM_BENCH_RACERS`), races are submitted while the same viewers follow it, each
+//! timed from the submit call to every viewer holding the new board (goal p99 ≤ 1.5×
+//! the lap fan-out's), beside the floor for a frame of the board's size, the board
+//! computations per change (goal: one per kept board) and the operator's race commands
+//! meanwhile (goal p99 < 50 ms).
 
 #[path = "live/floor.rs"]
 mod floor;
+#[path = "live/results.rs"]
+mod results;
 #[path = "live/subscribers.rs"]
 mod subscribers;
 mod support;
 
-use reqwest::Client;
+use results::command;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use subscribers::{ms, Figures, Subscribers};
-use support::{call, Drem, Failure};
+use subscribers::{ms, Figures, Kind, Subscribers};
+use support::{Drem, Failure};
 
 /// Laps timed per run.
 const LAPS: usize = 20;
+/// Results changes (submitted races) timed per run.
+const CHANGES: usize = 5;
+/// Racers on the board, unless `DREM_BENCH_RACERS` says otherwise.
+const RACERS: usize = 200;
 
 fn main() -> Result<(), Failure> {
     let mut args = std::env::args().skip(1).peekable();
@@ -51,9 +64,16 @@ fn main() -> Result<(), Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    println!("live delivery: {LAPS} laps per run, latency from sending the lap to receipt");
+    let racers = std::env::var("DREM_BENCH_RACERS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(RACERS);
+    println!(
+        "live delivery: {LAPS} laps and {CHANGES} submitted races per run, latency from the \
+         command to receipt"
+    );
     for n in counts {
-        runtime.block_on(run(n))?;
+        runtime.block_on(run(n, racers))?;
     }
     Ok(())
 }
@@ -66,29 +86,12 @@ fn raise_open_file_limit() {
     }
 }
 
-async fn run(n: usize) -> Result<(), Failure> {
+async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     let drem = Drem::start(&["--database-url", "mem://"]).await?;
     let base = drem.base.clone();
     let op = support::signed_in_admin(&base).await?;
-    let event = call(
-        &op,
-        &base,
-        "create_event",
-        json!({"input": {
-            "name": "Bench", "kind": "test", "date": "2026-11-26", "country": "SE",
-            "sponsor": "", "links": [], "rules": {"race_time_ms": 600000, "min_lap_ms": 0}
-        }}),
-    )
-    .await?;
-    let track = call(
-        &op,
-        &base,
-        "add_track",
-        json!({"event": event["id"], "input": {
-            "title": "Bench track", "footer": "", "layout": "re_invent2018", "rules": null
-        }}),
-    )
-    .await?;
+    let (event, track) = results::event_with_track(&op, &base, "Bench").await?;
+    let seeded = results::seed(&op, &base, &track, racers).await?;
     let me: Value = op
         .post(format!("{base}/api/current_user"))
         .form(&[("", "")][..0])
@@ -96,22 +99,17 @@ async fn run(n: usize) -> Result<(), Failure> {
         .await?
         .json()
         .await?;
-    let mut race = call(
-        &op,
-        &base,
-        "start_race",
-        json!({
-            "track": track["id"], "racer": me["id"], "by_proxy": false, "override_runs": false
-        }),
-    )
-    .await?;
-    race = command(&op, &base, &race, json!({"command": "start"})).await?;
+    // The operator's own race, on another event's track, for the results scenario.
+    let (_, side_track) = results::event_with_track(&op, &base, "Side").await?;
+    let side_racer = seeded.first().cloned().unwrap_or_else(|| me["id"].clone());
+    let side_race = results::started(&op, &base, &side_track, &side_racer).await?;
+    let mut race = results::started(&op, &base, &track, &me["id"]).await?;
     // Both memory readings after a second's rest: the allocator returns freed pages
     // with a delay.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_kib = drem.rss_kib();
 
-    let path = format!("/live/events/{}", event["id"].as_str().unwrap_or_default());
+    let path = format!("/live/events/{}", event.as_str().unwrap_or_default());
     let address = base.trim_start_matches("http://").to_string();
     let mut subscribers = Subscribers::connect(&address, &path, n).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -119,7 +117,7 @@ async fn run(n: usize) -> Result<(), Failure> {
 
     let mut latencies = Vec::with_capacity(n * LAPS);
     let mut round_trips = Vec::with_capacity(LAPS);
-    let mut frame_bytes = Vec::with_capacity(LAPS);
+    let mut frames = Vec::with_capacity(LAPS);
     for _ in 0..LAPS {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
@@ -131,11 +129,27 @@ async fn run(n: usize) -> Result<(), Failure> {
         )
         .await?;
         round_trips.push(sent.elapsed());
-        frame_bytes.push(subscribers.await_update(sent, &mut latencies).await?);
+        let (bytes, _) = subscribers
+            .await_update(sent, Kind::Race, &mut latencies)
+            .await?;
+        frames.push((Kind::Race, bytes));
     }
     let peak_kib = drem.rss_kib();
+    let race = command(&op, &base, &race, json!({"command": "end"})).await?;
+    command(&op, &base, &race, json!({"command": "submit"})).await?;
+    let changes = results::submissions(
+        &op,
+        &base,
+        &mut subscribers,
+        &track,
+        &me["id"],
+        side_race,
+        CHANGES,
+    )
+    .await?;
     drop(subscribers);
     drop(drem);
+
     let latencies = Figures::of(latencies);
     let round_trips = Figures::of(round_trips);
     println!(
@@ -143,16 +157,38 @@ async fn run(n: usize) -> Result<(), Failure> {
         latencies.summary(),
         ms(round_trips.percentile(0.50)),
     );
-    let floor = floor::measure(n, &frame_bytes).await?;
+    let floor = floor::measure(n, &frames).await?;
+    let (least, most) = (
+        frames.iter().map(|f| f.1).min().unwrap_or(0),
+        frames.iter().map(|f| f.1).max().unwrap_or(0),
+    );
     println!(
-        "{n:>6} subscribers: floor {}  (bare writes of the same frames, {}-{} bytes)",
+        "{n:>6} subscribers: floor {}  (bare writes of the same frames, {least}-{most} bytes)",
         floor.summary(),
-        frame_bytes.iter().min().unwrap_or(&0),
-        frame_bytes.iter().max().unwrap_or(&0),
     );
     println!(
         "{n:>6} subscribers: drem's p99 is {:.2}x the floor's",
-        latencies.percentile(0.99).as_secs_f64() / floor.percentile(0.99).as_secs_f64().max(1e-9)
+        ratio(&latencies, &floor)
+    );
+    let board_floor = floor::measure(n, &vec![(Kind::Board, changes.board_bytes); CHANGES]).await?;
+    println!(
+        "{n:>6} subscribers: results change ({racers} racers on the board, {} bytes): submit call \
+         to every viewer holding the new board {}",
+        changes.board_bytes,
+        changes.latencies.summary(),
+    );
+    println!(
+        "{n:>6} subscribers: the board's p99 is {:.2}x the lap fan-out's p99 (goal 1.5x); the \
+         floor for a frame of the board's size: {} ({:.2}x the lap floor's p99)",
+        ratio(&changes.latencies, &latencies),
+        board_floor.summary(),
+        ratio(&board_floor, &floor),
+    );
+    println!(
+        "{n:>6} subscribers: {:.1} board computations per change (one board kept: the viewers'); \
+         operator's race command meanwhile {} (goal p99 < 50 ms)",
+        changes.computations_per_change,
+        changes.operator.summary(),
     );
     let grown = subscribed_kib.saturating_sub(idle_kib);
     let per_subscriber = if grown == 0 {
@@ -167,19 +203,7 @@ async fn run(n: usize) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn command(
-    client: &Client,
-    base: &str,
-    race: &Value,
-    command: Value,
-) -> Result<Value, Failure> {
-    call(
-        client,
-        base,
-        "race_command",
-        json!({
-            "race": race["id"], "version": race["version"], "command": command
-        }),
-    )
-    .await
+/// `a`'s p99 over `b`'s.
+fn ratio(a: &Figures, b: &Figures) -> f64 {
+    a.percentile(0.99).as_secs_f64() / b.percentile(0.99).as_secs_f64().max(1e-9)
 }

@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -27,6 +28,9 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time::Duration, SameSite};
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_surrealdb_store::SurrealSessionStore;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "drem_session";
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -43,13 +47,14 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
     let sessions = SessionManagerLayer::new(store)
-        .with_name("drem_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure_cookies)
         .with_expiry(Expiry::OnInactivity(Duration::days(SESSION_IDLE_DAYS)));
 
     let routes = generate_route_list(App);
+    let pages = Arc::new(crate::page_cache::PageCache::default());
     let leptos_options = state.leptos_options.clone();
     // The built files (the app's code, styles, flags, icon) are served here, not by
     // Leptos' file-or-error handler: that one looks for a page's response options in
@@ -82,6 +87,11 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         // Pages, JSON and CSV compressed for those who accept it; event streams and model
         // archives go as they are.
         .layer(CompressionLayer::new().compress_when(compressible))
+        // Outside compression, so a kept page is kept compressed.
+        .layer(middleware::from_fn(move |req, next| {
+            let pages = Arc::clone(&pages);
+            async move { pages.serve(req, next).await }
+        }))
         // Added after the layers above: the built files come precompressed, and with
         // their own caching.
         .merge(crate::assets::router(&site, &version))

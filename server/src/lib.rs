@@ -7,6 +7,7 @@ pub mod http;
 mod lean_live;
 mod live;
 mod models;
+mod page_cache;
 mod timer;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};

@@ -272,31 +272,52 @@ pub(crate) async fn event_updates(
 ) -> Result<impl Stream<Item = Frame> + use<>, app::error::AppError> {
     // Subscribe before the snapshot, so no change falls between the two.
     let updates = state.hub.subscribe_event(&key.event);
-    let kept = state.hub.boards.get(&state.db, &key).await?;
-    let mut board = kept.board.clone();
-    board.on_track = boards::on_track(&state.db, &board, state.clock.now_ms()).await?;
-    let snapshot = boards::frame(&key, &board, true);
-    Ok(public_updates(updates, key, snapshot))
+    let first = snapshot(state, &key).await?;
+    let state = state.clone();
+    let fresh = move |key: BoardKey| {
+        let state = state.clone();
+        async move {
+            snapshot(&state, &key)
+                .await
+                .inspect_err(|e| tracing::warn!(error = %e, "board snapshot failed"))
+                .ok()
+        }
+    };
+    Ok(public_updates(updates, key, first, fresh))
 }
 
-/// A board's public updates, as JSON: the board with who is on track first (the
-/// kept board: no computation per viewer), then who is on track as it changes (the
-/// hub's one rendering, with the track's current title), and the board again after
-/// each change of results (computed once, the same frame for every viewer). A
-/// subscriber that fell behind skips what it missed and gets `reload` (load the board
-/// and who is on track again).
-fn public_updates(
+/// The kept board `key` with who is on track now, as a connection's first message: no
+/// computation per viewer.
+async fn snapshot(state: &AppState, key: &BoardKey) -> Result<Arc<str>, app::error::AppError> {
+    let kept = state.hub.boards.get(&state.db, key).await?;
+    let mut board = kept.board.clone();
+    board.on_track = boards::on_track(&state.db, &board, state.clock.now_ms()).await?;
+    Ok(boards::frame(key, &board, true))
+}
+
+/// A board's public updates, as JSON: the board with who is on track first, then who
+/// is on track as it changes (the hub's one rendering, with the track's current
+/// title), and the board again after each change of results (computed once, the same
+/// frame for every viewer). A subscriber that fell behind skips what it missed and gets
+/// `fresh`'s snapshot of the kept board (or `reload` if that fails, or the hub lost
+/// its change feed): the current version, never a replay.
+fn public_updates<Fresh, Snapshot>(
     updates: Receiver<EventUpdate>,
     key: BoardKey,
-    snapshot: Arc<str>,
-) -> impl Stream<Item = Frame> {
+    first: Arc<str>,
+    fresh: Fresh,
+) -> impl Stream<Item = Frame>
+where
+    Fresh: Fn(BoardKey) -> Snapshot + Send + 'static,
+    Snapshot: std::future::Future<Output = Option<Arc<str>>> + Send,
+{
     let own = |json: Arc<str>| Frame { json, since: None };
     let reload = move || own(Arc::<str>::from(public_json(&PublicUpdate::Reload)));
     stream::unfold(
-        (Some(snapshot), updates, key),
-        move |(first, mut updates, key)| async move {
-            if let Some(snapshot) = first {
-                return Some((own(snapshot), (None, updates, key)));
+        (Some(first), updates, key, fresh),
+        move |(first, mut updates, key, fresh)| async move {
+            if let Some(first) = first {
+                return Some((own(first), (None, updates, key, fresh)));
             }
             let frame = loop {
                 break match updates.recv().await {
@@ -313,12 +334,12 @@ fn public_updates(
                     Ok(EventUpdate::Resync) => reload(),
                     Err(RecvError::Lagged(_)) => {
                         updates = updates.resubscribe();
-                        reload()
+                        fresh(key.clone()).await.map(own).unwrap_or_else(reload)
                     }
                     Err(RecvError::Closed) => return None,
                 };
             };
-            Some((frame, (None, updates, key)))
+            Some((frame, (None, updates, key, fresh)))
         },
     )
 }
@@ -341,6 +362,14 @@ mod tests {
         )))
     }
 
+    /// Stands for the kept board's snapshot, which a lagging subscriber is sent.
+    fn current() -> PublicUpdate {
+        PublicUpdate::Race {
+            track: TrackId("the current board".into()),
+            on_track: None,
+        }
+    }
+
     fn key() -> BoardKey {
         board_key("e".into(), None, None)
     }
@@ -353,6 +382,7 @@ mod tests {
                 receiver,
                 key(),
                 Arc::from(public_json(&PublicUpdate::Reload)),
+                |_| async { Some(Arc::from(public_json(&current()))) },
             )
             .map(|frame| {
                 serde_json::from_str::<PublicUpdate>(&frame.json).expect("a public update")
@@ -370,8 +400,8 @@ mod tests {
         }
         assert_eq!(
             updates.next().await,
-            Some(PublicUpdate::Reload),
-            "load it all again"
+            Some(current()),
+            "the current board, not a replay"
         );
         // Results alone are no message: the board computed for them is.
         sender.send(EventUpdate::Results).unwrap();

@@ -5,7 +5,7 @@
 //! the server's sockets live in two processes, and the same subscribers time it.
 //! drem's figures divided by these say what drem itself adds to the kernel's work.
 
-use crate::subscribers::{Figures, Subscribers};
+use crate::subscribers::{Figures, Kind, Subscribers};
 use crate::support::Failure;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -24,9 +24,9 @@ impl Drop for Child {
     }
 }
 
-/// Times one frame per lap, of the sizes drem sent (`frame_bytes`), to `n`
+/// Times one frame per message drem sent (`frames`: their kinds and sizes), to `n`
 /// subscribers of a bare server.
-pub async fn measure(n: usize, frame_bytes: &[usize]) -> Result<Figures, Failure> {
+pub async fn measure(n: usize, frames: &[(Kind, usize)]) -> Result<Figures, Failure> {
     let mut server = Child(
         Command::new(std::env::current_exe()?)
             .args([FLAG, &n.to_string()])
@@ -40,19 +40,23 @@ pub async fn measure(n: usize, frame_bytes: &[usize]) -> Result<Figures, Failure
     let address = line.trim().to_string();
     let mut subscribers = Subscribers::connect(&address, "/", n).await?;
     let mut go = server.0.stdin.take().ok_or("no floor server input")?;
-    let mut latencies = Vec::with_capacity(n * frame_bytes.len());
-    for bytes in frame_bytes {
+    let mut latencies = Vec::with_capacity(n * frames.len());
+    for &(kind, bytes) in frames {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
-        writeln!(go, "{bytes}")?;
+        let name = match kind {
+            Kind::Race => "race",
+            Kind::Board => "board",
+        };
+        writeln!(go, "{name} {bytes}")?;
         go.flush()?;
-        subscribers.await_update(sent, &mut latencies).await?;
+        subscribers.await_update(sent, kind, &mut latencies).await?;
     }
     Ok(Figures::of(latencies))
 }
 
 /// The child's side: prints its address, greets `n` subscribers as drem would, then
-/// writes a race frame of the size read from each line of stdin to all of them.
+/// writes a frame of the kind and size read from each line of stdin to all of them.
 pub fn serve(n: usize) -> Result<(), Failure> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     println!("{}", listener.local_addr()?);
@@ -66,14 +70,16 @@ pub fn serve(n: usize) -> Result<(), Failure> {
         let _ = socket.read(&mut request)?;
         socket.write_all(
             b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n\
-              event: update\ndata: {\"kind\":\"reload\"}\n\n",
+              event: update\ndata: {\"kind\":\"race\"}\n\n",
         )?;
         sockets.push(socket);
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let share = n.div_ceil(threads).max(1);
     for line in std::io::stdin().lines() {
-        let frame = race_frame(line?.trim().parse()?);
+        let line = line?;
+        let (kind, bytes) = line.trim().split_once(' ').ok_or("kind and size")?;
+        let frame = frame(kind, bytes.parse()?);
         std::thread::scope(|scope| {
             for part in sockets.chunks_mut(share) {
                 let frame = &frame;
@@ -90,10 +96,20 @@ fn write_all(sockets: &mut [TcpStream], frame: &[u8]) {
     }
 }
 
-/// An update message of `bytes` bytes that the subscribers count as a race update.
-fn race_frame(bytes: usize) -> Vec<u8> {
-    let head = b"event: update\ndata: {\"kind\":\"race\",\"pad\":\"";
-    let tail = b"\"}\n\n";
+/// An update message of `bytes` bytes that the subscribers count as a race update
+/// (`kind` "race") or a board (any other).
+fn frame(kind: &str, bytes: usize) -> Vec<u8> {
+    let (head, tail): (&[u8], &[u8]) = if kind == "race" {
+        (
+            b"event: update\ndata: {\"kind\":\"race\",\"pad\":\"",
+            b"\"}\n\n",
+        )
+    } else {
+        (
+            b"event: update\ndata: {\"kind\":\"board\",\"board\":{\"version\":1,\"pad\":\"",
+            b"\"}}\n\n",
+        )
+    };
     let pad = bytes.saturating_sub(head.len() + tail.len());
-    [&head[..], &vec![b'x'; pad], &tail[..]].concat()
+    [head, &vec![b'x'; pad], tail].concat()
 }

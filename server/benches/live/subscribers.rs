@@ -1,5 +1,6 @@
-//! The benchmark's client: N live subscribers on raw sockets, each reporting when
-//! every race update reaches it, and the latency figures drawn from that.
+//! The benchmark's client: N live subscribers on raw sockets that behave like the
+//! public page (each message is parsed and applied, nothing else is fetched), each
+//! reporting when every update reaches it, and the latency figures drawn from that.
 
 use crate::support::Failure;
 use std::time::{Duration, Instant};
@@ -10,13 +11,26 @@ use tokio::sync::mpsc;
 /// Subscribers connecting at once (the listener's backlog is finite).
 const CONNECT_BATCH: usize = 250;
 
-/// One race update reaching one subscriber: when, and the size of its message.
+/// What a message of the public stream carries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Who is on track, and their race (each lap).
+    Race,
+    /// The board, after a change of results.
+    Board,
+}
+
+/// One update reaching one subscriber: when, its kind, the board version it brought
+/// (boards only) and the size of its message.
 struct Arrival {
     at: Instant,
+    kind: Kind,
+    version: u64,
     bytes: usize,
 }
 
-/// N subscribers to one stream, all greeted (they got the stream's first `reload`).
+/// N subscribers to one stream, all greeted (they got the stream's first message: the
+/// board as kept).
 pub struct Subscribers {
     n: usize,
     arrivals: mpsc::UnboundedReceiver<Arrival>,
@@ -55,27 +69,39 @@ impl Subscribers {
         Ok(Self { n, arrivals })
     }
 
-    /// Waits until the update sent at `sent` reached every subscriber; adds each
-    /// one's latency to `latencies` and returns the message's size in bytes.
+    /// Forgets the arrivals not yet awaited.
+    pub fn forget_arrivals(&mut self) {
+        while self.arrivals.try_recv().is_ok() {}
+    }
+
+    /// Waits until an update of `kind` caused at `sent` reached every subscriber
+    /// (other kinds pass by); adds each one's latency to `latencies` and returns the
+    /// message's size in bytes and, for boards, the newest version received.
     pub async fn await_update(
         &mut self,
         sent: Instant,
+        kind: Kind,
         latencies: &mut Vec<Duration>,
-    ) -> Result<usize, Failure> {
-        let mut bytes = 0;
-        for _ in 0..self.n {
-            let arrival = tokio::time::timeout(Duration::from_secs(30), self.arrivals.recv())
+    ) -> Result<(usize, u64), Failure> {
+        let (mut bytes, mut version, mut received) = (0, 0, 0);
+        while received < self.n {
+            let arrival = tokio::time::timeout(Duration::from_secs(60), self.arrivals.recv())
                 .await?
                 .ok_or("subscribers gone")?;
+            if arrival.kind != kind {
+                continue;
+            }
+            received += 1;
             latencies.push(arrival.at.saturating_duration_since(sent));
             bytes = arrival.bytes;
+            version = version.max(arrival.version);
         }
-        Ok(bytes)
+        Ok((bytes, version))
     }
 }
 
-/// One live subscriber: says when it got the first message (the stream's `reload`),
-/// then reports the arrival of each race update.
+/// One live subscriber: says when it got the first message (the kept board), then
+/// parses each update as the page does and reports its arrival.
 async fn subscribe(
     address: &str,
     path: &str,
@@ -99,20 +125,37 @@ async fn subscribe(
         }
         let now = Instant::now();
         pending.extend_from_slice(&chunk[..read]);
-        // Complete messages end with a blank line; only their kind matters here.
+        // Complete messages end with a blank line; the page parses each one.
         while let Some(end) = pending.windows(2).position(|w| w == b"\n\n") {
-            let message = &pending[..end];
-            if message.windows(6).any(|w| w == b"reload") && !greeted {
-                greeted = true;
-                let _ = ready.send(());
-            } else if message.windows(13).any(|w| w == b"\"kind\":\"race\"") {
+            let update = applied(&pending[..end]);
+            if !greeted {
+                greeted = update.is_some();
+                if greeted {
+                    let _ = ready.send(());
+                }
+            } else if let Some((kind, version)) = update {
                 let _ = arrivals.send(Arrival {
                     at: now,
+                    kind,
+                    version,
                     bytes: end + 2,
                 });
             }
             pending.drain(..end + 2);
         }
+    }
+}
+
+/// An SSE message's update as the page applies it: its JSON parsed whole, its kind and
+/// (for a board) version; `None` for keep-alives and `reload`.
+fn applied(message: &[u8]) -> Option<(Kind, u64)> {
+    let text = std::str::from_utf8(message).ok()?;
+    let data = text.lines().find_map(|l| l.strip_prefix("data:"))?;
+    let update: serde_json::Value = serde_json::from_str(data.trim_start()).ok()?;
+    match update["kind"].as_str()? {
+        "race" => Some((Kind::Race, 0)),
+        "board" => Some((Kind::Board, update["board"]["version"].as_u64()?)),
+        _ => None,
     }
 }
 

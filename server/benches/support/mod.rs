@@ -46,6 +46,13 @@ impl Drem {
             .args(["--log", "error"])
             .args(args)
             .env("DREM_ADMIN_PASSWORD", PASSWORD)
+            // Benchmarks run in `server/`; the built site is the workspace's.
+            .env(
+                "LEPTOS_SITE_ROOT",
+                std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| {
+                    concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()
+                }),
+            )
             .stdout(Stdio::null())
             .spawn()?;
         let drem = Drem {
@@ -68,6 +75,7 @@ impl Drem {
     }
 
     /// Resident memory of the drem process, in KiB.
+    #[allow(dead_code, reason = "the live benchmark's, not the page one's")]
     pub fn rss_kib(&self) -> u64 {
         self.status_kib("VmRSS:")
     }

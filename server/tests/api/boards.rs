@@ -145,3 +145,53 @@ async fn a_submitted_race_is_computed_once_per_board_and_reaches_every_viewer() 
         .unwrap();
     assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_public_page_is_rendered_once_a_second_for_visitors_and_never_for_the_signed_in() {
+    let (app, _) = spawn_pair().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let page = format!("{}/events/{}/leaderboard", app.base_url, track.event.0);
+    let race = start(&op, &track, &racer.id).await.unwrap();
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let race = command(
+        &op,
+        &race,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap();
+    let race = command(&op, &race, json!({"command": "end"}))
+        .await
+        .unwrap();
+    let get = |client: reqwest::Client| {
+        let page = page.clone();
+        async move {
+            let res = client.get(&page).send().await.unwrap();
+            assert_eq!(res.status(), reqwest::StatusCode::OK);
+            assert!(res.headers().get("set-cookie").is_none());
+            res.text().await.unwrap()
+        }
+    };
+    let visitor = app.browser().client;
+    // The racer is on track; once submitted, on the board instead.
+    let before = get(visitor.clone()).await;
+    command(&op, &race, json!({"command": "submit"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        get(visitor.clone()).await,
+        before,
+        "within the second, the page as rendered"
+    );
+    assert_ne!(
+        get(op.client.clone()).await,
+        before,
+        "a signed-in visitor's page is rendered for them"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_ne!(get(visitor).await, before, "a second later, rendered again");
+}

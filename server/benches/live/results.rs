@@ -1,0 +1,241 @@
+//! The results-change scenario: an event with a board of racers, a race submitted
+//! while N viewers follow the board, timed from the submit call to every viewer
+//! holding the new board, with the operator's race commands (on another event's
+//! track) sampled meanwhile, and the board computations the change caused.
+
+use crate::subscribers::{Figures, Kind, Subscribers};
+use crate::support::{call, Failure};
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// One race command as the race manager sends it.
+pub async fn command(
+    client: &Client,
+    base: &str,
+    race: &Value,
+    command: Value,
+) -> Result<Value, Failure> {
+    call(
+        client,
+        base,
+        "race_command",
+        json!({
+            "race": race["id"], "version": race["version"], "command": command
+        }),
+    )
+    .await
+}
+
+/// A new event with one track; its id and the track's.
+pub async fn event_with_track(
+    op: &Client,
+    base: &str,
+    name: &str,
+) -> Result<(Value, Value), Failure> {
+    let event = call(
+        op,
+        base,
+        "create_event",
+        json!({"input": {
+            "name": name, "kind": "test", "date": "2026-11-26", "country": "SE",
+            "sponsor": "", "links": [], "rules": {"race_time_ms": 600000, "min_lap_ms": 0}
+        }}),
+    )
+    .await?;
+    let track = call(
+        op,
+        base,
+        "add_track",
+        json!({"event": event["id"], "input": {
+            "title": "Bench track", "footer": "", "layout": "re_invent2018", "rules": null
+        }}),
+    )
+    .await?;
+    Ok((event["id"].clone(), track["id"].clone()))
+}
+
+/// Opens and starts a race for `racer` on `track`.
+pub async fn started(
+    op: &Client,
+    base: &str,
+    track: &Value,
+    racer: &Value,
+) -> Result<Value, Failure> {
+    let race = call(
+        op,
+        base,
+        "start_race",
+        json!({"track": track, "racer": racer, "by_proxy": false, "override_runs": true}),
+    )
+    .await?;
+    command(op, base, &race, json!({"command": "start"})).await
+}
+
+/// Registers `count` racers and gives each a submitted race of one lap on `track`, so
+/// the board has `count` rows; returns their ids.
+pub async fn seed(
+    op: &Client,
+    base: &str,
+    track: &Value,
+    count: usize,
+) -> Result<Vec<Value>, Failure> {
+    // These two take forms, as their pages post them.
+    for i in 0..count {
+        let username = format!("racer{i:04}");
+        let res = op
+            .post(format!("{base}/api/register_racer"))
+            .form(&[
+                ("username", username.as_str()),
+                ("email", ""),
+                ("country", "SE"),
+            ])
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            return Err(format!("register_racer: {}", res.text().await?).into());
+        }
+    }
+    let racers: Value = op
+        .post(format!("{base}/api/list_racers"))
+        .form(&[("search", "racer")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let ids: Vec<Value> = racers
+        .as_array()
+        .ok_or("racers")?
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    for racer in &ids {
+        let race = started(op, base, track, racer).await?;
+        let race = command(
+            op,
+            base,
+            &race,
+            json!({"command": "capture_lap", "source": "manual"}),
+        )
+        .await?;
+        let race = command(op, base, &race, json!({"command": "end"})).await?;
+        command(op, base, &race, json!({"command": "submit"})).await?;
+    }
+    Ok(ids)
+}
+
+/// A counter from drem's `/metrics`.
+pub async fn metric(op: &Client, base: &str, name: &str) -> Result<f64, Failure> {
+    let text = op
+        .get(format!("{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        .ok_or_else(|| format!("no {name} in /metrics").into())
+}
+
+/// The operator racing meanwhile: a lap every 10 ms on `race` until told to stop; the
+/// round trip of each command.
+pub struct Operator {
+    stop: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<Result<Vec<Duration>, Failure>>,
+}
+
+impl Operator {
+    pub fn start(op: Client, base: String, mut race: Value) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let task = tokio::spawn(async move {
+            let mut round_trips = Vec::new();
+            while !stopped.load(Ordering::Relaxed) {
+                let sent = Instant::now();
+                race = command(
+                    &op,
+                    &base,
+                    &race,
+                    json!({"command": "capture_lap", "source": "manual"}),
+                )
+                .await?;
+                round_trips.push(sent.elapsed());
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Ok(round_trips)
+        });
+        Self { stop, task }
+    }
+
+    pub async fn stop(self) -> Result<Vec<Duration>, Failure> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.task.await?
+    }
+}
+
+/// What a run of submissions measured.
+pub struct Submissions {
+    /// Submit call to each viewer holding the new board.
+    pub latencies: Figures,
+    pub board_bytes: usize,
+    pub computations_per_change: f64,
+    /// The operator's race commands while the boards went out.
+    pub operator: Figures,
+}
+
+/// Submits `changes` races of `racer` on `track` (each with one more lap), timing each
+/// from the submit call to every viewer holding a board of a newer version, while the
+/// operator races on `side_race`.
+#[allow(clippy::too_many_arguments, reason = "one scenario's setting")]
+pub async fn submissions(
+    op: &Client,
+    base: &str,
+    viewers: &mut Subscribers,
+    track: &Value,
+    racer: &Value,
+    side_race: Value,
+    changes: usize,
+) -> Result<Submissions, Failure> {
+    settle(viewers).await;
+    let computed_before = metric(op, base, "drem_board_computations_total").await?;
+    let operator = Operator::start(op.clone(), base.to_string(), side_race);
+    let (mut latencies, mut board_bytes, mut held) = (Vec::new(), 0, 0);
+    for _ in 0..changes {
+        let race = started(op, base, track, racer).await?;
+        let race = command(
+            op,
+            base,
+            &race,
+            json!({"command": "capture_lap", "source": "manual"}),
+        )
+        .await?;
+        let race = command(op, base, &race, json!({"command": "end"})).await?;
+        settle(viewers).await;
+        let sent = Instant::now();
+        command(op, base, &race, json!({"command": "submit"})).await?;
+        let (bytes, version) = viewers
+            .await_update(sent, Kind::Board, &mut latencies)
+            .await?;
+        if version <= held {
+            return Err(format!("board version {version} is not newer than {held}").into());
+        }
+        (board_bytes, held) = (bytes, version);
+        settle(viewers).await;
+    }
+    let operator = operator.stop().await?;
+    let computed = metric(op, base, "drem_board_computations_total").await? - computed_before;
+    Ok(Submissions {
+        latencies: Figures::of(latencies),
+        board_bytes,
+        computations_per_change: computed / changes as f64,
+        operator: Figures::of(operator),
+    })
+}
+
+/// Lets the race updates of the commands before go out, and forgets them.
+async fn settle(viewers: &mut Subscribers) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    viewers.forget_arrivals();
+}
