@@ -108,12 +108,14 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     // with a delay.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_kib = drem.rss_kib();
+    let idle_threads = drem.threads();
 
     let path = format!("/live/events/{}", event.as_str().unwrap_or_default());
     let address = base.trim_start_matches("http://").to_string();
     let mut subscribers = Subscribers::connect(&address, &path, n).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let subscribed_kib = drem.rss_kib();
+    let subscribed_threads = drem.threads();
 
     let mut latencies = Vec::with_capacity(n * LAPS);
     let mut round_trips = Vec::with_capacity(LAPS);
@@ -135,6 +137,17 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
         frames.push((Kind::Race, bytes));
     }
     let peak_kib = drem.rss_kib();
+    let grown = subscribed_kib.saturating_sub(idle_kib);
+    let per_subscriber = if grown == 0 {
+        "RSS did not grow: below the allocator's noise".to_string()
+    } else {
+        format!("{:.1} KiB per idle subscriber", grown as f64 / n as f64)
+    };
+    println!(
+        "{n:>6} subscribers: drem RSS {idle_kib} KiB before, {subscribed_kib} KiB idle with them \
+         ({per_subscriber}), {peak_kib} KiB after the laps; {idle_threads} threads before, \
+         {subscribed_threads} with them"
+    );
     let race = command(&op, &base, &race, json!({"command": "end"})).await?;
     command(&op, &base, &race, json!({"command": "submit"})).await?;
     let changes = results::submissions(
@@ -189,16 +202,6 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
          operator's race command meanwhile {} (goal p99 < 50 ms)",
         changes.computations_per_change,
         changes.operator.summary(),
-    );
-    let grown = subscribed_kib.saturating_sub(idle_kib);
-    let per_subscriber = if grown == 0 {
-        "RSS did not grow: below the allocator's noise".to_string()
-    } else {
-        format!("{:.1} KiB per idle subscriber", grown as f64 / n as f64)
-    };
-    println!(
-        "{n:>6} subscribers: drem RSS {idle_kib} KiB before, {subscribed_kib} KiB idle with them \
-         ({per_subscriber}), {peak_kib} KiB after the laps"
     );
     Ok(())
 }

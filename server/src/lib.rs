@@ -141,6 +141,14 @@ impl Application {
             stopping: tokio_util::sync::CancellationToken::new(),
         };
         // Models a crash left unchecked are checked now; old ones expire if set.
+        let hub = Arc::clone(&state.hub);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                every.tick().await;
+                hub.metrics.upkeep();
+            }
+        });
         tokio::spawn(app::ssr::model_files::check_unfinished(state.clone()));
         tokio::spawn(app::ssr::model_files::expire_old(state.clone()));
         tokio::spawn(app::ssr::race_end::watch_open_races(state.clone()));

@@ -334,7 +334,12 @@ where
                     Ok(EventUpdate::Resync) => reload(),
                     Err(RecvError::Lagged(_)) => {
                         updates = updates.resubscribe();
-                        fresh(key.clone()).await.map(own).unwrap_or_else(reload)
+                        // Boxed: the snapshot's database reads are large futures, and
+                        // unboxed they would size every idle subscriber's stream.
+                        Box::pin(fresh(key.clone()))
+                            .await
+                            .map(own)
+                            .unwrap_or_else(reload)
                     }
                     Err(RecvError::Closed) => return None,
                 };

@@ -86,6 +86,13 @@ impl Drem {
         self.status_kib("VmHWM:")
     }
 
+    /// The drem process's threads.
+    #[allow(dead_code, reason = "the live benchmark's, not the page one's")]
+    pub fn threads(&self) -> u64 {
+        self.status_kib("Threads:")
+    }
+
+    /// A number from the drem process's `/proc/PID/status`.
     fn status_kib(&self, field: &str) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .ok()
