@@ -45,3 +45,43 @@ test('public pages speak the language of their lang option, German here', async 
   await expect(board.getByRole('table', { name: 'Leaderboard' }).getByRole('columnheader')).toHaveText(['#', 'Racer', 'Time', 'Gap']);
   await spectator.close();
 });
+
+test('boards open in German and Japanese hydrate and follow a race as it is run and submitted', async ({ page, browser }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Sprachen ');
+  await createEvent(page, eventName, 'JP', ['Main']);
+  const eventPath = new URL(page.url()).pathname;
+
+  const spectator = await browser.newContext();
+  const languages = [
+    { lang: 'de', board: 'Bestenliste', racer: 'Fahrer', live: 'Live', onTrack: 'Auf der Strecke' },
+    { lang: 'ja', board: 'リーダーボード', racer: 'レーサー', live: 'ライブ', onTrack: '走行中' },
+  ];
+  const boards = [];
+  const loads: string[] = [];
+  for (const l of languages) {
+    const board = await spectator.newPage();
+    await open(board, `${eventPath}/leaderboard?lang=${l.lang}`);
+    await expect(board.locator(`html[lang="${l.lang}"]`)).toHaveCount(1);
+    // Live only once hydrated and connected.
+    await expect(board.getByRole('status')).toHaveText(l.live);
+    board.on('request', r => { if (r.url().includes('/api/get_leaderboard')) loads.push(r.url()); });
+    boards.push({ page: board, ...l });
+  }
+
+  const status = await startRace(page, eventName, 'Main', 'admin');
+  for (const b of boards) {
+    await expect(b.page.getByLabel(b.onTrack)).toContainText('admin');
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.locator('table.laps tbody tr')).toHaveCount(1);
+  await endAndSubmit(page, status);
+  for (const b of boards) {
+    const table = b.page.getByRole('table', { name: b.board });
+    await expect(table).toContainText('admin');
+    await expect(table.getByRole('columnheader').nth(1)).toHaveText(b.racer);
+    await expect(b.page.getByLabel(b.onTrack)).toHaveCount(0);
+  }
+  expect(loads, 'the boards came pushed').toEqual([]);
+  await spectator.close();
+});
