@@ -40,7 +40,7 @@ const SESSION_IDLE_DAYS: i64 = 14;
 
 /// Builds the whole router around `state`.
 pub fn router(state: AppState, secure_cookies: bool) -> Router {
-    let store = SurrealSessionStore::new(state.db.clone(), "session".to_string());
+    let store = SurrealSessionStore::new((*state.db).clone(), "session".to_string());
     tokio::spawn(
         store
             .clone()

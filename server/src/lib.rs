@@ -130,7 +130,7 @@ impl Application {
             .await
             .map_err(StartError::LiveFeed)?;
         let state = AppState {
-            db,
+            db: Arc::new(db),
             leptos_options,
             public_url: Arc::from(public_url.url.as_str()),
             throttle: Arc::new(SignInThrottle::default()),

@@ -13,7 +13,10 @@ pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
 /// Shared state of one running drem.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
+    /// Shared, not cloned: each clone of a SurrealDB 3 handle opens a session of its own
+    /// (`Surreal::clone` calls `clone_session`, ~60 KB in the embedded engine), and state
+    /// is cloned for every request and every live stream.
+    pub db: Arc<Db>,
     pub leptos_options: LeptosOptions,
     /// Where people reach drem, without a trailing slash (used in invite links and QR codes).
     pub public_url: Arc<str>,
