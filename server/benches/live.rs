@@ -131,10 +131,10 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
         )
         .await?;
         round_trips.push(sent.elapsed());
-        let (bytes, _) = subscribers
+        let (message, _) = subscribers
             .await_update(sent, Kind::Race, &mut latencies)
             .await?;
-        frames.push((Kind::Race, bytes));
+        frames.push((Kind::Race, message));
     }
     let peak_kib = drem.rss_kib();
     let grown = subscribed_kib.saturating_sub(idle_kib);
@@ -172,22 +172,26 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     );
     let floor = floor::measure(n, &frames).await?;
     let (least, most) = (
-        frames.iter().map(|f| f.1).min().unwrap_or(0),
-        frames.iter().map(|f| f.1).max().unwrap_or(0),
+        frames.iter().map(|f| f.1.len()).min().unwrap_or(0),
+        frames.iter().map(|f| f.1.len()).max().unwrap_or(0),
     );
     println!(
-        "{n:>6} subscribers: floor {}  (bare writes of the same frames, {least}-{most} bytes)",
+        "{n:>6} subscribers: floor {}  (bare writes of the same messages, {least}-{most} bytes)",
         floor.summary(),
     );
     println!(
         "{n:>6} subscribers: drem's p99 is {:.2}x the floor's",
         ratio(&latencies, &floor)
     );
-    let board_floor = floor::measure(n, &vec![(Kind::Board, changes.board_bytes); CHANGES]).await?;
+    let board_floor = floor::measure(
+        n,
+        &vec![(Kind::Board, changes.board_message.clone()); CHANGES],
+    )
+    .await?;
     println!(
         "{n:>6} subscribers: results change ({racers} racers on the board, {} bytes): submit call \
          to every viewer holding the new board {}",
-        changes.board_bytes,
+        changes.board_message.len(),
         changes.latencies.summary(),
     );
     println!(

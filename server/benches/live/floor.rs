@@ -1,5 +1,5 @@
 //! The machine's floor for the same fan-out: a bare server that does nothing but
-//! write the same frame to N sockets, from as many threads as there are cores: no
+//! write the very messages drem sent (the same bytes) to N sockets, from as many threads as there are cores: no
 //! HTTP server, no database, no channels, no tasks. It runs as a child process (this
 //! benchmark started again with `--floor-server`), so, as with drem, the client's and
 //! the server's sockets live in two processes, and the same subscribers time it.
@@ -24,9 +24,9 @@ impl Drop for Child {
     }
 }
 
-/// Times one frame per message drem sent (`frames`: their kinds and sizes), to `n`
-/// subscribers of a bare server.
-pub async fn measure(n: usize, frames: &[(Kind, usize)]) -> Result<Figures, Failure> {
+/// Times each message drem sent (`frames`: their kinds and bytes), to `n` subscribers
+/// of a bare server.
+pub async fn measure(n: usize, frames: &[(Kind, Vec<u8>)]) -> Result<Figures, Failure> {
     let mut server = Child(
         Command::new(std::env::current_exe()?)
             .args([FLAG, &n.to_string()])
@@ -41,22 +41,21 @@ pub async fn measure(n: usize, frames: &[(Kind, usize)]) -> Result<Figures, Fail
     let mut subscribers = Subscribers::connect(&address, "/", n).await?;
     let mut go = server.0.stdin.take().ok_or("no floor server input")?;
     let mut latencies = Vec::with_capacity(n * frames.len());
-    for &(kind, bytes) in frames {
+    for (kind, message) in frames {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
-        let name = match kind {
-            Kind::Race => "race",
-            Kind::Board => "board",
-        };
-        writeln!(go, "{name} {bytes}")?;
+        writeln!(go, "{}", message.len())?;
+        go.write_all(message)?;
         go.flush()?;
+        let kind = *kind;
         subscribers.await_update(sent, kind, &mut latencies).await?;
     }
     Ok(Figures::of(latencies))
 }
 
 /// The child's side: prints its address, greets `n` subscribers as drem would, then
-/// writes a frame of the kind and size read from each line of stdin to all of them.
+/// writes each message read from stdin (its length on a line, then its bytes) to all
+/// of them.
 pub fn serve(n: usize) -> Result<(), Failure> {
     let listener = TcpListener::bind("127.0.0.1:0")?;
     println!("{}", listener.local_addr()?);
@@ -76,10 +75,15 @@ pub fn serve(n: usize) -> Result<(), Failure> {
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let share = n.div_ceil(threads).max(1);
-    for line in std::io::stdin().lines() {
-        let line = line?;
-        let (kind, bytes) = line.trim().split_once(' ').ok_or("kind and size")?;
-        let frame = frame(kind, bytes.parse()?);
+    let mut input = BufReader::new(std::io::stdin());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            break;
+        }
+        let mut frame = vec![0u8; line.trim().parse()?];
+        input.read_exact(&mut frame)?;
         std::thread::scope(|scope| {
             for part in sockets.chunks_mut(share) {
                 let frame = &frame;
@@ -94,22 +98,4 @@ fn write_all(sockets: &mut [TcpStream], frame: &[u8]) {
     for socket in sockets {
         let _ = socket.write_all(frame);
     }
-}
-
-/// An update message of `bytes` bytes that the subscribers count as a race update
-/// (`kind` "race") or a board (any other).
-fn frame(kind: &str, bytes: usize) -> Vec<u8> {
-    let (head, tail): (&[u8], &[u8]) = if kind == "race" {
-        (
-            b"event: update\ndata: {\"kind\":\"race\",\"pad\":\"",
-            b"\"}\n\n",
-        )
-    } else {
-        (
-            b"event: update\ndata: {\"kind\":\"board\",\"board\":{\"version\":1,\"pad\":\"",
-            b"\"}}\n\n",
-        )
-    };
-    let pad = bytes.saturating_sub(head.len() + tail.len());
-    [head, &vec![b'x'; pad], tail].concat()
 }

@@ -179,7 +179,8 @@ impl Operator {
 pub struct Submissions {
     /// Submit call to each viewer holding the new board.
     pub latencies: Figures,
-    pub board_bytes: usize,
+    /// The board's message as a viewer received it.
+    pub board_message: Vec<u8>,
     pub computations_per_change: f64,
     /// The operator's race commands while the boards went out.
     pub operator: Figures,
@@ -201,7 +202,7 @@ pub async fn submissions(
     settle(viewers).await;
     let computed_before = metric(op, base, "drem_board_computations_total").await?;
     let operator = Operator::start(op.clone(), base.to_string(), side_race);
-    let (mut latencies, mut board_bytes, mut held) = (Vec::new(), 0, 0);
+    let (mut latencies, mut board_message, mut held) = (Vec::new(), Vec::new(), 0);
     for _ in 0..changes {
         let race = started(op, base, track, racer).await?;
         let race = command(
@@ -215,20 +216,20 @@ pub async fn submissions(
         settle(viewers).await;
         let sent = Instant::now();
         command(op, base, &race, json!({"command": "submit"})).await?;
-        let (bytes, version) = viewers
+        let (message, version) = viewers
             .await_update(sent, Kind::Board, &mut latencies)
             .await?;
         if version <= held {
             return Err(format!("board version {version} is not newer than {held}").into());
         }
-        (board_bytes, held) = (bytes, version);
+        (board_message, held) = (message, version);
         settle(viewers).await;
     }
     let operator = operator.stop().await?;
     let computed = metric(op, base, "drem_board_computations_total").await? - computed_before;
     Ok(Submissions {
         latencies: Figures::of(latencies),
-        board_bytes,
+        board_message,
         computations_per_change: computed / changes as f64,
         operator: Figures::of(operator),
     })

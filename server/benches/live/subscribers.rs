@@ -21,12 +21,13 @@ pub enum Kind {
 }
 
 /// One update reaching one subscriber: when, its kind, the board version it brought
-/// (boards only) and the size of its message.
+/// (boards only), and the message as received (from the first subscriber only, so the
+/// floor can send the very same bytes).
 struct Arrival {
     at: Instant,
     kind: Kind,
     version: u64,
-    bytes: usize,
+    message: Option<Vec<u8>>,
 }
 
 /// N subscribers to one stream, all greeted (they got the stream's first message: the
@@ -44,15 +45,16 @@ impl Subscribers {
         while connected < n {
             let batch = CONNECT_BATCH.min(n - connected);
             let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<()>();
-            for _ in 0..batch {
+            for i in 0..batch {
                 let (address, path, tx, ready) = (
                     address.to_string(),
                     path.to_string(),
                     tx.clone(),
                     ready_tx.clone(),
                 );
+                let keeps_messages = connected + i == 0;
                 tokio::spawn(async move {
-                    if let Err(e) = subscribe(&address, &path, tx, ready).await {
+                    if let Err(e) = subscribe(&address, &path, tx, ready, keeps_messages).await {
                         eprintln!("subscriber failed: {e}");
                     }
                 });
@@ -76,14 +78,14 @@ impl Subscribers {
 
     /// Waits until an update of `kind` caused at `sent` reached every subscriber
     /// (other kinds pass by); adds each one's latency to `latencies` and returns the
-    /// message's size in bytes and, for boards, the newest version received.
+    /// message as received and, for boards, the newest version received.
     pub async fn await_update(
         &mut self,
         sent: Instant,
         kind: Kind,
         latencies: &mut Vec<Duration>,
-    ) -> Result<(usize, u64), Failure> {
-        let (mut bytes, mut version, mut received) = (0, 0, 0);
+    ) -> Result<(Vec<u8>, u64), Failure> {
+        let (mut message, mut version, mut received) = (Vec::new(), 0, 0);
         while received < self.n {
             let arrival = tokio::time::timeout(Duration::from_secs(60), self.arrivals.recv())
                 .await?
@@ -93,10 +95,12 @@ impl Subscribers {
             }
             received += 1;
             latencies.push(arrival.at.saturating_duration_since(sent));
-            bytes = arrival.bytes;
+            if let Some(kept) = arrival.message {
+                message = kept;
+            }
             version = version.max(arrival.version);
         }
-        Ok((bytes, version))
+        Ok((message, version))
     }
 }
 
@@ -107,6 +111,7 @@ async fn subscribe(
     path: &str,
     arrivals: mpsc::UnboundedSender<Arrival>,
     ready: mpsc::UnboundedSender<()>,
+    keeps_messages: bool,
 ) -> Result<(), Failure> {
     let mut socket = TcpStream::connect(address).await?;
     socket
@@ -138,7 +143,7 @@ async fn subscribe(
                     at: now,
                     kind,
                     version,
-                    bytes: end + 2,
+                    message: keeps_messages.then(|| pending[..end + 2].to_vec()),
                 });
             }
             pending.drain(..end + 2);
