@@ -165,11 +165,24 @@ async fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
 }
 
 async fn refuse(stream: &mut TcpStream, status: &str, text: &str) {
+    tracing::info!(status, "public stream refused");
     let answer = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+        "HTTP/1.1 {status}\r\n{}content-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+        common_headers(),
         text.len()
     );
     let _ = stream.write_all(answer.as_bytes()).await;
+}
+
+/// The headers every answer carries, as hyper and drem's request-id layer give them:
+/// `date`, and a new `x-request-id` that the log line names too.
+fn common_headers() -> String {
+    let id = uuid::Uuid::new_v4();
+    tracing::info!(request_id = %id, "public stream request");
+    format!(
+        "date: {}\r\nx-request-id: {id}\r\n",
+        httpdate::fmt_http_date(std::time::SystemTime::now())
+    )
 }
 
 /// Reads the request and answers its head: the stream and its updates when the event
@@ -200,13 +213,12 @@ async fn prepare(
             return None;
         }
     };
-    stream
-        .write_all(
-            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n\
-              x-accel-buffering: no\r\nconnection: close\r\n\r\n",
-        )
-        .await
-        .ok()?;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\n{}content-type: text/event-stream\r\ncache-control: no-cache\r\n\
+         x-accel-buffering: no\r\nconnection: close\r\n\r\n",
+        common_headers()
+    );
+    stream.write_all(head.as_bytes()).await.ok()?;
     Some((stream, Box::pin(updates)))
 }
 
