@@ -503,3 +503,62 @@ async fn the_lean_stream_answers_as_hyper_does_on_fresh_reused_and_pipelined_con
     }
     assert!(lean_message.starts_with(b"event: update\ndata: {\"kind\":\"board\""));
 }
+
+#[tokio::test]
+async fn the_lean_path_refuses_as_hyper_does() {
+    let app = spawn_app().await;
+    let address = app.base_url.trim_start_matches("http://").to_string();
+    let health = "GET /healthz HTTP/1.1\r\nHost: drem\r\n\r\n";
+    for target in ["/live/events/nope", "/live/events/a%20b"] {
+        let request = format!("GET {target} HTTP/1.1\r\nHost: drem\r\n\r\n");
+        // Fresh: the lean path.
+        let mut fresh = tokio::net::TcpStream::connect(&address).await.unwrap();
+        fresh.write_all(request.as_bytes()).await.unwrap();
+        let mut pending = Vec::new();
+        let lean_head = read_head(&mut fresh, &mut pending).await;
+        let _ = fresh.read_to_end(&mut pending).await;
+        let lean_body = String::from_utf8_lossy(&pending).to_string();
+        assert_eq!(header(&lean_head, "connection"), Some("close"));
+        assert!(header(&lean_head, "date").is_some());
+        assert!(header(&lean_head, "x-request-id").is_some());
+
+        // Pipelined after a health check: hyper.
+        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+        socket
+            .write_all(format!("{health}{request}").as_bytes())
+            .await
+            .unwrap();
+        let mut pending = Vec::new();
+        let head = read_head(&mut socket, &mut pending).await;
+        let length: usize = header(&head, "content-length").unwrap().parse().unwrap();
+        while pending.len() < length {
+            let mut chunk = [0u8; 256];
+            let n = socket.read(&mut chunk).await.unwrap();
+            pending.extend_from_slice(&chunk[..n]);
+        }
+        pending.drain(..length);
+        let hyper_head = read_head(&mut socket, &mut pending).await;
+        let length: usize = header(&hyper_head, "content-length")
+            .unwrap()
+            .parse()
+            .unwrap();
+        while pending.len() < length {
+            let mut chunk = [0u8; 256];
+            let n = socket.read(&mut chunk).await.unwrap();
+            pending.extend_from_slice(&chunk[..n]);
+        }
+        let hyper_body = String::from_utf8_lossy(&pending[..length]).to_string();
+
+        assert_eq!(
+            lean_head.lines().next(),
+            hyper_head.lines().next(),
+            "{target}: the status line"
+        );
+        assert_eq!(
+            header(&lean_head, "content-type"),
+            header(&hyper_head, "content-type"),
+            "{target}"
+        );
+        assert_eq!(lean_body, hyper_body, "{target}: the same words");
+    }
+}
