@@ -117,13 +117,15 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 fn respond_with_status(status: u16) {
     use leptos::prelude::use_context;
-    let plain_form = use_context::<axum::http::request::Parts>()
+    // Leptos redirects a call that accepts HTML and names its page back to that page.
+    let redirected = use_context::<axum::http::request::Parts>()
         .and_then(|parts| {
-            let accept = parts.headers.get(axum::http::header::ACCEPT)?;
-            Some(accept.to_str().ok()?.contains("text/html"))
+            let headers = &parts.headers;
+            let accept = headers.get(axum::http::header::ACCEPT)?.to_str().ok()?;
+            Some(accept.contains("text/html") && headers.contains_key(axum::http::header::REFERER))
         })
         .unwrap_or(false);
-    if plain_form {
+    if redirected {
         return;
     }
     if let (Some(options), Ok(status)) = (

@@ -221,3 +221,36 @@ async fn the_first_admin_gets_the_preset_password_or_a_generated_one() {
     .await;
     assert!(weak.is_err(), "a weak preset password is refused");
 }
+
+#[tokio::test]
+async fn a_refused_plain_form_post_goes_back_to_its_page_and_a_script_call_gets_the_status() {
+    let app = spawn_app().await;
+    let form = [("username", "admin"), ("password", "not-the-password")];
+    let url = format!("{}/api/sign_in", app.base_url);
+    // Without scripts: the browser posts the form and is sent back to the page.
+    let res = app
+        .browser()
+        .client
+        .post(&url)
+        .header("Accept", "text/html")
+        .header("Referer", format!("{}/sign-in", app.base_url))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = res.headers()["location"].to_str().unwrap();
+    // Leptos adds the error to the address, for the page to show.
+    assert!(back.contains("/sign-in"), "{back}");
+    // From the page's script: the error's own status.
+    let res = app
+        .browser()
+        .client
+        .post(&url)
+        .header("Accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
