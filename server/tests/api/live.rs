@@ -419,6 +419,23 @@ fn dechunk(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Takes the body of the answer whose `head` was read (by its content-length) from
+/// `pending`, reading more as needed.
+async fn read_body(
+    socket: &mut tokio::net::TcpStream,
+    pending: &mut Vec<u8>,
+    head: &str,
+) -> Vec<u8> {
+    let length: usize = header(head, "content-length").unwrap().parse().unwrap();
+    while pending.len() < length {
+        let mut chunk = [0u8; 256];
+        let n = socket.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "closed before the body");
+        pending.extend_from_slice(&chunk[..n]);
+    }
+    pending.drain(..length).collect()
+}
+
 fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
@@ -465,13 +482,7 @@ async fn the_lean_stream_answers_as_hyper_does_on_fresh_reused_and_pipelined_con
         }
         let head = read_head(&mut socket, &mut pending).await;
         assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-        let length: usize = header(&head, "content-length").unwrap().parse().unwrap();
-        while pending.len() < length {
-            let mut chunk = [0u8; 256];
-            let n = socket.read(&mut chunk).await.unwrap();
-            pending.extend_from_slice(&chunk[..n]);
-        }
-        pending.drain(..length);
+        read_body(&mut socket, &mut pending, &head).await;
         if !pipelined {
             socket.write_all(live.as_bytes()).await.unwrap();
         }
@@ -530,24 +541,11 @@ async fn the_lean_path_refuses_as_hyper_does() {
             .unwrap();
         let mut pending = Vec::new();
         let head = read_head(&mut socket, &mut pending).await;
-        let length: usize = header(&head, "content-length").unwrap().parse().unwrap();
-        while pending.len() < length {
-            let mut chunk = [0u8; 256];
-            let n = socket.read(&mut chunk).await.unwrap();
-            pending.extend_from_slice(&chunk[..n]);
-        }
-        pending.drain(..length);
+        read_body(&mut socket, &mut pending, &head).await;
         let hyper_head = read_head(&mut socket, &mut pending).await;
-        let length: usize = header(&hyper_head, "content-length")
-            .unwrap()
-            .parse()
-            .unwrap();
-        while pending.len() < length {
-            let mut chunk = [0u8; 256];
-            let n = socket.read(&mut chunk).await.unwrap();
-            pending.extend_from_slice(&chunk[..n]);
-        }
-        let hyper_body = String::from_utf8_lossy(&pending[..length]).to_string();
+        let hyper_body =
+            String::from_utf8_lossy(&read_body(&mut socket, &mut pending, &hyper_head).await)
+                .to_string();
 
         assert_eq!(
             lean_head.lines().next(),
