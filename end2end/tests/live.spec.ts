@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, createEvent, endAndSubmit, open, signIn, startRace, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, createEvent, endAndSubmit, open, signIn, signUp, startRace, uniqueName } from './helpers';
 
 test('a leaderboard whose stream is refused (a proxy while drem restarts) opens it again by itself', async ({ page, browser }) => {
   await signIn(page, 'admin', ADMIN_PASSWORD);
@@ -49,8 +49,12 @@ test('the race manager shows a track renamed on the event page in another tab', 
   await editor.close();
 });
 
-test('a board follows a submission and a lap edit by pushed boards, never loading the board again', async ({ page, browser }) => {
+test('a board follows a submission and a lap edit by pushed boards and deltas, never loading the board again', async ({ page, browser }) => {
   await signIn(page, 'admin', ADMIN_PASSWORD);
+  const rival = uniqueName('rival').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const signingUp = await browser.newContext();
+  await signUp(await signingUp.newPage(), rival);
+  await signingUp.close();
   const eventName = uniqueName('Pushed ');
   await createEvent(page, eventName, 'SE', ['Main']);
   const eventPath = new URL(page.url()).pathname;
@@ -58,24 +62,43 @@ test('a board follows a submission and a lap edit by pushed boards, never loadin
 
   const spectator = await browser.newContext();
   const board = await spectator.newPage();
+  // The kinds of the stream's messages, as the browser received them.
+  const kinds: string[] = [];
+  const cdp = await spectator.newCDPSession(board);
+  await cdp.send('Network.enable');
+  cdp.on('Network.eventSourceMessageReceived', e => kinds.push(JSON.parse(e.data).kind));
   await open(board, `${eventPath}/leaderboard`);
   await expect(board.getByRole('status')).toHaveText('Live');
   const loads: string[] = [];
   board.on('request', r => { if (r.url().includes('/api/get_leaderboard')) loads.push(r.url()); });
 
-  const status = await startRace(page, eventName, 'Main', 'admin');
+  // The rival's race, slow; then the admin's, quick: the second board comes as a delta.
+  let status = await startRace(page, eventName, 'Main', rival);
+  await page.waitForTimeout(1_500);
   await page.keyboard.press('Enter');
   await expect(page.locator('table.laps tbody tr')).toHaveCount(1);
   await endAndSubmit(page, status);
   const table = board.getByRole('table', { name: 'Leaderboard' });
-  await expect(table).toContainText('admin');
+  await expect(table).toContainText(rival);
+  status = await startRace(page, eventName, 'Main', 'admin');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('table.laps tbody tr')).toHaveCount(1);
+  await endAndSubmit(page, status);
+  const rows = table.locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.first()).toContainText('admin');
+  await expect(rows.nth(1)).toContainText(rival);
+  expect(kinds, 'the change came as a delta of the board held').toContain('board_delta');
 
-  // A lap corrected in race admin: the board shows the new time.
+  // A lap corrected in race admin: the board shows the new time and order.
   await open(page, `/race-admin?event=${eventId}`);
-  const lap = page.getByRole('region', { name: 'Races' }).getByLabel('Lap 1 time in ms');
+  const races = page.getByRole('region', { name: 'Races' });
+  await expect(races.getByLabel('Lap 1 time in ms')).toHaveCount(2);
+  const lap = races.getByRole('article', { name: /^Race of admin at/ }).getByLabel('Lap 1 time in ms');
   await lap.fill('9876');
   await lap.press('Tab');
-  await expect(table).toContainText('9.876');
+  await expect(rows.nth(1)).toContainText('9.876');
+  await expect(rows.first()).toContainText(rival);
   expect(loads, 'boards came pushed, never loaded again').toEqual([]);
   await spectator.close();
 });

@@ -154,12 +154,17 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
         &op,
         &base,
         &mut subscribers,
-        &track,
-        &me["id"],
+        (&event, &track),
+        if seeded.is_empty() {
+            std::slice::from_ref(&me["id"])
+        } else {
+            &seeded
+        },
         side_race,
         CHANGES,
     )
     .await?;
+    let greeting = std::mem::take(&mut subscribers.greeting);
     drop(subscribers);
     drop(drem);
 
@@ -170,7 +175,7 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
         latencies.summary(),
         ms(round_trips.percentile(0.50)),
     );
-    let floor = floor::measure(n, &frames).await?;
+    let floor = floor::measure(n, &greeting, &frames).await?;
     let (least, most) = (
         frames.iter().map(|f| f.1.len()).min().unwrap_or(0),
         frames.iter().map(|f| f.1.len()).max().unwrap_or(0),
@@ -183,23 +188,30 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
         "{n:>6} subscribers: drem's p99 is {:.2}x the floor's",
         ratio(&latencies, &floor)
     );
-    let board_floor = floor::measure(
-        n,
-        &vec![(Kind::Board, changes.board_message.clone()); CHANGES],
-    )
-    .await?;
+    let board_frames: Vec<(Kind, Vec<u8>)> = changes
+        .board_messages
+        .iter()
+        .map(|m| (Kind::Board, m.clone()))
+        .collect();
+    let board_floor = floor::measure(n, &changes.greeting, &board_frames).await?;
+    let (least, most) = (
+        board_frames.iter().map(|f| f.1.len()).min().unwrap_or(0),
+        board_frames.iter().map(|f| f.1.len()).max().unwrap_or(0),
+    );
     println!(
-        "{n:>6} subscribers: results change ({racers} racers on the board, {} bytes): submit call \
-         to every viewer holding the new board {}",
-        changes.board_message.len(),
+        "{n:>6} subscribers: results change ({racers} racers on the board, {least}-{most} bytes \
+         sent for it, the whole board {} bytes): submit call to every viewer holding the new \
+         board {}",
+        changes.greeting.len(),
         changes.latencies.summary(),
     );
     println!(
         "{n:>6} subscribers: the board's p99 is {:.2}x the lap fan-out's p99 (goal 1.5x); the \
-         floor for a frame of the board's size: {} ({:.2}x the lap floor's p99)",
+         floor for the same board messages: {} ({:.2}x the lap floor's p99; drem {:.2}x it)",
         ratio(&changes.latencies, &latencies),
         board_floor.summary(),
         ratio(&board_floor, &floor),
+        ratio(&changes.latencies, &board_floor),
     );
     println!(
         "{n:>6} subscribers: {:.1} board computations per change (one board kept: the viewers'); \

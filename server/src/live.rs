@@ -288,36 +288,42 @@ pub(crate) async fn event_updates(
 
 /// The kept board `key` with who is on track now, as a connection's first message: no
 /// computation per viewer.
-async fn snapshot(state: &AppState, key: &BoardKey) -> Result<Arc<str>, app::error::AppError> {
+async fn snapshot(state: &AppState, key: &BoardKey) -> Result<Held, app::error::AppError> {
     let kept = state.hub.boards.get(&state.db, key).await?;
     let mut board = kept.board.clone();
     board.on_track = boards::on_track(&state.db, &board, state.clock.now_ms()).await?;
-    Ok(boards::frame(key, &board, true))
+    Ok((board.version, boards::frame(key, &board, true)))
 }
+
+/// A whole board sent to a viewer: its version (which the next delta must start from)
+/// and its frame.
+type Held = (u64, Arc<str>);
 
 /// A board's public updates, as JSON: the board with who is on track first, then who
 /// is on track as it changes (the hub's one rendering, with the track's current
 /// title), and the board again after each change of results (computed once, the same
-/// frame for every viewer). A subscriber that fell behind skips what it missed and gets
-/// `fresh`'s snapshot of the kept board (or `reload` if that fails, or the hub lost
-/// its change feed): the current version, never a replay.
+/// frame for every viewer): its delta from the version this viewer holds, or the whole
+/// board if the delta does not start there. A subscriber that fell behind skips what
+/// it missed and gets `fresh`'s snapshot of the kept board (or `reload` if that fails,
+/// or the hub lost its change feed): the current version, never a replay.
 fn public_updates<Fresh, Snapshot>(
     updates: Receiver<EventUpdate>,
     key: BoardKey,
-    first: Arc<str>,
+    first: Held,
     fresh: Fresh,
 ) -> impl Stream<Item = Frame>
 where
     Fresh: Fn(BoardKey) -> Snapshot + Send + 'static,
-    Snapshot: std::future::Future<Output = Option<Arc<str>>> + Send,
+    Snapshot: std::future::Future<Output = Option<Held>> + Send,
 {
     let own = |json: Arc<str>| Frame { json, since: None };
     let reload = move || own(Arc::<str>::from(public_json(&PublicUpdate::Reload)));
+    let (held, first) = first;
     stream::unfold(
-        (Some(first), updates, key, fresh),
-        move |(first, mut updates, key, fresh)| async move {
+        (Some(first), held, updates, key, fresh),
+        move |(first, mut held, mut updates, key, fresh)| async move {
             if let Some(first) = first {
-                return Some((own(first), (None, updates, key, fresh)));
+                return Some((own(first), (None, held, updates, key, fresh)));
             }
             let frame = loop {
                 break match updates.recv().await {
@@ -325,10 +331,20 @@ where
                         json: news.public.clone(),
                         since: Some(news.published),
                     },
-                    Ok(EventUpdate::Board(board, since)) if board.key == key => Frame {
-                        json: board.frame.clone(),
-                        since: Some(since),
-                    },
+                    Ok(EventUpdate::Board(board, since)) if board.key == key => {
+                        if board.board.version <= held {
+                            continue;
+                        }
+                        let json = match &board.delta {
+                            Some((base, delta)) if *base == held => delta.clone(),
+                            _ => board.frame.clone(),
+                        };
+                        held = board.board.version;
+                        Frame {
+                            json,
+                            since: Some(since),
+                        }
+                    }
                     // Another board of the event, or results whose board comes next.
                     Ok(EventUpdate::Board(..)) | Ok(EventUpdate::Results) => continue,
                     Ok(EventUpdate::Resync) => reload(),
@@ -336,15 +352,18 @@ where
                         updates = updates.resubscribe();
                         // Boxed: the snapshot's database reads are large futures, and
                         // unboxed they would size every idle subscriber's stream.
-                        Box::pin(fresh(key.clone()))
-                            .await
-                            .map(own)
-                            .unwrap_or_else(reload)
+                        match Box::pin(fresh(key.clone())).await {
+                            Some((version, json)) => {
+                                held = version;
+                                own(json)
+                            }
+                            None => reload(),
+                        }
                     }
                     Err(RecvError::Closed) => return None,
                 };
             };
-            Some((frame, (None, updates, key, fresh)))
+            Some((frame, (None, held, updates, key, fresh)))
         },
     )
 }
@@ -386,8 +405,8 @@ mod tests {
             public_updates(
                 receiver,
                 key(),
-                Arc::from(public_json(&PublicUpdate::Reload)),
-                |_| async { Some(Arc::from(public_json(&current()))) },
+                (0, Arc::from(public_json(&PublicUpdate::Reload))),
+                |_| async { Some((0, Arc::from(public_json(&current())))) },
             )
             .map(|frame| {
                 serde_json::from_str::<PublicUpdate>(&frame.json).expect("a public update")
@@ -419,5 +438,47 @@ mod tests {
             }),
             "none of the missed changes is replayed"
         );
+    }
+
+    /// The kept board at `version` as the hub pushes it: its whole frame reads
+    /// "whole N", its delta (from `base`) "delta N".
+    fn pushed(version: u64, base: Option<u64>) -> EventUpdate {
+        let board = app::model::Leaderboard {
+            version,
+            ..serde_json::from_value(serde_json::json!({
+                "event_name": "", "title": "", "combined": true, "footer": "",
+                "ranking": {"kind": "best_lap"}, "race_time_ms": null,
+                "resets_per_lap": null, "tracks": [], "rows": [], "on_track": [],
+                "fastest_lap_ms": null, "personal_best_ms": [], "latest_finisher": null
+            }))
+            .expect("a board")
+        };
+        EventUpdate::Board(
+            Arc::new(boards::Board {
+                key: key(),
+                board,
+                frame: Arc::from(format!("whole {version}")),
+                delta: base.map(|b| (b, Arc::from(format!("delta {version}")))),
+            }),
+            std::time::Instant::now(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_viewer_gets_the_delta_from_the_version_it_holds_and_else_the_whole_board() {
+        let (sender, receiver) = broadcast::channel(16);
+        let mut updates = Box::pin(
+            public_updates(receiver, key(), (3, Arc::from("first")), |_| async { None })
+                .map(|frame| frame.json.to_string()),
+        );
+        assert_eq!(updates.next().await.as_deref(), Some("first"));
+        sender.send(pushed(3, Some(2))).unwrap(); // what it holds already: nothing
+        sender.send(pushed(4, Some(3))).unwrap(); // from what it holds: the delta
+        sender.send(pushed(6, Some(5))).unwrap(); // it missed 5: the whole board
+        sender.send(pushed(7, None)).unwrap(); // no smaller delta: the whole board
+        sender.send(pushed(8, Some(7))).unwrap();
+        drop(sender);
+        let sent: Vec<String> = updates.collect().await;
+        assert_eq!(sent, ["delta 4", "whole 6", "whole 7", "delta 8"]);
     }
 }

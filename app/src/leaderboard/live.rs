@@ -218,6 +218,8 @@ where
                 ),
             };
             let set = set.clone();
+            let latest = latest.clone();
+            let held = move || untrack(&latest).and_then(Result::ok);
             let apply = move |board: Leaderboard, snapshot: bool| {
                 results.update(|r| *r += 1);
                 if snapshot {
@@ -227,7 +229,15 @@ where
                 }
                 set(board);
             };
-            follow_event(&event(), shown, live, version, on_track, heard, apply);
+            follow_event(
+                &event(),
+                shown,
+                live,
+                version,
+                on_track,
+                heard,
+                (held, apply),
+            );
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (
@@ -263,8 +273,10 @@ struct Shown {
 }
 
 /// Follows `/live/events/EVENT?track=…&format=…`: the board (computed once for all
-/// its viewers) replaces the page's when newer; a race update replaces that track's
-/// footer entry; `reload` (after a drop it could not follow) loads the board again.
+/// its viewers) replaces the page's when newer, or its delta turns the board `held`
+/// into the new one (loaded whole if the page holds another version); a race update
+/// replaces that track's footer entry; `reload` (after a drop it could not follow)
+/// loads the board again.
 /// The browser reconnects by itself, and every connection starts with the board and
 /// who is on track, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
@@ -275,7 +287,10 @@ fn follow_event(
     version: RwSignal<u32>,
     on_track: RwSignal<Vec<Ticking>>,
     heard: StoredValue<Heard>,
-    apply: impl Fn(Leaderboard, bool) + 'static,
+    (held, apply): (
+        impl Fn() -> Option<Leaderboard> + 'static,
+        impl Fn(Leaderboard, bool) + 'static,
+    ),
 ) {
     use crate::model::PublicUpdate;
     let mut url = format!("/live/events/{}", event.0);
@@ -309,6 +324,23 @@ fn follow_event(
                 if ours && newer {
                     shown.version.set_value(board.version);
                     apply(board, snapshot);
+                }
+            }
+            PublicUpdate::BoardDelta {
+                track,
+                format,
+                delta,
+            } => {
+                let ours = track == shown.track && format == shown.format;
+                if !ours || delta.head.version <= shown.version.get_value() {
+                    return;
+                }
+                match held().map(|board| delta.apply(board)) {
+                    Some(Ok(board)) => {
+                        shown.version.set_value(board.version);
+                        apply(board, false);
+                    }
+                    _ => version.update(|v| *v += 1),
                 }
             }
             PublicUpdate::Race {

@@ -1,6 +1,7 @@
 //! Wire types shared by server and browser. They carry what a page shows and nothing
 //! more: no password hashes, no session ids. One file per area, all re-exported here.
 
+mod board_delta;
 mod commentary;
 mod events;
 mod kit;
@@ -9,6 +10,7 @@ mod public;
 mod races;
 mod users;
 
+pub use board_delta::{BoardDelta, Mismatch, Piece};
 pub use commentary::*;
 pub use events::*;
 pub use kit::*;

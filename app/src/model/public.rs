@@ -95,6 +95,13 @@ pub enum PublicUpdate {
         board: Leaderboard,
         snapshot: bool,
     },
+    /// The change of that board since the version the page holds (`delta.base`), sent
+    /// instead of the whole board when smaller (the stream knows what it sent before).
+    BoardDelta {
+        track: Option<TrackId>,
+        format: Option<crate::domain::rules::BoardFormat>,
+        delta: super::BoardDelta,
+    },
 }
 
 /// An event's public landing page: the QR code's target.

@@ -114,7 +114,12 @@ fn EventAdmin(event: EventId) -> impl IntoView {
             use crate::model::PublicUpdate;
             // A new board means new results; `reload`, that something may be missed.
             let results = serde_json::from_str::<PublicUpdate>(&data).map_or(true, |u| {
-                matches!(u, PublicUpdate::Reload | PublicUpdate::Board { .. })
+                matches!(
+                    u,
+                    PublicUpdate::Reload
+                        | PublicUpdate::Board { .. }
+                        | PublicUpdate::BoardDelta { .. }
+                )
             });
             if results {
                 changed.update(|c| *c += 1);

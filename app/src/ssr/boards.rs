@@ -13,7 +13,9 @@ use super::state::Db;
 use super::storage::{events, races};
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
-use crate::model::{BoardRow, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate, TrackId};
+use crate::model::{
+    BoardDelta, BoardRow, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate, TrackId,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -26,12 +28,14 @@ pub struct BoardKey {
 }
 
 /// A computed board: standings only (who is on track is added per request), and its
-/// frame for the live streams, rendered once.
+/// frames for the live streams, rendered once: the whole board, and its change from
+/// the version kept before it (when that is smaller), for viewers holding that one.
 #[derive(Debug)]
 pub struct Board {
     pub key: BoardKey,
     pub board: Leaderboard,
     pub frame: Arc<str>,
+    pub delta: Option<(u64, Arc<str>)>,
 }
 
 /// The boards this process keeps, and the version of each event's results.
@@ -84,14 +88,19 @@ impl Boards {
             return Ok(board);
         }
         let version = self.version(&key.event);
+        let before = lock(&self.kept).get(key).cloned();
         let mut board = compute(db, key).await?;
         board.version = version;
         self.computed.increment(1);
         let frame = frame(key, &board, false);
+        let delta = before
+            .filter(|b| b.board.version < version)
+            .and_then(|b| delta_frame(key, &b.board, &board, frame.len()));
         let board = Arc::new(Board {
             key: key.clone(),
             board,
             frame,
+            delta,
         });
         let mut kept = lock(&self.kept);
         // A change that came during the computation makes a newer one: keep the newest.
@@ -123,6 +132,23 @@ pub fn frame(key: &BoardKey, board: &Leaderboard, snapshot: bool) -> Arc<str> {
         snapshot,
     };
     Arc::from(serde_json::to_string(&update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into()))
+}
+
+/// The change from `before` to `board` as a frame, with the version it applies to;
+/// `None` when it is no smaller than the whole board's frame (`whole` bytes).
+fn delta_frame(
+    key: &BoardKey,
+    before: &Leaderboard,
+    board: &Leaderboard,
+    whole: usize,
+) -> Option<(u64, Arc<str>)> {
+    let update = PublicUpdate::BoardDelta {
+        track: key.track.clone(),
+        format: key.format,
+        delta: BoardDelta::between(before, board),
+    };
+    let json = serde_json::to_string(&update).ok()?;
+    (json.len() < whole).then(|| (before.version, Arc::from(json)))
 }
 
 /// Who is on the board's track(s) now.

@@ -25,8 +25,13 @@ impl Drop for Child {
 }
 
 /// Times each message drem sent (`frames`: their kinds and bytes), to `n` subscribers
-/// of a bare server.
-pub async fn measure(n: usize, frames: &[(Kind, Vec<u8>)]) -> Result<Figures, Failure> {
+/// of a bare server that greeted each of them with `greeting` (drem's first message,
+/// the board the frames' deltas apply to).
+pub async fn measure(
+    n: usize,
+    greeting: &[u8],
+    frames: &[(Kind, Vec<u8>)],
+) -> Result<Figures, Failure> {
     let mut server = Child(
         Command::new(std::env::current_exe()?)
             .args([FLAG, &n.to_string()])
@@ -34,12 +39,15 @@ pub async fn measure(n: usize, frames: &[(Kind, Vec<u8>)]) -> Result<Figures, Fa
             .stdout(Stdio::piped())
             .spawn()?,
     );
+    let mut go = server.0.stdin.take().ok_or("no floor server input")?;
+    writeln!(go, "{}", greeting.len())?;
+    go.write_all(greeting)?;
+    go.flush()?;
     let mut stdout = BufReader::new(server.0.stdout.take().ok_or("no floor server output")?);
     let mut line = String::new();
     stdout.read_line(&mut line)?;
     let address = line.trim().to_string();
     let mut subscribers = Subscribers::connect(&address, "/", n).await?;
-    let mut go = server.0.stdin.take().ok_or("no floor server input")?;
     let mut latencies = Vec::with_capacity(n * frames.len());
     for (kind, message) in frames {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -53,10 +61,12 @@ pub async fn measure(n: usize, frames: &[(Kind, Vec<u8>)]) -> Result<Figures, Fa
     Ok(Figures::of(latencies))
 }
 
-/// The child's side: prints its address, greets `n` subscribers as drem would, then
-/// writes each message read from stdin (its length on a line, then its bytes) to all
-/// of them.
+/// The child's side: reads the greeting, prints its address, greets `n` subscribers
+/// with it, then writes each message read from stdin to all of them. Each message on
+/// stdin is its length on a line, then its bytes.
 pub fn serve(n: usize) -> Result<(), Failure> {
+    let mut input = BufReader::new(std::io::stdin());
+    let greeting = read_message(&mut input)?.ok_or("no greeting")?;
     let listener = TcpListener::bind("127.0.0.1:0")?;
     println!("{}", listener.local_addr()?);
     std::io::stdout().flush()?;
@@ -67,23 +77,13 @@ pub fn serve(n: usize) -> Result<(), Failure> {
         socket.set_nodelay(true)?;
         // The request is one small packet on loopback.
         let _ = socket.read(&mut request)?;
-        socket.write_all(
-            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n\
-              event: update\ndata: {\"kind\":\"race\"}\n\n",
-        )?;
+        socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n")?;
+        socket.write_all(&greeting)?;
         sockets.push(socket);
     }
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let share = n.div_ceil(threads).max(1);
-    let mut input = BufReader::new(std::io::stdin());
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if input.read_line(&mut line)? == 0 {
-            break;
-        }
-        let mut frame = vec![0u8; line.trim().parse()?];
-        input.read_exact(&mut frame)?;
+    while let Some(frame) = read_message(&mut input)? {
         std::thread::scope(|scope| {
             for part in sockets.chunks_mut(share) {
                 let frame = &frame;
@@ -92,6 +92,17 @@ pub fn serve(n: usize) -> Result<(), Failure> {
         });
     }
     Ok(())
+}
+
+/// A message from stdin (its length on a line, then its bytes); `None` at the end.
+fn read_message(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, Failure> {
+    let mut line = String::new();
+    if input.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    let mut message = vec![0u8; line.trim().parse()?];
+    input.read_exact(&mut message)?;
+    Ok(Some(message))
 }
 
 fn write_all(sockets: &mut [TcpStream], frame: &[u8]) {

@@ -179,14 +179,17 @@ impl Operator {
 pub struct Submissions {
     /// Submit call to each viewer holding the new board.
     pub latencies: Figures,
-    /// The board's message as a viewer received it.
-    pub board_message: Vec<u8>,
+    /// The board the viewers held before the first change, as a connection's greeting.
+    pub greeting: Vec<u8>,
+    /// Each change's board message as a viewer received it.
+    pub board_messages: Vec<Vec<u8>>,
     pub computations_per_change: f64,
     /// The operator's race commands while the boards went out.
     pub operator: Figures,
 }
 
-/// Submits `changes` races of `racer` on `track` (each with one more lap), timing each
+/// Submits `changes` races of one lap on `track`, each by another of `racers` (chosen
+/// across the board: where its new lap puts it, the rows between move), timing each
 /// from the submit call to every viewer holding a board of a newer version, while the
 /// operator races on `side_race`.
 #[allow(clippy::too_many_arguments, reason = "one scenario's setting")]
@@ -194,16 +197,18 @@ pub async fn submissions(
     op: &Client,
     base: &str,
     viewers: &mut Subscribers,
-    track: &Value,
-    racer: &Value,
+    (event, track): (&Value, &Value),
+    racers: &[Value],
     side_race: Value,
     changes: usize,
 ) -> Result<Submissions, Failure> {
     settle(viewers).await;
     let computed_before = metric(op, base, "drem_board_computations_total").await?;
     let operator = Operator::start(op.clone(), base.to_string(), side_race);
-    let (mut latencies, mut board_message, mut held) = (Vec::new(), Vec::new(), 0);
-    for _ in 0..changes {
+    let (mut latencies, mut board_messages, mut held) = (Vec::new(), Vec::new(), 0);
+    let mut greeting = Vec::new();
+    for change in 0..changes {
+        let racer = &racers[(change * 37 + 11) % racers.len().max(1)];
         let race = started(op, base, track, racer).await?;
         let race = command(
             op,
@@ -214,6 +219,9 @@ pub async fn submissions(
         .await?;
         let race = command(op, base, &race, json!({"command": "end"})).await?;
         settle(viewers).await;
+        if greeting.is_empty() {
+            greeting = held_board(op, base, event).await?;
+        }
         let sent = Instant::now();
         command(op, base, &race, json!({"command": "submit"})).await?;
         let (message, version) = viewers
@@ -222,17 +230,33 @@ pub async fn submissions(
         if version <= held {
             return Err(format!("board version {version} is not newer than {held}").into());
         }
-        (board_message, held) = (message, version);
+        held = version;
+        board_messages.push(message);
         settle(viewers).await;
     }
     let operator = operator.stop().await?;
     let computed = metric(op, base, "drem_board_computations_total").await? - computed_before;
     Ok(Submissions {
         latencies: Figures::of(latencies),
-        board_message,
+        greeting,
+        board_messages,
         computations_per_change: computed / changes as f64,
         operator: Figures::of(operator),
     })
+}
+
+/// The event's board as its viewers hold it now, as a stream's first message.
+async fn held_board(op: &Client, base: &str, event: &Value) -> Result<Vec<u8>, Failure> {
+    let board = call(
+        op,
+        base,
+        "get_leaderboard",
+        json!({"event": event, "track": null}),
+    )
+    .await?;
+    let update =
+        json!({"kind": "board", "track": null, "format": null, "board": board, "snapshot": true});
+    Ok(format!("event: update\ndata: {update}\n\n").into_bytes())
 }
 
 /// Lets the race updates of the commands before go out, and forgets them.

@@ -3,6 +3,7 @@
 //! reporting when every update reaches it, and the latency figures drawn from that.
 
 use crate::support::Failure;
+use app::model::{Leaderboard, PublicUpdate};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -35,16 +36,18 @@ struct Arrival {
 pub struct Subscribers {
     n: usize,
     arrivals: mpsc::UnboundedReceiver<Arrival>,
+    /// The first subscriber's greeting as received (the floor greets with it).
+    pub greeting: Vec<u8>,
 }
 
 impl Subscribers {
     /// Connects `n` subscribers to `GET path` on `address` and waits for each greeting.
     pub async fn connect(address: &str, path: &str, n: usize) -> Result<Self, Failure> {
         let (tx, arrivals) = mpsc::unbounded_channel();
-        let mut connected = 0;
+        let (mut connected, mut greeting) = (0, Vec::new());
         while connected < n {
             let batch = CONNECT_BATCH.min(n - connected);
-            let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<()>();
+            let (ready_tx, mut ready_rx) = mpsc::unbounded_channel::<Vec<u8>>();
             for i in 0..batch {
                 let (address, path, tx, ready) = (
                     address.to_string(),
@@ -61,14 +64,21 @@ impl Subscribers {
             }
             drop(ready_tx);
             for _ in 0..batch {
-                ready_rx
+                let said = ready_rx
                     .recv()
                     .await
                     .ok_or("a subscriber could not connect")?;
+                if !said.is_empty() {
+                    greeting = said;
+                }
             }
             connected += batch;
         }
-        Ok(Self { n, arrivals })
+        Ok(Self {
+            n,
+            arrivals,
+            greeting,
+        })
     }
 
     /// Forgets the arrivals not yet awaited.
@@ -104,13 +114,14 @@ impl Subscribers {
     }
 }
 
-/// One live subscriber: says when it got the first message (the kept board), then
-/// parses each update as the page does and reports its arrival.
+/// One live subscriber: says when it got the first message (the kept board; the one
+/// keeping messages passes it on), then parses each update as the page does, holding
+/// the board and applying each delta to it, and reports its arrival.
 async fn subscribe(
     address: &str,
     path: &str,
     arrivals: mpsc::UnboundedSender<Arrival>,
-    ready: mpsc::UnboundedSender<()>,
+    ready: mpsc::UnboundedSender<Vec<u8>>,
     keeps_messages: bool,
 ) -> Result<(), Failure> {
     let mut socket = TcpStream::connect(address).await?;
@@ -122,6 +133,7 @@ async fn subscribe(
         .await?;
     let mut pending: Vec<u8> = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
+    let mut page = Page::default();
     let mut greeted = false;
     loop {
         let read = socket.read(&mut chunk).await?;
@@ -132,18 +144,23 @@ async fn subscribe(
         pending.extend_from_slice(&chunk[..read]);
         // Complete messages end with a blank line; the page parses each one.
         while let Some(end) = pending.windows(2).position(|w| w == b"\n\n") {
-            let update = applied(&pending[..end]);
+            let message = &pending[..end + 2];
+            let update = page.apply(message);
             if !greeted {
                 greeted = update.is_some();
                 if greeted {
-                    let _ = ready.send(());
+                    let _ = ready.send(if keeps_messages {
+                        message.to_vec()
+                    } else {
+                        Vec::new()
+                    });
                 }
             } else if let Some((kind, version)) = update {
                 let _ = arrivals.send(Arrival {
                     at: now,
                     kind,
                     version,
-                    message: keeps_messages.then(|| pending[..end + 2].to_vec()),
+                    message: keeps_messages.then(|| message.to_vec()),
                 });
             }
             pending.drain(..end + 2);
@@ -151,16 +168,37 @@ async fn subscribe(
     }
 }
 
-/// An SSE message's update as the page applies it: its JSON parsed whole, its kind and
-/// (for a board) version; `None` for keep-alives and `reload`.
-fn applied(message: &[u8]) -> Option<(Kind, u64)> {
-    let text = std::str::from_utf8(message).ok()?;
-    let data = text.lines().find_map(|l| l.strip_prefix("data:"))?;
-    let update: serde_json::Value = serde_json::from_str(data.trim_start()).ok()?;
-    match update["kind"].as_str()? {
-        "race" => Some((Kind::Race, 0)),
-        "board" => Some((Kind::Board, update["board"]["version"].as_u64()?)),
-        _ => None,
+/// What a page holds of the stream: the board, whole or as deltas apply to it.
+#[derive(Default)]
+struct Page {
+    board: Option<Leaderboard>,
+}
+
+impl Page {
+    /// An SSE message's update as the page applies it: its JSON parsed whole, a board
+    /// kept, a delta applied to the board held; its kind and (for a board) version.
+    /// `None` for keep-alives, `reload` and a delta that does not fit what is held.
+    fn apply(&mut self, message: &[u8]) -> Option<(Kind, u64)> {
+        let text = std::str::from_utf8(message).ok()?;
+        let data = text.lines().find_map(|l| l.strip_prefix("data:"))?;
+        let board = match serde_json::from_str(data.trim_start()).ok()? {
+            PublicUpdate::Race { .. } => return Some((Kind::Race, 0)),
+            PublicUpdate::Reload => return None,
+            PublicUpdate::Board { board, .. } => board,
+            PublicUpdate::BoardDelta { delta, .. } => {
+                let applied = delta.apply(self.board.take()?);
+                match applied {
+                    Ok(board) => board,
+                    Err(_) => {
+                        eprintln!("a delta did not fit the board held");
+                        return None;
+                    }
+                }
+            }
+        };
+        let version = board.version;
+        self.board = Some(board);
+        Some((Kind::Board, version))
     }
 }
 

@@ -1,19 +1,85 @@
 //! Boards computed once per change of results and pushed to every viewer as one frame:
 //! counted on `/metrics`, followed by viewers of several boards and by two processes.
 
-use crate::helpers::{board, spawn_pair, Browser, TestApp};
+use crate::helpers::{board, spawn_app, spawn_pair, Browser, TestApp};
 use crate::races::{command, start, track_with_rules};
 use app::domain::roles::Role;
-use app::model::{Leaderboard, PublicUpdate};
+use app::model::{Leaderboard, Piece, PublicUpdate};
 use serde_json::json;
 
-/// The next board message of a public stream (race messages skipped).
-async fn next_board(stream: &mut reqwest::Response, buffer: &mut String) -> (Leaderboard, bool) {
-    loop {
-        let data = crate::helpers::next_event(stream, buffer, "update").await;
-        let update: PublicUpdate = serde_json::from_str(&data).expect("a public update");
-        if matches!(update, PublicUpdate::Board { .. }) {
-            return board(update);
+/// How a viewer's board came.
+#[derive(Debug, PartialEq)]
+enum Came {
+    Snapshot,
+    Whole,
+    /// A delta of this many bytes, with this many rows sent whole, applied to the
+    /// board the viewer held.
+    Delta {
+        bytes: usize,
+        whole_rows: usize,
+    },
+}
+
+/// A public stream read as a page reads it: holding the board it was sent, whole or
+/// as a delta applied to the one it holds.
+struct Viewer {
+    stream: reqwest::Response,
+    buffer: String,
+    board: Option<Leaderboard>,
+}
+
+impl Viewer {
+    async fn open(app: &TestApp, path: &str) -> Self {
+        let stream = app
+            .browser()
+            .client
+            .get(format!("{}{path}", app.base_url))
+            .send()
+            .await
+            .unwrap();
+        let mut viewer = Viewer {
+            stream,
+            buffer: String::new(),
+            board: None,
+        };
+        assert_eq!(
+            viewer.next_board().await.1,
+            Came::Snapshot,
+            "each connection starts with the board"
+        );
+        viewer
+    }
+
+    /// The next board (race messages skipped), and how it came.
+    async fn next_board(&mut self) -> (Leaderboard, Came) {
+        loop {
+            let data =
+                crate::helpers::next_event(&mut self.stream, &mut self.buffer, "update").await;
+            let update: PublicUpdate = serde_json::from_str(&data).expect("a public update");
+            let (next, came) = match update {
+                PublicUpdate::BoardDelta { delta, .. } => {
+                    let held = self.board.take().expect("a delta comes after a board");
+                    let came = Came::Delta {
+                        bytes: data.len(),
+                        whole_rows: delta
+                            .rows
+                            .iter()
+                            .filter(|p| matches!(p, Piece::New(_)))
+                            .count(),
+                    };
+                    (
+                        delta.apply(held).expect("a delta from the board held"),
+                        came,
+                    )
+                }
+                whole @ PublicUpdate::Board { .. } => match board(whole) {
+                    (b, true) => (b, Came::Snapshot),
+                    (b, false) => (b, Came::Whole),
+                },
+                _ => continue,
+            };
+            self.board = Some(next.clone());
+            return (next, came);
         }
     }
 }
@@ -36,20 +102,10 @@ async fn metric(op: &Browser, name: &str) -> f64 {
         .sum()
 }
 
-async fn viewers(app: &TestApp, path: &str, n: usize) -> Vec<(reqwest::Response, String)> {
+async fn viewers(app: &TestApp, path: &str, n: usize) -> Vec<Viewer> {
     let mut out = Vec::new();
     for _ in 0..n {
-        let mut stream = app
-            .browser()
-            .client
-            .get(format!("{}{path}", app.base_url))
-            .send()
-            .await
-            .unwrap();
-        let mut buffer = String::new();
-        let (_, snapshot) = next_board(&mut stream, &mut buffer).await;
-        assert!(snapshot, "each connection starts with the board");
-        out.push((stream, buffer));
+        out.push(Viewer::open(app, path).await);
     }
     out
 }
@@ -95,9 +151,9 @@ async fn a_submitted_race_is_computed_once_per_board_and_reaches_every_viewer() 
         .unwrap();
 
     let mut versions = std::collections::BTreeSet::new();
-    for (stream, buffer) in combined.iter_mut().chain(by_average.iter_mut()) {
-        let (pushed, snapshot) = next_board(stream, buffer).await;
-        assert!(!snapshot);
+    for viewer in combined.iter_mut().chain(by_average.iter_mut()) {
+        let (pushed, came) = viewer.next_board().await;
+        assert_ne!(came, Came::Snapshot);
         assert_eq!(pushed.rows[0].name, racer.username);
         versions.insert(pushed.version);
     }
@@ -106,8 +162,8 @@ async fn a_submitted_race_is_computed_once_per_board_and_reaches_every_viewer() 
         1,
         "one version for every viewer: {versions:?}"
     );
-    for (stream, buffer) in elsewhere.iter_mut() {
-        let (pushed, _) = next_board(stream, buffer).await;
+    for viewer in elsewhere.iter_mut() {
+        let (pushed, _) = viewer.next_board().await;
         assert_eq!(
             pushed.rows[0].name, racer.username,
             "the other process's viewers too"
@@ -144,6 +200,63 @@ async fn a_submitted_race_is_computed_once_per_board_and_reaches_every_viewer() 
         .await
         .unwrap();
     assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_viewer_holding_the_board_gets_only_its_change_and_makes_the_same_board() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({})).await;
+    let mut racers = Vec::new();
+    for i in 0..6u64 {
+        let (racer, _) = app.signed_in_as(Role::Racer).await;
+        let racer = racer.current_user().await.unwrap();
+        crate::race_admin::race(&op, &track, &racer.id, 1, 100 + 100 * i).await;
+        racers.push(racer);
+    }
+    let path = format!("/live/events/{}", track.event.0);
+    let mut viewer = Viewer::open(&app, &path).await;
+    let whole_before = serde_json::to_string(viewer.board.as_ref().unwrap())
+        .unwrap()
+        .len();
+
+    // The slowest racer's new run is the fastest: one row new, the others move down.
+    crate::race_admin::race(&op, &track, &racers[5].id, 1, 50).await;
+    let (held, came) = viewer.next_board().await;
+    let Came::Delta { bytes, whole_rows } = came else {
+        panic!("a viewer holding the board is sent its change, not {came:?}");
+    };
+    assert!(
+        bytes < whole_before,
+        "{bytes} B for a change of a {whole_before} B board"
+    );
+    assert_eq!(
+        whole_rows, 1,
+        "only the row of the racer who raced goes whole"
+    );
+    let loaded: Leaderboard = app
+        .browser()
+        .call_json::<app::leaderboard::api::GetLeaderboard, _>(
+            json!({"event": track.event, "track": null}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(held, loaded, "the board a page loads now");
+    assert_eq!(held.rows[0].name, racers[5].username);
+    assert_eq!(held.rows[1].previous_position, Some(1));
+
+    // A viewer connecting now holds the new version, and gets the next change as a delta.
+    let mut late = Viewer::open(&app, &path).await;
+    assert_eq!(late.board.as_ref().map(|b| b.version), Some(held.version));
+    crate::race_admin::race(&op, &track, &racers[4].id, 1, 30).await;
+    let (now, came) = late.next_board().await;
+    assert!(matches!(came, Came::Delta { .. }), "{came:?}");
+    assert_eq!(
+        viewer.next_board().await.0,
+        now,
+        "both viewers hold the same board"
+    );
+    assert_eq!(now.rows[0].name, racers[4].username);
 }
 
 #[tokio::test]

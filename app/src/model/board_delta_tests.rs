@@ -1,0 +1,161 @@
+use super::*;
+
+fn row(name: &str, result_ms: u64) -> BoardRow {
+    BoardRow {
+        position: None,
+        previous_position: None,
+        name: name.into(),
+        country: "SE".into(),
+        colour: "#112233".into(),
+        by_proxy: false,
+        result_ms: Some(result_ms),
+        gap_ms: None,
+        valid_laps: 3,
+        laps: 4,
+    }
+}
+
+/// A board of `racers` (name, result), ranked as a board is: by result, with
+/// positions, gaps and the positions of `before` (the board before the latest race).
+fn board(version: u64, racers: &[(String, u64)], before: Option<&Leaderboard>) -> Leaderboard {
+    let mut sorted = racers.to_vec();
+    sorted.sort_by_key(|(name, ms)| (*ms, name.clone()));
+    let leader = sorted.first().map(|(_, ms)| *ms);
+    let rows = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, (name, ms))| BoardRow {
+            position: Some(i as u32 + 1),
+            previous_position: before
+                .and_then(|b| b.rows.iter().find(|r| &r.name == name))
+                .and_then(|r| r.position),
+            gap_ms: leader.map(|l| ms - l),
+            ..row(name, *ms)
+        })
+        .collect();
+    Leaderboard {
+        version,
+        event_name: "Summit".into(),
+        title: "Track".into(),
+        combined: false,
+        shown_track: None,
+        footer: String::new(),
+        ranking: Default::default(),
+        race_time_ms: Some(180_000),
+        resets_per_lap: None,
+        tracks: Vec::new(),
+        rows,
+        on_track: Vec::new(),
+        fastest_lap_ms: leader,
+        personal_best_ms: racers.iter().map(|(n, ms)| (n.clone(), ms - 500)).collect(),
+        latest_finisher: None,
+    }
+}
+
+fn racers(count: u64) -> Vec<(String, u64)> {
+    (0..count)
+        .map(|i| (format!("Racer {i:03}"), 10_000 + i * 37))
+        .collect()
+}
+
+/// The delta from `old` to `new` applied to `old` gives `new`, after a trip through
+/// JSON as the stream sends it; returns its size and the whole board's.
+fn round_trip(old: &Leaderboard, new: &Leaderboard) -> (usize, usize) {
+    let delta = BoardDelta::between(old, new);
+    let json = serde_json::to_string(&delta).unwrap();
+    let sent: BoardDelta = serde_json::from_str(&json).unwrap();
+    assert_eq!(sent.apply(old.clone()).as_ref(), Ok(new));
+    (json.len(), serde_json::to_string(new).unwrap().len())
+}
+
+#[test]
+fn a_new_racer_in_the_middle_of_200_costs_a_row_and_the_moves_below_it() {
+    let before = board(4, &racers(200), None);
+    let mut now = racers(200);
+    now.push(("Newcomer".into(), 13_000));
+    let after = board(5, &now, Some(&before));
+    let (delta, whole) = round_trip(&before, &after);
+    assert!(delta * 3 < whole, "delta {delta} B vs whole {whole} B");
+}
+
+#[test]
+fn a_racer_improving_within_the_board_sends_little() {
+    let mut now = racers(200);
+    let before = board(1, &now, None);
+    // The 150th improves to 20th: the rows between move down a place.
+    now[149].1 = 10_000 + 19 * 37 - 1;
+    now[0].1 = 10_000; // unchanged
+    let after = board(2, &now, Some(&before));
+    let (delta, whole) = round_trip(&before, &after);
+    assert!(delta * 4 < whole, "delta {delta} B vs whole {whole} B");
+}
+
+#[test]
+fn an_unchanged_board_is_one_run_of_each_list() {
+    let before = board(1, &racers(200), None);
+    let after = Leaderboard {
+        version: 2,
+        ..before.clone()
+    };
+    let delta = BoardDelta::between(&before, &after);
+    assert_eq!(delta.rows, [Piece::Same(0, 200)]);
+    assert_eq!(delta.personal_best_ms, [Piece::Same(0, 200)]);
+    round_trip(&before, &after);
+}
+
+#[test]
+fn a_new_leader_a_removed_race_and_a_renamed_track_all_arrive() {
+    let before = board(7, &racers(50), None);
+    let mut now = racers(50);
+    now.remove(10);
+    now.push(("Fastest".into(), 9_000));
+    let mut after = board(9, &now, Some(&before));
+    after.title = "Renamed".into();
+    after.latest_finisher = Some("Fastest".into());
+    round_trip(&before, &after);
+    // And back: every row may change.
+    let back = board(10, &racers(50), Some(&after));
+    round_trip(
+        &Leaderboard {
+            version: 10,
+            ..after.clone()
+        },
+        &Leaderboard {
+            version: 11,
+            ..back
+        },
+    );
+}
+
+#[test]
+fn racers_of_the_same_name_are_paired_in_order() {
+    let twins = vec![("Sam".to_string(), 11_000), ("Sam".to_string(), 12_000)];
+    let before = board(1, &twins, None);
+    let mut now = twins.clone();
+    now[1].1 = 10_500;
+    now.push(("Ann".into(), 10_000));
+    round_trip(&before, &board(2, &now, Some(&before)));
+    round_trip(&before, &board(2, &[], Some(&before)));
+    round_trip(&board(0, &[], None), &before);
+}
+
+#[test]
+fn a_delta_for_another_version_or_other_rows_is_refused() {
+    let before = board(3, &racers(20), None);
+    let after = board(4, &racers(21), Some(&before));
+    let delta = BoardDelta::between(&before, &after);
+    let older = Leaderboard {
+        version: 2,
+        ..before.clone()
+    };
+    assert_eq!(delta.clone().apply(older), Err(Mismatch));
+    let shorter = board(3, &racers(5), None);
+    assert_eq!(
+        delta.clone().apply(shorter),
+        Err(Mismatch),
+        "rows it does not have"
+    );
+    let mut twice = delta;
+    twice.rows.push(Piece::Same(0, 1));
+    assert_eq!(twice.apply(before), Err(Mismatch), "a row taken twice");
+}
