@@ -74,6 +74,19 @@ pub async fn started(
     command(op, base, &race, json!({"command": "start"})).await
 }
 
+/// A race of one lap by `racer` on `track`, ended and ready to submit.
+async fn one_lap(op: &Client, base: &str, track: &Value, racer: &Value) -> Result<Value, Failure> {
+    let race = started(op, base, track, racer).await?;
+    let race = command(
+        op,
+        base,
+        &race,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await?;
+    command(op, base, &race, json!({"command": "end"})).await
+}
+
 /// Registers `count` racers and gives each a submitted race of one lap on `track`, so
 /// the board has `count` rows; returns their ids.
 pub async fn seed(
@@ -112,15 +125,7 @@ pub async fn seed(
         .map(|r| r["id"].clone())
         .collect();
     for racer in &ids {
-        let race = started(op, base, track, racer).await?;
-        let race = command(
-            op,
-            base,
-            &race,
-            json!({"command": "capture_lap", "source": "manual"}),
-        )
-        .await?;
-        let race = command(op, base, &race, json!({"command": "end"})).await?;
+        let race = one_lap(op, base, track, racer).await?;
         command(op, base, &race, json!({"command": "submit"})).await?;
     }
     Ok(ids)
@@ -209,15 +214,7 @@ pub async fn submissions(
     let mut greeting = Vec::new();
     for change in 0..changes {
         let racer = &racers[(change * 37 + 11) % racers.len().max(1)];
-        let race = started(op, base, track, racer).await?;
-        let race = command(
-            op,
-            base,
-            &race,
-            json!({"command": "capture_lap", "source": "manual"}),
-        )
-        .await?;
-        let race = command(op, base, &race, json!({"command": "end"})).await?;
+        let race = one_lap(op, base, track, racer).await?;
         settle(viewers).await;
         if greeting.is_empty() {
             greeting = held_board(op, base, event).await?;

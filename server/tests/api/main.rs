@@ -11,6 +11,7 @@ mod commentary;
 mod events;
 mod helpers;
 mod leaderboard;
+mod lean_live;
 mod live;
 mod matrix;
 mod model_retries;
