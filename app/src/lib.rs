@@ -18,6 +18,7 @@ pub mod pages;
 pub mod race;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod staff_routes;
 pub mod timers;
 
 // The translations of the public pages (`i18n::Locale`, `t!`, ...), from `locales/*.json`.
@@ -31,17 +32,16 @@ const _: &[u8] = include_bytes!("../locales/fr.json");
 const _: &[u8] = include_bytes!("../locales/ja.json");
 const _: &[u8] = include_bytes!("../locales/sv.json");
 
-use components::gate::Gate;
 use components::nav::{AuthContext, NavBar};
-use domain::roles::Action;
 use i18n_page::{DocumentLang, PublicI18n};
 use leaderboard::{landing::LandingPage, overlay::OverlayPage, page::LeaderboardPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
+use staff_routes as staff;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,12 +72,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthContext::provide();
-    // Browser tests wait for this before they click: before hydration, clicks hit dead HTML.
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Title formatter=|page: String| {
@@ -89,28 +83,28 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=pages::NotFoundPage>
                     <Route path=path!("/") view=pages::HomePage />
-                    <Route path=path!("/sign-in") view=auth::page::SignInPage />
-                    <Route path=path!("/sign-up") view=auth::page::SignUpPage />
-                    <Route path=path!("/invite/:token") view=auth::page::SetPasswordPage />
-                    <Route path=path!("/profile") view=|| view! { <Gate action=Action::ManageOwnAccount><accounts::page::ProfilePage /></Gate> } />
-                    <Route path=path!("/racers") view=|| view! { <Gate action=Action::ViewRacers><accounts::staff_page::RacersPage /></Gate> } />
-                    <Route path=path!("/registration") view=|| view! { <Gate action=Action::RegisterRacer><accounts::staff_page::AddRacerPage /></Gate> } />
-                    <Route path=path!("/admin/users") view=|| view! { <Gate action=Action::ManageUsers><accounts::staff_page::UsersPage /></Gate> } />
-                    <Route path=path!("/events") view=|| view! { <Gate action=Action::Operate><events::page::EventsPage /></Gate> } />
-                    <Route path=path!("/events/:id") view=|| view! { <Gate action=Action::Operate><events::page::EventPage /></Gate> } />
+                    <Route path=path!("/sign-in") view={Lazy::<staff::SignIn>::new()} />
+                    <Route path=path!("/sign-up") view={Lazy::<staff::SignUp>::new()} />
+                    <Route path=path!("/invite/:token") view={Lazy::<staff::SetPassword>::new()} />
+                    <Route path=path!("/profile") view={Lazy::<staff::Profile>::new()} />
+                    <Route path=path!("/racers") view={Lazy::<staff::Racers>::new()} />
+                    <Route path=path!("/registration") view={Lazy::<staff::Registration>::new()} />
+                    <Route path=path!("/admin/users") view={Lazy::<staff::Users>::new()} />
+                    <Route path=path!("/events") view={Lazy::<staff::Events>::new()} />
+                    <Route path=path!("/events/:id") view={Lazy::<staff::Event>::new()} />
                     // Public pages are rendered whole before their head goes out, so an
                     // unknown event answers 404 (and the page is complete without code).
                     <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
                     <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view=|| view! { <PublicI18n><LandingPage /></PublicI18n> } />
                     <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view=|| view! { <PublicI18n><OverlayPage /></PublicI18n> } />
-                    <Route path=path!("/race") view=|| view! { <Gate action=Action::Operate><race::page::RaceManagerPage /></Gate> } />
-                    <Route path=path!("/race-admin") view=|| view! { <Gate action=Action::Operate><race::admin_page::RaceAdminPage /></Gate> } />
-                    <Route path=path!("/commentator") view=|| view! { <Gate action=Action::Commentate><commentator::page::CommentatorPage /></Gate> } />
-                    <Route path=path!("/models") view=|| view! { <Gate action=Action::ManageOwnModels><models::page::MyModelsPage /></Gate> } />
-                    <Route path=path!("/admin/models") view=|| view! { <Gate action=Action::Operate><models::staff_page::ModelsPage /></Gate> } />
-                    <Route path=path!("/timers") view=|| view! { <Gate action=Action::Operate><timers::page::TimersPage /></Gate> } />
-                    <Route path=path!("/cars") view=|| view! { <Gate action=Action::Operate><cars::page::CarsPage /></Gate> } />
-                    <Route path=path!("/cars/labels") view=|| view! { <Gate action=Action::Operate><cars::labels_page::CarLabelsPage /></Gate> } />
+                    <Route path=path!("/race") view={Lazy::<staff::RaceManager>::new()} />
+                    <Route path=path!("/race-admin") view={Lazy::<staff::RaceAdmin>::new()} />
+                    <Route path=path!("/commentator") view={Lazy::<staff::Commentator>::new()} />
+                    <Route path=path!("/models") view={Lazy::<staff::MyModels>::new()} />
+                    <Route path=path!("/admin/models") view={Lazy::<staff::Models>::new()} />
+                    <Route path=path!("/timers") view={Lazy::<staff::Timers>::new()} />
+                    <Route path=path!("/cars") view={Lazy::<staff::Cars>::new()} />
+                    <Route path=path!("/cars/labels") view={Lazy::<staff::CarLabels>::new()} />
                 </Routes>
             </main>
         </Router>

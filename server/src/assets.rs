@@ -15,16 +15,35 @@ use std::path::{Path, PathBuf};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The files every page loads, by name in `pkg/`.
-const FILES: [&str; 3] = ["drem.wasm", "drem.js", "drem.css"];
+/// The built files in `site/pkg`, by name, sorted: the app's wasm, its JavaScript and
+/// stylesheet, and with a split build the staff pages' wasm parts and their loader
+/// (all of one build: a part from another build would not fit). Compressed copies are
+/// not files of their own.
+fn files(site: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(site.join("pkg")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            [".wasm", ".js", ".css", ".json"]
+                .iter()
+                .any(|x| n.ends_with(x))
+        })
+        .collect();
+    names.sort();
+    names
+}
 
 /// The version of the built files in `site/pkg`: the first 16 hex digits of their
 /// content's SHA-256 (`dev` when they are missing, as in API tests).
 pub fn version(site: &Path) -> String {
     let mut hasher = Sha256::new();
     let mut found = false;
-    for name in FILES {
-        if let Ok(bytes) = std::fs::read(site.join("pkg").join(name)) {
+    for name in files(site) {
+        if let Ok(bytes) = std::fs::read(site.join("pkg").join(&name)) {
             hasher.update(name.as_bytes());
             hasher.update(&bytes);
             found = true;
@@ -75,8 +94,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(site: &Path, version: &str) -> R
 /// site folder only means no copies: the files are served as they are.
 pub fn precompress(site: PathBuf) {
     std::thread::spawn(move || {
-        for name in FILES {
-            let file = site.join("pkg").join(name);
+        for name in files(&site) {
+            let file = site.join("pkg").join(&name);
             let Ok(bytes) = std::fs::read(&file) else {
                 continue;
             };
