@@ -27,7 +27,7 @@ async function load(page, url) {
   cdp.on('Network.requestWillBeSent', e => names.set(e.requestId, e.request.url));
   cdp.on('Network.loadingFinished', e => sizes.set(e.requestId, e.encodedDataLength));
   await page.goto(url);
-  await page.locator('body[data-hydrated="true"]').waitFor();
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   // The live stream's first message, then a moment for late requests.
   await page.waitForTimeout(1500);
   await cdp.detach();
