@@ -171,9 +171,23 @@ async fn csv_cells_cannot_run_formulas() {
     ])
     .await
     .unwrap();
+    // A spreadsheet that splits on `;` (German, French, Spanish, Swedish) would make
+    // the text after it a cell of its own.
+    let semi = app.browser();
+    let other = semi.sign_up("semicolon").await.unwrap();
+    semi.call::<app::accounts::api::UpdateProfile, app::model::Profile>(&[
+        ("display_name", "x;=1+1;"),
+        ("country", "SE"),
+        ("highlight_colour", "#FF0000"),
+    ])
+    .await
+    .unwrap();
     let track = track_with_rules(&op, json!({})).await;
     race(&op, &track, &user.id, 1, 10).await;
+    race(&op, &track, &other.id, 1, 10).await;
     let (_, text) = download(&op, &format!("/exports/{}/laps.csv", track.event.0)).await;
     assert!(text.contains("'=HYPERLINK"), "{text}");
     assert!(!text.contains(",=HYPERLINK"), "{text}");
+    assert!(text.contains("x;'=1+1;"), "{text}");
+    assert!(!text.contains(";=1+1"), "{text}");
 }
