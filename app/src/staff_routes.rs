@@ -17,9 +17,10 @@ use crate::timers::page::TimersPage;
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// A route whose page (behind the `Gate` of an action, if named) is loaded lazily.
+/// A route whose view (a page, behind the `Gate` of its action where it has one) is
+/// loaded lazily.
 macro_rules! lazy_page {
-    ($route:ident => $page:ident) => {
+    ($route:ident => $view:expr) => {
         pub struct $route;
 
         #[lazy_route]
@@ -30,41 +31,33 @@ macro_rules! lazy_page {
 
             fn view(this: Self) -> AnyView {
                 let _ = this;
-                view! { <$page /> }.into_any()
-            }
-        }
-    };
-    ($route:ident: $action:ident => $page:ident) => {
-        pub struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(this: Self) -> AnyView {
-                let _ = this;
-                view! { <Gate action=Action::$action><$page /></Gate> }.into_any()
+                $view.into_any()
             }
         }
     };
 }
 
-lazy_page!(SignIn => SignInPage);
-lazy_page!(SignUp => SignUpPage);
-lazy_page!(SetPassword => SetPasswordPage);
-lazy_page!(Profile: ManageOwnAccount => ProfilePage);
-lazy_page!(Racers: ViewRacers => RacersPage);
-lazy_page!(Registration: RegisterRacer => AddRacerPage);
-lazy_page!(Users: ManageUsers => UsersPage);
-lazy_page!(Events: Operate => EventsPage);
-lazy_page!(Event: Operate => EventPage);
-lazy_page!(RaceManager: Operate => RaceManagerPage);
-lazy_page!(RaceAdmin: Operate => RaceAdminPage);
-lazy_page!(Commentator: Commentate => CommentatorPage);
-lazy_page!(MyModels: ManageOwnModels => MyModelsPage);
-lazy_page!(Models: Operate => ModelsPage);
-lazy_page!(Timers: Operate => TimersPage);
-lazy_page!(Cars: Operate => CarsPage);
-lazy_page!(CarLabels: Operate => CarLabelsPage);
+/// A lazily loaded page behind the `Gate` of `action`.
+macro_rules! gated_page {
+    ($route:ident: $action:ident => $page:ident) => {
+        lazy_page!($route => view! { <Gate action=Action::$action><$page /></Gate> });
+    };
+}
+
+lazy_page!(SignIn => view! { <SignInPage /> });
+lazy_page!(SignUp => view! { <SignUpPage /> });
+lazy_page!(SetPassword => view! { <SetPasswordPage /> });
+gated_page!(Profile: ManageOwnAccount => ProfilePage);
+gated_page!(Racers: ViewRacers => RacersPage);
+gated_page!(Registration: RegisterRacer => AddRacerPage);
+gated_page!(Users: ManageUsers => UsersPage);
+gated_page!(Events: Operate => EventsPage);
+gated_page!(Event: Operate => EventPage);
+gated_page!(RaceManager: Operate => RaceManagerPage);
+gated_page!(RaceAdmin: Operate => RaceAdminPage);
+gated_page!(Commentator: Commentate => CommentatorPage);
+gated_page!(MyModels: ManageOwnModels => MyModelsPage);
+gated_page!(Models: Operate => ModelsPage);
+gated_page!(Timers: Operate => TimersPage);
+gated_page!(Cars: Operate => CarsPage);
+gated_page!(CarLabels: Operate => CarLabelsPage);
