@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod i18n_page;
+pub mod lazy_routes;
 pub mod leaderboard;
 pub mod model;
 pub mod models;
@@ -18,7 +19,6 @@ pub mod pages;
 pub mod race;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-pub mod staff_routes;
 pub mod timers;
 
 // The translations of the public pages (`i18n::Locale`, `t!`, ...), from `locales/*.json`.
@@ -34,14 +34,14 @@ const _: &[u8] = include_bytes!("../locales/sv.json");
 
 use components::nav::{AuthContext, NavBar};
 use i18n_page::{DocumentLang, PublicI18n};
-use leaderboard::{landing::LandingPage, overlay::OverlayPage, page::LeaderboardPage};
+use leaderboard::page::LeaderboardPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
 };
-use staff_routes as staff;
+use lazy_routes as lazy;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -82,29 +82,29 @@ pub fn App() -> impl IntoView {
             <NavBar />
             <main class="page">
                 <Routes fallback=pages::NotFoundPage>
-                    <Route path=path!("/") view=pages::HomePage />
-                    <Route path=path!("/sign-in") view={Lazy::<staff::SignIn>::new()} />
-                    <Route path=path!("/sign-up") view={Lazy::<staff::SignUp>::new()} />
-                    <Route path=path!("/invite/:token") view={Lazy::<staff::SetPassword>::new()} />
-                    <Route path=path!("/profile") view={Lazy::<staff::Profile>::new()} />
-                    <Route path=path!("/racers") view={Lazy::<staff::Racers>::new()} />
-                    <Route path=path!("/registration") view={Lazy::<staff::Registration>::new()} />
-                    <Route path=path!("/admin/users") view={Lazy::<staff::Users>::new()} />
-                    <Route path=path!("/events") view={Lazy::<staff::Events>::new()} />
-                    <Route path=path!("/events/:id") view={Lazy::<staff::Event>::new()} />
+                    <Route path=path!("/") view={Lazy::<lazy::Home>::new()} />
+                    <Route path=path!("/sign-in") view={Lazy::<lazy::SignIn>::new()} />
+                    <Route path=path!("/sign-up") view={Lazy::<lazy::SignUp>::new()} />
+                    <Route path=path!("/invite/:token") view={Lazy::<lazy::SetPassword>::new()} />
+                    <Route path=path!("/profile") view={Lazy::<lazy::Profile>::new()} />
+                    <Route path=path!("/racers") view={Lazy::<lazy::Racers>::new()} />
+                    <Route path=path!("/registration") view={Lazy::<lazy::Registration>::new()} />
+                    <Route path=path!("/admin/users") view={Lazy::<lazy::Users>::new()} />
+                    <Route path=path!("/events") view={Lazy::<lazy::Events>::new()} />
+                    <Route path=path!("/events/:id") view={Lazy::<lazy::Event>::new()} />
                     // Public pages are rendered whole before their head goes out, so an
                     // unknown event answers 404 (and the page is complete without code).
                     <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
-                    <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view=|| view! { <PublicI18n><LandingPage /></PublicI18n> } />
-                    <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view=|| view! { <PublicI18n><OverlayPage /></PublicI18n> } />
-                    <Route path=path!("/race") view={Lazy::<staff::RaceManager>::new()} />
-                    <Route path=path!("/race-admin") view={Lazy::<staff::RaceAdmin>::new()} />
-                    <Route path=path!("/commentator") view={Lazy::<staff::Commentator>::new()} />
-                    <Route path=path!("/models") view={Lazy::<staff::MyModels>::new()} />
-                    <Route path=path!("/admin/models") view={Lazy::<staff::Models>::new()} />
-                    <Route path=path!("/timers") view={Lazy::<staff::Timers>::new()} />
-                    <Route path=path!("/cars") view={Lazy::<staff::Cars>::new()} />
-                    <Route path=path!("/cars/labels") view={Lazy::<staff::CarLabels>::new()} />
+                    <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view={Lazy::<lazy::Landing>::new()} />
+                    <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view={Lazy::<lazy::Overlay>::new()} />
+                    <Route path=path!("/race") view={Lazy::<lazy::RaceManager>::new()} />
+                    <Route path=path!("/race-admin") view={Lazy::<lazy::RaceAdmin>::new()} />
+                    <Route path=path!("/commentator") view={Lazy::<lazy::Commentator>::new()} />
+                    <Route path=path!("/models") view={Lazy::<lazy::MyModels>::new()} />
+                    <Route path=path!("/admin/models") view={Lazy::<lazy::Models>::new()} />
+                    <Route path=path!("/timers") view={Lazy::<lazy::Timers>::new()} />
+                    <Route path=path!("/cars") view={Lazy::<lazy::Cars>::new()} />
+                    <Route path=path!("/cars/labels") view={Lazy::<lazy::CarLabels>::new()} />
                 </Routes>
             </main>
         </Router>

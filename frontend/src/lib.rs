@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // As `leptos::mount::hydrate_lazy` (a staff page's code is loaded when first
-    // visited: `app::staff_routes`), then marks the body hydrated once the page's own
+    // As `leptos::mount::hydrate_lazy` (a page's code, but the board's, is loaded when
+    // first visited: `app::lazy_routes`), then marks the body hydrated once the page's own
     // code has arrived too: browser tests wait for that before they click.
     wasm_bindgen_futures::spawn_local(async {
         let Some(body) = leptos::prelude::document().body() else {

@@ -1,6 +1,6 @@
-//! The pages behind a sign-in, each loaded by the browser when first visited, so a
-//! spectator's phone downloads the public pages' code alone (the build splits the
-//! wasm: `cargo leptos build --split`). The server renders them as before; a first
+//! Every page but the public leaderboard, each loaded by the browser when first
+//! visited, so a spectator's phone downloads the board's code alone (the build splits
+//! the wasm: `cargo leptos build --split`). The server renders them as before; a first
 //! load of one of them hydrates once its part of the code has arrived.
 
 use crate::accounts::page::ProfilePage;
@@ -11,7 +11,10 @@ use crate::commentator::page::CommentatorPage;
 use crate::components::gate::Gate;
 use crate::domain::roles::Action;
 use crate::events::page::{EventPage, EventsPage};
+use crate::i18n_page::PublicI18n;
+use crate::leaderboard::{landing::LandingPage, overlay::OverlayPage};
 use crate::models::{page::MyModelsPage, staff_page::ModelsPage};
+use crate::pages::HomePage;
 use crate::race::{admin_page::RaceAdminPage, page::RaceManagerPage};
 use crate::timers::page::TimersPage;
 use leptos::prelude::*;
@@ -44,6 +47,10 @@ macro_rules! gated_page {
     };
 }
 
+lazy_page!(Home => view! { <HomePage /> });
+// The landing page and the stream's overlay: public, in the viewer's language.
+lazy_page!(Landing => view! { <PublicI18n><LandingPage /></PublicI18n> });
+lazy_page!(Overlay => view! { <PublicI18n><OverlayPage /></PublicI18n> });
 lazy_page!(SignIn => view! { <SignInPage /> });
 lazy_page!(SignUp => view! { <SignUpPage /> });
 lazy_page!(SetPassword => view! { <SetPasswordPage /> });
