@@ -34,6 +34,7 @@ const _: &[u8] = include_bytes!("../locales/sv.json");
 
 use components::nav::{AuthContext, NavBar};
 use i18n_page::{DocumentLang, PublicI18n};
+use lazy_routes as lazy;
 use leaderboard::page::LeaderboardPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -41,7 +42,6 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
 };
-use lazy_routes as lazy;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -60,6 +60,12 @@ pub struct Config {
     #[arg(long, env = "DREM_CAR_POLL_SECONDS", default_value_t = 10)]
     pub car_poll_seconds: u64,
 
+    /// Seconds a client may take to send a request's head, or pause within its body;
+    /// a request (but a model upload) must be whole and answered within six times this.
+    /// Slow or unfinished requests are then closed, so they cannot hold connections.
+    #[arg(long, env = "DREM_REQUEST_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_seconds: u64,
+
     /// Log filter, e.g. `info` or `drem=debug,info`.
     #[arg(long, env = "DREM_LOG", default_value = "info")]
     pub log: String,
@@ -70,6 +76,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// How long a request's head, or a pause in its body, may take.
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.request_timeout_seconds)
+    }
+
     /// The database URL to open.
     pub fn database_url(&self) -> String {
         self.database_url

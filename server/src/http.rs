@@ -39,7 +39,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const SESSION_IDLE_DAYS: i64 = 14;
 
 /// Builds the whole router around `state`.
-pub fn router(state: AppState, secure_cookies: bool) -> Router {
+/// A request but a model upload is answered within `deadline` or refused with 408, so a
+/// body that trickles in cannot hold its connection forever.
+pub fn router(state: AppState, secure_cookies: bool, deadline: std::time::Duration) -> Router {
     let store = SurrealSessionStore::new((*state.db).clone(), "session".to_string());
     tokio::spawn(
         store
@@ -108,6 +110,9 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
                 .service(ServeFile::new(site.join("favicon.png"))),
         )
         .layer(middleware::from_fn_with_state(state.clone(), timed))
+        .layer(middleware::from_fn(move |req, next| {
+            answer_within(deadline, req, next)
+        }))
         .layer(sessions)
         .layer(
             ServiceBuilder::new()
@@ -213,6 +218,19 @@ async fn timed(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let response = next.run(req).await;
     state.hub.metrics.request_took(kind, since);
     response
+}
+
+/// Answers with 408 when `next` takes longer than `deadline` (a slow body included).
+/// Model uploads take as long as the venue's network needs: only pauses in their body
+/// are bounded (`serve.rs`), and the model store's size limit.
+async fn answer_within(deadline: std::time::Duration, req: Request, next: Next) -> Response {
+    if req.uri().path() == "/models/upload" {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(deadline, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "The request took too long.").into_response(),
+    }
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.

@@ -18,10 +18,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 const PREFIX: &[u8] = b"GET /live/events/";
-/// How long a new connection may take to show its first bytes before axum gets it.
-const PEEK_WITHIN: Duration = Duration::from_secs(5);
-/// The whole request head must arrive in this time and size.
-const HEAD_WITHIN: Duration = Duration::from_secs(10);
+/// The whole request head must arrive within this size (and within the request
+/// timeout; a connection that shows no first bytes by then goes to hyper, whose own
+/// head timeout then closes it).
 const MAX_HEAD: usize = 8 * 1024;
 /// A comment line this often keeps proxies and browsers from closing an idle stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -29,16 +28,16 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// catches up by itself).
 const WRITE_WITHIN: Duration = Duration::from_secs(30);
 
-/// A listener for `axum::serve` that answers public live streams itself.
+/// Accepts connections, answers public live streams itself, and hands every other
+/// connection on to hyper (`serve.rs`).
 pub struct LeanListener {
     accepted: mpsc::Receiver<(TcpStream, SocketAddr)>,
-    local: SocketAddr,
 }
 
 impl LeanListener {
-    /// Accepts on `listener` in the background from now on.
-    pub fn new(listener: TcpListener, state: AppState) -> std::io::Result<Self> {
-        let local = listener.local_addr()?;
+    /// Accepts on `listener` in the background from now on; a request head must
+    /// arrive `within` this.
+    pub fn new(listener: TcpListener, state: AppState, within: Duration) -> Self {
         let (to_axum, accepted) = mpsc::channel(1024);
         tokio::spawn(async move {
             loop {
@@ -60,12 +59,14 @@ impl LeanListener {
                 let _ = stream.set_nodelay(true);
                 let (to_axum, state) = (to_axum.clone(), state.clone());
                 tokio::spawn(async move {
-                    if asks_for_public_live(&stream).await {
+                    if asks_for_public_live(&stream, within).await {
                         // The set-up (a database read) is boxed and gone once done: a
                         // task keeps the size of its largest state for its whole life.
                         let stopping = state.stopping.clone();
                         let hub = std::sync::Arc::clone(&state.hub);
-                        if let Some((stream, updates)) = Box::pin(prepare(state, stream)).await {
+                        if let Some((stream, updates)) =
+                            Box::pin(prepare(state, stream, within)).await
+                        {
                             let _counted = hub.metrics.watching(StreamKind::Public);
                             stream_events(stream, updates, stopping, &hub.metrics).await;
                         }
@@ -75,29 +76,17 @@ impl LeanListener {
                 });
             }
         });
-        Ok(Self { accepted, local })
-    }
-}
-
-impl axum::serve::Listener for LeanListener {
-    type Io = TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.accepted.recv().await {
-            Some(accepted) => accepted,
-            // The acceptor never stops; if it did, there is nothing more to serve.
-            None => std::future::pending().await,
-        }
+        Self { accepted }
     }
 
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local)
+    /// The next connection for hyper; `None` once drem stops accepting.
+    pub async fn accept(&mut self) -> Option<(TcpStream, SocketAddr)> {
+        self.accepted.recv().await
     }
 }
 
 /// Whether the connection's first bytes are `GET /live/events/` (peeked, not taken).
-async fn asks_for_public_live(stream: &TcpStream) -> bool {
+async fn asks_for_public_live(stream: &TcpStream, within: Duration) -> bool {
     let look = async {
         let mut first = [0u8; PREFIX.len()];
         loop {
@@ -112,9 +101,7 @@ async fn asks_for_public_live(stream: &TcpStream) -> bool {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     };
-    tokio::time::timeout(PEEK_WITHIN, look)
-        .await
-        .unwrap_or(false)
+    tokio::time::timeout(within, look).await.unwrap_or(false)
 }
 
 /// The board of `GET /live/events/ID[?track=…&format=…] HTTP/1.1`, if the head is one.
@@ -148,7 +135,7 @@ fn board_of(head: &[u8]) -> Option<BoardKey> {
     Some(board_key(id.to_string(), value("track"), value("format")))
 }
 
-async fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
+async fn read_head(stream: &mut TcpStream, within: Duration) -> Option<Vec<u8>> {
     let read = async {
         let mut head = Vec::with_capacity(1024);
         let mut chunk = [0u8; 1024];
@@ -161,7 +148,7 @@ async fn read_head(stream: &mut TcpStream) -> Option<Vec<u8>> {
         }
         Some(head)
     };
-    tokio::time::timeout(HEAD_WITHIN, read).await.ok().flatten()
+    tokio::time::timeout(within, read).await.ok().flatten()
 }
 
 async fn refuse(stream: &mut TcpStream, status: &str, text: &str) {
@@ -190,11 +177,12 @@ fn common_headers() -> String {
 async fn prepare(
     state: AppState,
     mut stream: TcpStream,
+    within: Duration,
 ) -> Option<(
     TcpStream,
     std::pin::Pin<Box<dyn futures::Stream<Item = Frame> + Send>>,
 )> {
-    let Some(head) = read_head(&mut stream).await else {
+    let Some(head) = read_head(&mut stream, within).await else {
         refuse(&mut stream, "400 Bad Request", "bad request").await;
         return None;
     };

@@ -8,6 +8,7 @@ mod lean_live;
 mod live;
 mod models;
 mod page_cache;
+mod serve;
 mod timer;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
@@ -57,6 +58,8 @@ pub struct Application {
     router: axum::Router,
     /// For the lean live-stream path, which runs beside the router.
     state: AppState,
+    /// How long a request's head, or a pause in its body, may take.
+    request_timeout: std::time::Duration,
     address: SocketAddr,
     /// How the first admin came to be, for the start-up message.
     pub first_admin: FirstAdmin,
@@ -157,11 +160,13 @@ impl Application {
             std::time::Duration::from_secs(config.car_poll_seconds.max(1)),
         ));
         let secure_cookies = public_url.url.starts_with("https://");
-        let router = http::router(state.clone(), secure_cookies);
+        let request_timeout = config.request_timeout();
+        let router = http::router(state.clone(), secure_cookies, request_timeout * 6);
         Ok(Self {
             listener,
             router,
             state,
+            request_timeout,
             address,
             first_admin,
             public_url,
@@ -183,7 +188,6 @@ impl Application {
     /// in flight finish, and returns within `STOP_WITHIN` whatever is still open.
     /// Every change was stored before it was answered, so nothing acknowledged is lost.
     pub async fn run(self) -> std::io::Result<()> {
-        use axum::serve::ListenerExt;
         let stopping = self.state.stopping.clone();
         let asked_to_stop = {
             let stopping = stopping.clone();
@@ -196,20 +200,22 @@ impl Application {
                 stopping.cancel();
             }
         };
-        // Public live streams are answered by the lean listener; the rest by axum.
-        let listener = lean_live::LeanListener::new(self.listener, self.state)?.tap_io(|_| ());
-        let served = axum::serve(
+        tokio::spawn(asked_to_stop);
+        // Public live streams are answered by the lean listener; the rest by hyper.
+        let listener =
+            lean_live::LeanListener::new(self.listener, self.state, self.request_timeout);
+        let served = serve::serve(
             listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(asked_to_stop);
+            self.router,
+            stopping.clone(),
+            self.request_timeout,
+        );
         let deadline = async {
             stopping.cancelled().await;
             tokio::time::sleep(STOP_WITHIN).await;
         };
         tokio::select! {
-            served = served => served,
+            () = served => Ok(()),
             _ = deadline => {
                 tracing::warn!("requests still open {STOP_WITHIN:?} after the stop signal: stopping anyway");
                 Ok(())

@@ -32,6 +32,12 @@ async fn serve() -> std::process::ExitCode {
         .with_env_filter(EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
 
+    // Every viewer holds a connection: the soft limit (often 1,024) would refuse new
+    // ones long before the machine runs out; the hard limit is what may be used.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => println!("Open files: up to {limit}"),
+        Err(e) => eprintln!("could not raise the open-file limit: {e}"),
+    }
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(e) => {

@@ -19,4 +19,5 @@ mod models;
 mod race_admin;
 mod races;
 mod restart;
+mod slow_clients;
 mod timers;
