@@ -88,6 +88,10 @@ pub enum Problem {
     /// one models found in the archive, ignoring all of them").
     #[error("the archive holds {0} .pb files; a car installs only an archive with exactly one")]
     SeveralModels(usize),
+    /// `tar -i` (and Python's `ignore_zeros`) read on past the end marker: whatever
+    /// follows it could be unpacked by one and not seen by another.
+    #[error("the archive has data after its end")]
+    DataAfterEnd,
 }
 
 /// Counts bytes through a reader; the unpacked side also enforces the size and ratio
@@ -146,8 +150,8 @@ pub fn check(input: impl Read, limits: &Limits) -> Result<ModelFacts, Problem> {
     let compressed = Rc::new(Cell::new(0));
     let tripped = Rc::new(Cell::new(None));
     let header_bytes = Rc::new(Cell::new(Some(0)));
-    // Every gzip member, as gzip -d and tar read them: a second member cannot hide
-    // entries this check never saw.
+    // Every gzip member, as gzip -d and tar read them, so the end-of-archive check
+    // below sees what a second member holds.
     let gz = flate2::read::MultiGzDecoder::new(Counted {
         inner: input,
         total: Rc::clone(&compressed),
@@ -165,16 +169,35 @@ pub fn check(input: impl Read, limits: &Limits) -> Result<ModelFacts, Problem> {
     };
     let mut archive = tar::Archive::new(unpacked);
     let result = read_entries(&mut archive, limits, &header_bytes).and_then(|found| {
-        // After the end-of-archive marker only padding follows; it is not a header.
+        // After the end-of-archive marker only zero padding may follow (not a header).
         header_bytes.set(None);
-        // Read to the end of the gzip stream: a cut-off or corrupted tail fails its CRC.
-        io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|_| Problem::Unreadable)?;
+        // Read to the end of the gzip stream (a cut-off or corrupted tail fails its
+        // CRC); anything but zeros is data after the end, in whatever gzip member.
+        only_zeros(archive.into_inner())?;
         found.into_facts()
     });
     // A limit tripped inside the stream is the real reason, whatever tar made of it.
     match (tripped.take(), result) {
         (Some(problem), _) => Err(problem),
         (None, result) => result,
+    }
+}
+
+/// Reads `rest` to its end: `DataAfterEnd` unless every byte is zero.
+fn only_zeros(mut rest: impl Read) -> Result<(), Problem> {
+    let mut buffer = [0u8; 8192];
+    let mut after_end = false;
+    loop {
+        let n = rest.read(&mut buffer).map_err(|_| Problem::Unreadable)?;
+        if n == 0 {
+            return if after_end {
+                Err(Problem::DataAfterEnd)
+            } else {
+                Ok(())
+            };
+        }
+        // Read on to the end all the same: a damaged tail is the truer reason.
+        after_end |= buffer[..n].iter().any(|&b| b != 0);
     }
 }
 

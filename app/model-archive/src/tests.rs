@@ -197,6 +197,36 @@ fn a_second_gzip_member_cannot_hide_entries() {
 }
 
 #[test]
+fn nothing_may_follow_the_end_of_the_archive() {
+    // A whole good archive, then a second gzip member holding a link (which `tar -i`
+    // and Python's `ignore_zeros` would list).
+    let mut bytes = samples::good(1024);
+    bytes.extend(samples::archive(&[Entry::other(
+        "agent/link2",
+        Kind::Symlink,
+        "/etc/shadow",
+    )]));
+    assert_eq!(check_bytes(&bytes), Err(Problem::DataAfterEnd));
+    // Data after the end marker within the same member.
+    let mut raw = samples::tar(&[
+        Entry::file("model_metadata.json", METADATA),
+        Entry::file("agent/model.pb", "graph"),
+    ]);
+    raw.extend_from_slice(b"hidden");
+    assert_eq!(
+        check_bytes(&samples::gzip(&raw)),
+        Err(Problem::DataAfterEnd)
+    );
+    // Zero padding after the marker (as tar pads to its record size) is fine.
+    let mut padded = samples::tar(&[
+        Entry::file("model_metadata.json", METADATA),
+        Entry::file("agent/model.pb", "graph"),
+    ]);
+    padded.resize(padded.len() + 8192, 0);
+    assert!(check_bytes(&samples::gzip(&padded)).is_ok());
+}
+
+#[test]
 fn huge_long_names_are_refused_before_they_fill_memory() {
     // A GNU long-name header of 1 MB of zeros (compresses about 1000:1 but is small).
     let mut header = tar::Header::new_gnu();
