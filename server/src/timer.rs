@@ -12,7 +12,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use drem_timer::protocol::{ServerMessage, TimerMessage};
+use drem_timer::protocol::{seq_possible, ServerMessage, TimerMessage};
 use std::time::{Duration, Instant};
 
 /// How long a new connection may take to say hello.
@@ -107,6 +107,7 @@ impl Link {
             Some(TimerMessage::Hello { boot, now_us }) => (boot, now_us),
             _ => return Err("no hello"),
         };
+        let hello_at = Instant::now();
         // The timer's clock on the race clock: lap times are exact differences of the
         // timer's own stamps as long as this stays put (see `crossings::boot`).
         let estimate = self.state.clock.now_ms() as i64 - (now_us / 1000) as i64;
@@ -179,6 +180,16 @@ impl Link {
             };
             // A revoked token stops counting at once, not at the next heartbeat.
             self.refuse_if_revoked().await?;
+            // The timer's clock now, with a second's grace for the hello's trip.
+            let clock_us = now_us
+                .saturating_add(hello_at.elapsed().as_micros() as u64)
+                .saturating_add(1_000_000);
+            if !seq_possible(seq, clock_us) {
+                let message =
+                    format!("Crossing number {seq} is more than this timer can have counted.");
+                let _ = self.send(&ServerMessage::Error { message }).await;
+                return Err("impossible crossing number");
+            }
             // A crossing cannot have happened after it arrived: a stamp that maps later
             // (the hello took longer than this crossing, or the clocks drift) counts as
             // now, so a key press after it never makes a lap of 0 ms.

@@ -115,6 +115,17 @@ pub async fn hello(
     token: &str,
     boot: &str,
 ) -> tokio_tungstenite::WebSocketStream<TcpStream> {
+    let (link, welcome) = hello_welcome(base_url, token, boot).await;
+    assert!(welcome.contains("welcome"), "{welcome}");
+    link
+}
+
+/// A new connection of run `boot` (its clock at 1 s) and drem's answer to its hello.
+async fn hello_welcome(
+    base_url: &str,
+    token: &str,
+    boot: &str,
+) -> (tokio_tungstenite::WebSocketStream<TcpStream>, String) {
     use futures::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let address = base_url.trim_start_matches("http://");
@@ -130,9 +141,8 @@ pub async fn hello(
         .unwrap();
     let hello = json!({"type": "hello", "boot": boot, "now_us": 1_000_000});
     link.send(hello.to_string().into()).await.unwrap();
-    let welcome = link.next().await.unwrap().unwrap();
-    assert!(welcome.to_string().contains("welcome"), "{welcome}");
-    link
+    let welcome = link.next().await.unwrap().unwrap().to_string();
+    (link, welcome)
 }
 
 async fn connected(op: &Browser) -> bool {
@@ -162,6 +172,25 @@ async fn an_old_connection_closing_after_a_reconnect_leaves_the_timer_connected(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the timer's current connection closed, yet it shows as connected");
+}
+
+#[tokio::test]
+async fn a_crossing_number_beyond_the_timer_clock_is_refused_not_acknowledged() {
+    use futures::{SinkExt, StreamExt};
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({})).await;
+    let new = pair_timer(&op, &track).await;
+    // The hello said the timer's clock reads 1 s: it cannot have counted 2^64-1 crossings.
+    let mut link = hello(&app.base_url, &new.token, "00000000000000b2").await;
+    let forged = json!({"type": "crossing", "seq": u64::MAX, "stamp_us": 900_000, "line": 17});
+    link.send(forged.to_string().into()).await.unwrap();
+    let answer = link.next().await.unwrap().unwrap().to_string();
+    assert!(answer.contains("\"error\""), "refused: {answer}");
+    assert!(!answer.contains("ack"), "{answer}");
+    // Nothing was stored as acknowledged: the next connection of this run starts at 0.
+    let (_, again) = hello_welcome(&app.base_url, &new.token, "00000000000000b2").await;
+    assert!(again.contains("\"acked\":0"), "{again}");
 }
 
 #[tokio::test]

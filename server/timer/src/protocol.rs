@@ -91,9 +91,28 @@ pub enum ServerMessage {
     },
 }
 
+/// Whether a run whose `CLOCK_MONOTONIC` reads `clock_us` can have sent crossing
+/// number `seq`: numbers start at 1, and the filter accepts at most one crossing per
+/// distinct stamp (a strip's edge lasts far longer than a microsecond), so a run has
+/// produced no more crossings than its clock has counted microseconds since the Pi
+/// started. A number beyond that is a bug or a forgery: acknowledging it would make
+/// the server skip every real crossing up to it.
+pub fn seq_possible(seq: u64, clock_us: u64) -> bool {
+    (1..=clock_us).contains(&seq)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sequence_numbers_are_bounded_by_the_timer_clock() {
+        assert!(seq_possible(1, 1_000_000));
+        assert!(seq_possible(1_000_000, 1_000_000));
+        assert!(!seq_possible(0, 1_000_000));
+        assert!(!seq_possible(1_000_001, 1_000_000));
+        assert!(!seq_possible(u64::MAX, u64::MAX - 1));
+    }
 
     fn round_trip_timer(msg: TimerMessage, json: &str) {
         assert_eq!(serde_json::to_string(&msg).unwrap(), json);
