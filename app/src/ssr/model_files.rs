@@ -207,6 +207,45 @@ impl ModelFiles {
         }
         Ok(names)
     }
+
+    /// Deletes the partial files of uploads cut off by a crash, last written before
+    /// `before_epoch_secs`: a local store writes an upload to `NAME#N` and renames it
+    /// when done, and its listing skips such names. (An S3 bucket keeps unfinished
+    /// multipart uploads out of sight: its lifecycle rule for them clears them.)
+    /// Returns how many were deleted.
+    pub async fn sweep_partial_uploads(&self, before_epoch_secs: i64) -> usize {
+        let Some(root) = self.local_root.clone() else {
+            return 0;
+        };
+        let sweep = move || {
+            let mut swept = 0;
+            let owners = std::fs::read_dir(root.join("models")).into_iter().flatten();
+            for owner in owners.flatten() {
+                for file in std::fs::read_dir(owner.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    let partial = file.file_name().to_string_lossy().contains(".tar.gz#");
+                    let written = file
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(i64::MAX, |d| d.as_secs() as i64);
+                    if partial
+                        && written < before_epoch_secs
+                        && std::fs::remove_file(file.path()).is_ok()
+                    {
+                        tracing::info!(file = %file.path().display(), "partial upload deleted");
+                        swept += 1;
+                    }
+                }
+            }
+            swept
+        };
+        tokio::task::spawn_blocking(sweep).await.unwrap_or(0)
+    }
 }
 
 /// Seconds since the epoch an hour ago.
@@ -219,9 +258,11 @@ fn an_hour_ago() -> i64 {
 }
 
 /// Deletes model files no record points to, left by a crash between a finished upload
-/// and its record, or by a failed delete. Only files older than an hour: an upload in
-/// progress has none yet. Returns how many were deleted.
+/// and its record, or by a failed delete, and the partial files of uploads a crash cut
+/// off. Only files older than an hour: an upload in progress has none yet. Returns how
+/// many were deleted.
 pub async fn sweep_orphans(state: &AppState) -> Result<usize, AppError> {
+    let partial = state.model_files.sweep_partial_uploads(an_hour_ago()).await;
     let old = state
         .model_files
         .files_older_than(an_hour_ago())
@@ -231,14 +272,14 @@ pub async fn sweep_orphans(state: &AppState) -> Result<usize, AppError> {
             AppError::Internal
         })?;
     if old.is_empty() {
-        return Ok(0);
+        return Ok(partial);
     }
     let known: std::collections::HashSet<String> = models::list(&state.db, None, None)
         .await?
         .into_iter()
         .map(|m| m.object)
         .collect();
-    let mut swept = 0;
+    let mut swept = partial;
     for object in old.into_iter().filter(|o| !known.contains(o)) {
         state.model_files.delete(&object).await;
         tracing::info!(object, "model file without a record deleted");

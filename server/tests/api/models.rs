@@ -518,29 +518,35 @@ async fn models_can_live_in_an_s3_bucket() {
 
 #[tokio::test]
 async fn files_without_a_record_are_swept_and_racers_have_a_quota() {
-    // A file a crash left behind two hours ago, and one being written right now.
+    // A file a crash left behind two hours ago, the partial file of an upload a crash
+    // cut off (the store's temporary name), and a file being written right now.
     let dir = tempfile::tempdir().unwrap();
     let stale = dir.path().join("models/someone/0000000000000001.tar.gz");
+    let partial = dir.path().join("models/someone/0000000000000003.tar.gz#1");
     let fresh = dir.path().join("models/someone/0000000000000002.tar.gz");
     std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
     std::fs::write(&stale, b"left over").unwrap();
+    std::fs::write(&partial, b"half an upload").unwrap();
     std::fs::write(&fresh, b"in progress").unwrap();
     let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
-    std::fs::File::options()
-        .write(true)
-        .open(&stale)
-        .unwrap()
-        .set_modified(two_hours_ago)
-        .unwrap();
+    for old in [&stale, &partial] {
+        std::fs::File::options()
+            .write(true)
+            .open(old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+    }
     let store = format!("file://{}", dir.path().display());
     let app = spawn_on(open_db().await, &["--model-store", &store]).await;
     for _ in 0..50 {
-        if !stale.exists() {
+        if !stale.exists() && !partial.exists() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(!stale.exists(), "the old orphan is swept at start");
+    assert!(!partial.exists(), "so is the old partial upload");
     assert!(fresh.exists(), "a recent file is left alone");
 
     let (racer, _) = app.signed_in_as(Role::Racer).await;
