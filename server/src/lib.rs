@@ -73,7 +73,7 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let url = config.database_url();
         if url.starts_with("surrealkv://") {
-            std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            private_folder(&config.data_dir).map_err(|source| StartError::DataDir {
                 path: config.data_dir.display().to_string(),
                 source,
             })?;
@@ -222,6 +222,18 @@ impl Application {
             }
         }
     }
+}
+
+/// Creates `dir` if needed and makes it drem's alone (0700), also when an older drem
+/// or the shell's umask left it open to others.
+fn private_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// How long requests in flight may take to finish once drem is asked to stop.

@@ -10,6 +10,14 @@ use tracing_subscriber::EnvFilter;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // The database's files hold password hashes and session ids, the data folder the
+    // key that seals car passwords: what drem creates is readable by its own account
+    // alone (files 0600, folders 0700), whatever the shell's umask.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; no threads exist yet.
+    unsafe {
+        libc::umask(0o077);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

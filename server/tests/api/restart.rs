@@ -76,6 +76,50 @@ async fn accounts_and_sessions_survive_a_restart() {
     second.wait().unwrap();
 }
 
+/// Every file under `dir` that its group or others may use, and every folder others
+/// may (SurrealKV makes its log folder 0750 itself, inside drem's 0700 folder).
+fn open_to_others(dir: &std::path::Path, found: &mut Vec<String>) {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let mode = entry.metadata().unwrap().permissions().mode();
+        let others = if entry.path().is_dir() { 0o007 } else { 0o077 };
+        if mode & others != 0 {
+            found.push(format!("{} {:o}", entry.path().display(), mode & 0o777));
+        }
+        if entry.path().is_dir() {
+            open_to_others(&entry.path(), found);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_data_folder_is_drems_alone() {
+    // An existing folder open to all (as an older drem or a umask of 022 left it).
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (mut drem, url) = start(&data);
+    let browser = Browser {
+        client: reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap(),
+        base_url: url,
+    };
+    // A session and an account in the database's files.
+    browser.sign_up("private").await.expect("sign-up");
+    drem.kill().unwrap();
+    drem.wait().unwrap();
+    let mode = std::fs::metadata(&data).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "the data folder is drem's alone");
+    let mut open = Vec::new();
+    open_to_others(&data, &mut open);
+    assert!(open.is_empty(), "open to others: {open:?}");
+    assert!(data.join("secret.key").exists() && data.join("db").exists());
+}
+
 #[tokio::test]
 async fn a_race_in_progress_survives_a_crash() {
     use crate::races::{command, track_with_rules};
