@@ -50,6 +50,15 @@ pub struct Config {
     #[arg(long, env = "DREM_MAX_MODEL_MB", default_value_t = 200)]
     pub max_model_mb: u64,
 
+    /// The most one racer's models may take together, in MB.
+    #[arg(long, env = "DREM_MAX_RACER_MODELS_MB", default_value_t = 2000)]
+    pub max_racer_models_mb: u64,
+
+    /// Free space the model folder's disk keeps, in MB: uploads stop before the disk
+    /// fills (a folder store only).
+    #[arg(long, env = "DREM_MIN_FREE_DISK_MB", default_value_t = 1024)]
+    pub min_free_disk_mb: u64,
+
     /// The key that seals car console passwords and the car SSH key at rest: 64 hex
     /// digits. Default: `secret.key` in the data folder, created on first start (a
     /// fresh key each run with an in-memory database).
@@ -76,6 +85,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// The model quota's ceilings.
+    pub fn quota_limits(&self) -> app::domain::model_quota::QuotaLimits {
+        app::domain::model_quota::QuotaLimits {
+            models: app::domain::model_name::MAX_MODELS_PER_RACER,
+            racer_bytes: self.max_racer_models_mb.saturating_mul(1 << 20),
+            min_free_bytes: self.min_free_disk_mb.saturating_mul(1 << 20),
+        }
+    }
+
     /// How long a request's head, or a pause in its body, may take.
     pub fn request_timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.request_timeout_seconds)

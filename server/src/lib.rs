@@ -124,6 +124,7 @@ impl Application {
         let model_files = ModelFiles::open(
             &config.model_store(),
             config.max_model_mb.saturating_mul(1 << 20),
+            config.quota_limits(),
         )
         .map_err(StartError::ModelStore)?;
         let secret_key = config.secret_key().map_err(StartError::SecretKey)?;

@@ -47,17 +47,7 @@ async fn receive(
     let caller = require_in(state.clone(), session, Action::ManageOwnModels).await?;
     let owner = caller.user()?.id.clone();
     model_name::check(&name).map_err(|reason| AppError::invalid("name", reason))?;
-    let kept = models::list(&state.db, Some(&owner), None)
-        .await?
-        .iter()
-        .filter(|m| m.summary.status != app::model::ModelStatus::Invalid)
-        .count();
-    if kept >= model_name::MAX_MODELS_PER_RACER {
-        return Err(AppError::Conflict(format!(
-            "You have {kept} models, the most one racer may keep: delete some first."
-        )));
-    }
-    let files = &state.model_files;
+    let files = std::sync::Arc::clone(&state.model_files);
     // Refuse an announced oversize upload before reading a byte of it.
     let announced = headers
         .get(header::CONTENT_LENGTH)
@@ -69,6 +59,11 @@ async fn receive(
             files.max_bytes >> 20
         )));
     }
+    // Its place in the racer's quota, held until its record counts instead; an upload
+    // of unknown length may take the largest size.
+    let reserved = files
+        .reserve(&state.db, &owner, announced.unwrap_or(files.max_bytes))
+        .await?;
     let object = ModelFiles::new_object(&owner);
     let size = files.receive(&object, body.into_data_stream()).await?;
     let id = match models::create(&state.db, &owner, &name, &object, size).await {
@@ -81,6 +76,8 @@ async fn receive(
     tracing::info!(model = %id.0, name = %name, size, "model uploaded");
     app::ssr::storage::changes::record_models(&state.db, &owner).await;
     let model = models::get(&state.db, &id).await?.summary;
+    // The record counts now.
+    drop(reserved);
     tokio::spawn(model_files::check(state, id));
     Ok(model)
 }

@@ -10,6 +10,7 @@ pub mod event;
 pub mod export;
 pub mod laptime;
 pub mod model_name;
+pub mod model_quota;
 pub mod race;
 pub mod racer_search;
 pub mod results;

@@ -10,6 +10,7 @@ pub mod guard;
 pub mod hub;
 pub mod metrics;
 pub mod model_files;
+pub mod model_quota;
 pub mod password;
 pub mod qr;
 pub mod race_end;

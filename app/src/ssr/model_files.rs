@@ -26,6 +26,8 @@ pub struct ModelFiles {
     /// The folder of a local store: finished uploads are synced to disk there.
     local_root: Option<std::path::PathBuf>,
     pub max_bytes: u64,
+    /// Racers' ceilings and the uploads under way (`model_quota.rs`).
+    pub quota: super::model_quota::UploadQuota,
 }
 
 /// Why an upload was not stored.
@@ -56,7 +58,11 @@ impl ModelFiles {
     /// Opens the store at `url`: `memory://`, `file:///PATH` (or a plain path), or
     /// `s3://BUCKET[/PREFIX]` with credentials, region and endpoint from the usual
     /// `AWS_*` environment variables (`AWS_ENDPOINT` for S3-compatible servers).
-    pub fn open(url: &str, max_bytes: u64) -> Result<Self, String> {
+    pub fn open(
+        url: &str,
+        max_bytes: u64,
+        limits: crate::domain::model_quota::QuotaLimits,
+    ) -> Result<Self, String> {
         let mut local_root = None;
         let store: Arc<dyn ObjectStore> = if url == "memory://" {
             Arc::new(object_store::memory::InMemory::new())
@@ -87,7 +93,18 @@ impl ModelFiles {
             store,
             local_root,
             max_bytes,
+            quota: super::model_quota::UploadQuota::new(limits),
         })
+    }
+
+    /// Bytes free on the disk of a folder store (`None` for a bucket or memory).
+    pub async fn free_bytes(&self) -> Option<u64> {
+        let root = self.local_root.clone()?;
+        let stats = tokio::task::spawn_blocking(move || rustix::fs::statvfs(&root))
+            .await
+            .ok()?
+            .ok()?;
+        Some(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
     /// A fresh object name for an upload of `owner`.

@@ -14,6 +14,7 @@ mod leaderboard;
 mod lean_live;
 mod live;
 mod matrix;
+mod model_quota;
 mod model_retries;
 mod models;
 mod race_admin;

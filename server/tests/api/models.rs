@@ -11,7 +11,7 @@ use serde_json::json;
 use std::time::Duration;
 
 /// Uploads `bytes` as `name`: the status and the body.
-async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
+pub async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> (StatusCode, String) {
     let res = b
         .client
         .post(format!("{}/models/upload?name={name}", b.base_url))
