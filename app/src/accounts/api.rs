@@ -42,9 +42,20 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let caller = require(Action::ManageOwnAccount).await?;
     let user = caller.user()?;
-    let db = &caller.state.db;
+    let state = &caller.state;
+    let db = &state.db;
+    // Guesses at the current password (a borrowed session) count as sign-in guesses.
+    let address = crate::ssr::guard::client_address().await;
     let stored = users::password_hash(db, &user.id).await?;
-    if !password::verify(current_password, stored).await {
+    if !password::guess(
+        &state.throttle,
+        &user.username,
+        &address,
+        current_password,
+        stored,
+    )
+    .await?
+    {
         return Err(AppError::invalid(
             "current_password",
             "That is not your current password.",
@@ -62,9 +73,11 @@ pub async fn change_password(
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     let caller = require(Action::ManageOwnAccount).await?;
     let user = caller.user()?;
-    let db = &caller.state.db;
+    let state = &caller.state;
+    let db = &state.db;
+    let address = crate::ssr::guard::client_address().await;
     let stored = users::password_hash(db, &user.id).await?;
-    if !password::verify(password, stored).await {
+    if !password::guess(&state.throttle, &user.username, &address, password, stored).await? {
         return Err(AppError::invalid("password", "That is not your password."));
     }
     // The account first: the last admin's is refused, and must keep its models.

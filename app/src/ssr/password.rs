@@ -10,6 +10,10 @@ use tokio::sync::Semaphore;
 /// wait their turn, so a flood of sign-ins cannot exhaust memory or threads.
 static HASHING: Semaphore = Semaphore::const_new(2);
 
+/// New accounts take at most one of those two places, so a flood of sign-ups leaves
+/// sign-ins (and every other check of a password) a place of their own.
+static NEW_ACCOUNTS: Semaphore = Semaphore::const_new(1);
+
 /// OWASP's recommendation (argon2id, 19 MiB, 2 iterations, 1 lane) is exactly the
 /// crate's default; spelled out so a change of default cannot weaken it silently.
 fn hasher() -> Argon2<'static> {
@@ -51,6 +55,37 @@ pub async fn hash(password: String) -> Result<String, AppError> {
             tracing::error!(error = %e, "password hashing failed");
             AppError::Internal
         })
+}
+
+/// Hashes the password of an account being signed up: in the sign-ups' own queue
+/// first, then in the common one.
+pub async fn hash_for_new_account(password: String) -> Result<String, AppError> {
+    let _turn = NEW_ACCOUNTS
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    hash(password).await
+}
+
+/// Checks `password`, a guess at `username`'s password from `address`, against
+/// `stored`: refused with 429 while that guesser must wait, and counted as failed
+/// before the slow check, so parallel guesses cannot all slip past the throttle.
+pub async fn guess(
+    throttle: &super::throttle::SignInThrottle,
+    username: &str,
+    address: &str,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, AppError> {
+    throttle
+        .check(username, address)
+        .map_err(AppError::TooManyAttempts)?;
+    throttle.attempt(username, address);
+    let right = verify(password, stored).await;
+    if right {
+        throttle.succeeded(username, address);
+    }
+    Ok(right)
 }
 
 /// Checks a password against a stored hash, or against a dummy one when there is none.

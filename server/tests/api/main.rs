@@ -21,4 +21,5 @@ mod race_admin;
 mod races;
 mod restart;
 mod slow_clients;
+mod throttles;
 mod timers;

@@ -141,6 +141,16 @@ pub async fn username_taken(db: &Db, username: &str) -> Result<bool, AppError> {
     Ok(credentials(db, username).await?.is_some())
 }
 
+/// Whether an account has this email (as the unique index compares it).
+pub async fn email_taken(db: &Db, email: &str) -> Result<bool, AppError> {
+    let mut res = db
+        .query("SELECT VALUE id FROM user WHERE email = $email LIMIT 1")
+        .bind(("email", email.to_string()))
+        .await?;
+    let found: Vec<surrealdb::types::RecordId> = res.take(0)?;
+    Ok(!found.is_empty())
+}
+
 /// Credentials for sign-in, by username (case-insensitive).
 pub async fn credentials(db: &Db, username: &str) -> Result<Option<Credentials>, AppError> {
     let mut res = db
