@@ -146,8 +146,8 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/cars/{car}/syslog.txt", get(car_log)),
         ("/live/tracks/{track}", get(crate::live::track_events)),
         ("/live/events/{event}", get(crate::live::event_events)),
-        ("/live/models", get(crate::live::model_events)),
-        ("/live/kit", get(crate::live::kit_events)),
+        ("/live/models", get(crate::staff_streams::model_events)),
+        ("/live/kit", get(crate::staff_streams::kit_events)),
         (
             drem_timer::protocol::CONNECT_PATH,
             get(crate::timer::connect),

@@ -9,6 +9,7 @@ mod live;
 mod models;
 mod page_cache;
 mod serve;
+mod staff_streams;
 mod timer;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};

@@ -47,7 +47,7 @@ pub async fn track_events(
     session: tower_sessions::Session,
     Path(track): Path<String>,
 ) -> Response {
-    if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
+    if let Err(e) = require_in(state.clone(), session.clone(), Action::Operate).await {
         return e.into_response();
     }
     let track = TrackId(track);
@@ -64,10 +64,12 @@ pub async fn track_events(
     let first = stored(&state, &track).await;
     let stopping = state.stopping.clone();
     let watching = state.hub.metrics.watching(StreamKind::Track);
+    let allowed = (state.clone(), session);
     let counted = stream_of(state, track, updates, news, first).map(move |event| {
         let _counted = &watching;
         event
     });
+    let counted = crate::staff_streams::while_allowed(allowed, Action::Operate, counted);
     Sse::new(until_stopping(&stopping, counted))
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -142,71 +144,6 @@ fn stream_of(
             Some((Ok(event), (None, updates, news, state, track)))
         },
     )
-}
-
-/// `GET /live/models[?all=1]`: `changed` whenever the caller's models change (with
-/// `all=1`, operators hear of every racer's), and once on connecting, so a page that
-/// reconnects loads its list again.
-pub async fn model_events(
-    State(state): State<AppState>,
-    session: tower_sessions::Session,
-    axum::extract::Query(query): axum::extract::Query<HashMap<String, String>>,
-) -> Response {
-    let caller = match require_in(state.clone(), session, Action::ManageOwnModels).await {
-        Ok(caller) => caller,
-        Err(e) => return e.into_response(),
-    };
-    let Some(user) = caller.user else {
-        return app::error::AppError::Unauthenticated.into_response();
-    };
-    let key = if query.get("all").is_some_and(|v| v == "1") {
-        if !app::domain::roles::allows(Some(&user.roles), Action::Operate) {
-            return app::error::AppError::Forbidden.into_response();
-        }
-        app::ssr::hub::ALL_MODELS.to_string()
-    } else {
-        user.id.0.clone()
-    };
-    changed_signals(&state, state.hub.subscribe_models(&key), StreamKind::Models)
-}
-
-/// `GET /live/kit`: `changed` whenever a car, fleet or timer changes, for the staff
-/// pages that show them, and once on connecting.
-pub async fn kit_events(
-    State(state): State<AppState>,
-    session: tower_sessions::Session,
-) -> Response {
-    if let Err(e) = require_in(state.clone(), session, Action::Operate).await {
-        return e.into_response();
-    }
-    changed_signals(&state, state.hub.subscribe_kit(), StreamKind::Kit)
-}
-
-/// A stream of `name` events saying "changed": once at once (a page that reconnects
-/// loads again), then once per change; a lagging subscriber gets one for all it missed.
-fn changed_signals(state: &AppState, updates: Receiver<()>, kind: StreamKind) -> Response {
-    let name = match kind {
-        StreamKind::Kit => "kit",
-        _ => "models",
-    };
-    let watching = state.hub.metrics.watching(kind);
-    let stream = stream::unfold((true, updates), move |(first, mut updates)| async move {
-        if !first {
-            match updates.recv().await {
-                Ok(()) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return None,
-            }
-        }
-        let event = Event::default().event(name).data("changed");
-        Some((Ok::<_, Infallible>(event), (false, updates)))
-    });
-    let stream = stream.map(move |event| {
-        let _counted = &watching;
-        event
-    });
-    Sse::new(until_stopping(&state.stopping, stream))
-        .keep_alive(KeepAlive::default())
-        .into_response()
 }
 
 /// `GET /live/events/{event}[?track=…&format=…]`: the public stream of an event's

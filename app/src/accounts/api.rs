@@ -64,8 +64,24 @@ pub async fn change_password(
     account::validate_password(&new_password, &user.username)
         .map_err(|e| AppError::invalid("new_password", e.reason))?;
     users::set_password_hash(db, &user.id, password::hash(new_password).await?).await?;
-    tracing::info!(user = %user.username, "password changed");
+    // Every other session of the account has ended; this one goes on, renewed.
+    crate::auth::api::ssr::start_session(db, &caller.session, &user.id).await?;
+    tracing::info!(user = %user.username, "password changed; other sessions ended");
     Ok(())
+}
+
+/// Signs the caller's account out everywhere: every session, this one included (a
+/// phone left signed in at the venue, a shared laptop).
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    let caller = require(Action::ManageOwnAccount).await?;
+    let user = caller.user()?;
+    users::end_sessions(&caller.state.db, &user.id).await?;
+    tracing::info!(user = %user.username, "signed out everywhere");
+    caller.session.flush().await.map_err(|e| {
+        tracing::error!(error = %e, "session flush failed");
+        AppError::Internal
+    })
 }
 
 /// Deletes the caller's own account after checking the password, and signs out.
@@ -225,7 +241,7 @@ pub async fn redeem_invite(token: String, password: String) -> Result<SessionUse
         return Err(ssr::invite_gone());
     }
     tracing::info!(user = %invite.username, "invite redeemed");
-    crate::auth::api::ssr::start_session(&caller.session, &invite.user).await?;
+    crate::auth::api::ssr::start_session(&caller.state.db, &caller.session, &invite.user).await?;
     users::session_user(db, &invite.user.0)
         .await?
         .ok_or(AppError::Internal)

@@ -1,6 +1,6 @@
 //! The signed-in user's own profile: details, password, account deletion.
 
-use super::api::{get_profile, ChangePassword, DeleteAccount, UpdateProfile};
+use super::api::{get_profile, ChangePassword, DeleteAccount, SignOutEverywhere, UpdateProfile};
 use crate::components::form::{
     last_error, CountrySelect, FieldMessage, FormMessage, Problem, TextField,
 };
@@ -32,6 +32,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <DetailsForm profile=p action=update />
                             <div>
                                 <PasswordForm />
+                                <SignOutEverywhereForm />
                                 <DeleteForm />
                             </div>
                         </div>
@@ -134,8 +135,33 @@ fn PasswordForm() -> impl IntoView {
                 <FormMessage error />
                 <button type="submit" class="button">"Change password"</button>
                 <Show when=done>
-                    <p class="ok" role="status">"Password changed."</p>
+                    <p class="ok" role="status">"Password changed. Every other session of your account is signed out."</p>
                 </Show>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Ends every session of the account, this one too.
+#[component]
+fn SignOutEverywhereForm() -> impl IntoView {
+    let action = ServerAction::<SignOutEverywhere>::new();
+    let error = last_error(action.value());
+    let auth = AuthContext::get();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(())) = action.value().get() {
+            auth.refresh();
+            navigate("/sign-in", Default::default());
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>"Sessions"</h2>
+            <p>"Signed in on a phone or a laptop you no longer have at hand? This signs your account out on every device, this one too."</p>
+            <ActionForm action>
+                <FormMessage error />
+                <button type="submit" class="button">"Sign out everywhere"</button>
             </ActionForm>
         </section>
     }

@@ -68,7 +68,7 @@ pub async fn sign_up(
     state.throttle.signed_up(&address, created.is_ok());
     let id = created?;
     tracing::info!(user = %username, "signed up");
-    ssr::start_session(&caller.session, &id).await?;
+    ssr::start_session(&caller.state.db, &caller.session, &id).await?;
     users::session_user(db, &id.0)
         .await?
         .ok_or(AppError::Internal)
@@ -100,7 +100,7 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
             "This account is disabled. Ask an event admin to enable it.",
         ));
     }
-    ssr::start_session(&caller.session, &id).await?;
+    ssr::start_session(&caller.state.db, &caller.session, &id).await?;
     tracing::info!(user = %username, "signed in");
     users::session_user(&state.db, &id.0)
         .await?
@@ -121,19 +121,24 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::model::UserId;
-    use crate::ssr::guard::USER_ID_KEY;
+    use crate::ssr::guard::{EPOCH_KEY, USER_ID_KEY};
+    use crate::ssr::state::Db;
+    use crate::ssr::storage::users;
     use tower_sessions::Session;
 
-    /// Binds the session to a user under a fresh session id (no fixation).
-    pub async fn start_session(session: &Session, id: &UserId) -> Result<(), AppError> {
+    /// Binds the session to a user, under a fresh session id (no fixation) and the
+    /// account's current session epoch.
+    pub async fn start_session(db: &Db, session: &Session, id: &UserId) -> Result<(), AppError> {
         let fail = |e: tower_sessions::session::Error| {
             tracing::error!(error = %e, "session store failed");
             AppError::Internal
         };
+        let epoch = users::session_epoch(db, id).await?;
         session.cycle_id().await.map_err(fail)?;
         session
             .insert(USER_ID_KEY, id.0.clone())
             .await
-            .map_err(fail)
+            .map_err(fail)?;
+        session.insert(EPOCH_KEY, epoch).await.map_err(fail)
     }
 }

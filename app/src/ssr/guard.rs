@@ -9,6 +9,9 @@ use tower_sessions::Session;
 
 /// Session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// Session key holding the account's session epoch when the session was made: an
+/// older one than the account's is signed out (`storage::users::end_sessions`).
+pub const EPOCH_KEY: &str = "session_epoch";
 
 /// The caller of a server function, after the guard let them through.
 pub struct Caller {
@@ -46,12 +49,15 @@ pub async fn require_in(
     session: Session,
     action: Action,
 ) -> Result<Caller, AppError> {
-    let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(|e| {
+    let fail = |e: tower_sessions::session::Error| {
         tracing::error!(error = %e, "session store failed");
         AppError::Internal
-    })?;
+    };
+    let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(fail)?;
+    // Sessions from before epochs existed were made under the first one.
+    let epoch: i64 = session.get(EPOCH_KEY).await.map_err(fail)?.unwrap_or(0);
     let user = match user_id {
-        Some(id) => storage::users::session_user(&state.db, &id).await?,
+        Some(id) => storage::users::signed_in_user(&state.db, &id, epoch).await?,
         None => None,
     };
     let name = user.as_ref().map_or("-", |u| u.username.as_str());

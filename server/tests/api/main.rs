@@ -20,6 +20,7 @@ mod models;
 mod race_admin;
 mod races;
 mod restart;
+mod sessions;
 mod slow_clients;
 mod throttles;
 mod timers;

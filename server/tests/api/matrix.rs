@@ -426,6 +426,8 @@ fn rows() -> Vec<Row> {
             Who::Operator,
             Args::Json(r#"{"track":"nope","car":null}"#),
         ),
+        // These two end the caller's session: last.
+        (SignOutEverywhere::PATH, Who::SignedIn, Args::Form(&[])),
         (SignOut::PATH, Who::Anyone, Args::Form(&[])),
     ]
 }

@@ -199,6 +199,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD IF NOT EXISTS speed_cap ON car TYPE option<int>;
     "#,
+    // 13: a user's session epoch: a session made under an older one is signed out (a
+    // changed password, a disabled account, "sign out everywhere").
+    r#"
+    DEFINE FIELD IF NOT EXISTS session_epoch ON user TYPE int DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this build of drem expects.

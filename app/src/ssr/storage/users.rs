@@ -37,6 +37,7 @@ struct UserRow {
     disabled: bool,
     created_at: String,
     pending_invite: bool,
+    session_epoch: i64,
 }
 
 /// Every select of users returns the same shape, so one row type serves all.
@@ -45,7 +46,7 @@ macro_rules! user_fields {
     () => {
         "record::id(id) AS id, username, email, display_name, country,
         highlight_colour, password_hash, roles, disabled, <string> created_at AS created_at,
-        (password_hash = NONE) AS pending_invite"
+        (password_hash = NONE) AS pending_invite, (session_epoch ?? 0) AS session_epoch"
     };
 }
 
@@ -182,6 +183,38 @@ pub async fn session_user(db: &Db, id: &str) -> Result<Option<SessionUser>, AppE
         }))
 }
 
+/// The signed-in user of a session made under `epoch`: `None` when the account is
+/// gone or disabled, or its sessions were ended since (`end_sessions`).
+pub async fn signed_in_user(
+    db: &Db,
+    id: &str,
+    epoch: i64,
+) -> Result<Option<SessionUser>, AppError> {
+    Ok(find(db, id)
+        .await?
+        .filter(|row| !row.disabled && row.session_epoch == epoch)
+        .map(|row| SessionUser {
+            id: UserId(row.id),
+            roles: parse_roles(&row.roles),
+            username: row.username,
+            display_name: row.display_name,
+        }))
+}
+
+/// The epoch new sessions of an account are made under.
+pub async fn session_epoch(db: &Db, id: &UserId) -> Result<i64, AppError> {
+    Ok(find(db, &id.0).await?.map_or(0, |row| row.session_epoch))
+}
+
+/// Ends every session of an account: those made before now no longer sign it in.
+pub async fn end_sessions(db: &Db, id: &UserId) -> Result<(), AppError> {
+    db.query("UPDATE type::record('user', $id) SET session_epoch = (session_epoch ?? 0) + 1")
+        .bind(("id", id.0.clone()))
+        .await?
+        .check()?;
+    Ok(())
+}
+
 /// The stored password hash of an account.
 pub async fn password_hash(db: &Db, id: &UserId) -> Result<Option<String>, AppError> {
     Ok(find(db, &id.0).await?.and_then(|row| row.password_hash))
@@ -225,7 +258,8 @@ pub async fn update_profile(
 
 /// Replaces a password hash.
 pub async fn set_password_hash(db: &Db, id: &UserId, hash: String) -> Result<(), AppError> {
-    db.query("UPDATE type::record('user', $id) SET password_hash = $hash")
+    // A new password ends the account's sessions (the caller starts a fresh one).
+    db.query("UPDATE type::record('user', $id) SET password_hash = $hash, session_epoch = (session_epoch ?? 0) + 1")
         .bind(("id", id.0.clone()))
         .bind(("hash", hash))
         .await?
@@ -314,7 +348,7 @@ pub async fn set_role(db: &Db, id: &UserId, role: Role, granted: bool) -> Result
 pub async fn set_disabled(db: &Db, id: &UserId, disabled: bool) -> Result<(), AppError> {
     must_exist(db, id).await?;
     let change = if disabled {
-        "UPDATE type::record('user', $id) SET disabled = true"
+        "UPDATE type::record('user', $id) SET disabled = true, session_epoch = (session_epoch ?? 0) + 1"
     } else {
         "UPDATE type::record('user', $id) SET disabled = false"
     };
