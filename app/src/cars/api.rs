@@ -20,16 +20,13 @@ use crate::{
 /// The longest car or fleet name.
 pub const MAX_NAME: usize = 40;
 
-/// A name of 1 to `MAX_NAME` characters, trimmed.
+/// A car's, fleet's or timer's name: 1 to `MAX_NAME` characters, as `domain::names`
+/// allows a name.
 pub fn valid_name(name: &str, what: &str) -> Result<String, AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(AppError::invalid(
-            "name",
-            format!("A {what} needs a name of 1 to {MAX_NAME} characters."),
-        ));
+    if name.trim().is_empty() {
+        return Err(AppError::invalid("name", format!("A {what} needs a name.")));
     }
-    Ok(name.to_string())
+    Ok(crate::domain::names::name("name", name, 1, MAX_NAME)?)
 }
 
 #[cfg(feature = "ssr")]

@@ -116,6 +116,12 @@ pub fn validate_username(raw: &str) -> Result<String, FieldError> {
             "Use only letters, digits, '_' and '-'.",
         ));
     }
+    if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Err(FieldError::new(
+            "username",
+            "A username needs at least one letter or digit.",
+        ));
+    }
     Ok(name.to_string())
 }
 
@@ -184,23 +190,8 @@ pub fn validate_password(password: &str, username: &str) -> Result<(), FieldErro
 
 /// Checks a display name; empty means "show the username".
 pub fn validate_display_name(raw: &str) -> Result<Option<String>, FieldError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Ok(None);
-    }
-    if name.chars().count() > DISPLAY_NAME_MAX {
-        return Err(FieldError::new(
-            "display_name",
-            format!("Use at most {DISPLAY_NAME_MAX} characters."),
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            "display_name",
-            "Remove tabs, line breaks and other control characters.",
-        ));
-    }
-    Ok(Some(name.to_string()))
+    let name = super::names::name("display_name", raw, 0, DISPLAY_NAME_MAX)?;
+    Ok((!name.is_empty()).then_some(name))
 }
 
 /// Checks a highlight colour against the eight presets and returns it upper-cased.

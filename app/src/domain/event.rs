@@ -1,6 +1,7 @@
 //! Event and track rules: what a valid name, date, link and track title are.
 
 use super::account::{validate_country, FieldError};
+use super::names;
 use crate::model::{EventInput, LandingLink, TrackInput};
 
 pub const NAME_MAX: usize = 80;
@@ -8,24 +9,6 @@ pub const SPONSOR_MAX: usize = 80;
 pub const LINKS_MAX: usize = 20;
 pub const TRACK_TITLE_MAX: usize = 60;
 pub const FOOTER_MAX: usize = 120;
-
-fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let value = raw.trim();
-    let len = value.chars().count();
-    if len < min {
-        return Err(FieldError::new(field, "This field is required."));
-    }
-    if len > max {
-        return Err(FieldError::new(
-            field,
-            format!("Use at most {max} characters."),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "Remove tabs and line breaks."));
-    }
-    Ok(value.to_string())
-}
 
 /// Checks a `YYYY-MM-DD` calendar date.
 pub fn validate_date(raw: &str) -> Result<String, FieldError> {
@@ -59,7 +42,7 @@ pub fn validate_date(raw: &str) -> Result<String, FieldError> {
 
 fn validate_link(index: usize, link: &LandingLink) -> Result<LandingLink, FieldError> {
     let field = format!("links.{index}");
-    let name = text(&field, &link.name, 1, 60)?;
+    let name = names::name(&field, &link.name, 1, 60)?;
     let url = link.url.trim();
     let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
     if !scheme_ok || url.len() > 500 || url.contains(char::is_whitespace) {
@@ -70,7 +53,7 @@ fn validate_link(index: usize, link: &LandingLink) -> Result<LandingLink, FieldE
     }
     Ok(LandingLink {
         name,
-        description: text(&field, &link.description, 0, 200)?,
+        description: names::text(&field, &link.description, 0, 200)?,
         url: url.to_string(),
     })
 }
@@ -84,11 +67,11 @@ pub fn validate_event(input: EventInput) -> Result<EventInput, FieldError> {
         ));
     }
     Ok(EventInput {
-        name: text("name", &input.name, 1, NAME_MAX)?,
+        name: names::name("name", &input.name, 1, NAME_MAX)?,
         kind: input.kind,
         date: validate_date(&input.date)?,
         country: validate_country(&input.country)?,
-        sponsor: text("sponsor", &input.sponsor, 0, SPONSOR_MAX)?,
+        sponsor: names::text("sponsor", &input.sponsor, 0, SPONSOR_MAX)?,
         links: input
             .links
             .iter()
@@ -102,8 +85,8 @@ pub fn validate_event(input: EventInput) -> Result<EventInput, FieldError> {
 /// Checks and tidies a track form.
 pub fn validate_track(input: TrackInput) -> Result<TrackInput, FieldError> {
     Ok(TrackInput {
-        title: text("title", &input.title, 1, TRACK_TITLE_MAX)?,
-        footer: text("footer", &input.footer, 0, FOOTER_MAX)?,
+        title: names::name("title", &input.title, 1, TRACK_TITLE_MAX)?,
+        footer: names::text("footer", &input.footer, 0, FOOTER_MAX)?,
         layout: input.layout,
         rules: input.rules.map(|r| r.validate()).transpose()?,
     })

@@ -11,6 +11,7 @@ pub mod export;
 pub mod laptime;
 pub mod model_name;
 pub mod model_quota;
+pub mod names;
 pub mod race;
 pub mod racer_search;
 pub mod results;

@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// The longest timer name.
-pub const MAX_NAME: usize = 40;
+pub use crate::cars::api::MAX_NAME;
 
 /// Every timer that was not revoked.
 #[server(endpoint = "list_timers", input = Json)]
@@ -25,13 +25,7 @@ pub async fn list_timers() -> Result<Vec<TimerInfo>, AppError> {
 #[server(endpoint = "create_timer", input = Json)]
 pub async fn create_timer(name: String) -> Result<NewTimer, AppError> {
     let caller = require(Action::Operate).await?;
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(AppError::invalid(
-            "name",
-            format!("A timer needs a name of 1 to {MAX_NAME} characters."),
-        ));
-    }
+    let name = crate::cars::api::valid_name(&name, "timer")?;
     let token = format!("drem-timer-{}", tokens::new_secret());
     let db = &caller.state.db;
     let id = timers::create(db, &name, &tokens::hash(&token)).await?;

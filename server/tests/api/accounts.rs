@@ -35,6 +35,24 @@ async fn profile_is_edited_with_checked_values() {
         .await,
         "highlight_colour",
     );
+    // Names that lie: shown as "admin", or as nothing at all (issue 17 item 10).
+    for lie in [
+        "\u{202e}nimda\u{202c}",
+        "\u{200b}\u{200b}",
+        "\u{feff}admin",
+        "a\u{2028}b",
+        "admin\u{e0041}",
+    ] {
+        assert_invalid(
+            b.call::<UpdateProfile, Profile>(&[
+                ("display_name", lie),
+                ("country", "DE"),
+                ("highlight_colour", "#FF00FF"),
+            ])
+            .await,
+            "display_name",
+        );
+    }
 }
 
 #[tokio::test]

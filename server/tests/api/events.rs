@@ -121,6 +121,13 @@ async fn event_fields_are_checked() {
             .await,
         "name",
     );
+    for lie in ["\u{202e}tnevE", "\u{200b}", "--"] {
+        assert_invalid(
+            op.call_json::<CreateEvent, Event>(with("name", json!(lie)))
+                .await,
+            "name",
+        );
+    }
     assert_invalid(
         op.call_json::<CreateEvent, Event>(with("date", json!("2026-02-30")))
             .await,

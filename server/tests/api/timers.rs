@@ -197,10 +197,12 @@ async fn a_crossing_number_beyond_the_timer_clock_is_refused_not_acknowledged() 
 async fn a_timer_name_is_required() {
     let app = spawn_app().await;
     let (op, _) = app.signed_in_as(Role::Operator).await;
-    let res = op
-        .call_json::<CreateTimer, NewTimer>(json!({"name": "   "}))
-        .await;
-    crate::helpers::assert_invalid(res, "name");
+    for name in ["   ", "Pi\u{200b}", "\u{202e}1 kcart"] {
+        let res = op
+            .call_json::<CreateTimer, NewTimer>(json!({"name": name}))
+            .await;
+        crate::helpers::assert_invalid(res, "name");
+    }
 }
 
 /// A TCP relay between the timer and drem whose link can be cut and restored.

@@ -1,0 +1,101 @@
+//! What a name or text shown to others may hold. Text is trimmed and put in Unicode's
+//! composed form (NFC), so one name has one spelling; characters that change the
+//! direction of what follows (`\u{202e}nimda` shows as "admin"), that are invisible
+//! (zero-width spaces, U+FEFF, tag characters) or that break lines are refused; a
+//! name needs at least one visible letter or digit.
+
+use super::account::FieldError;
+use unicode_normalization::UnicodeNormalization;
+
+/// Whether `c` is invisible or changes how the text around it is shown: controls,
+/// bidi marks, embeddings, overrides and isolates, zero-width and other format
+/// characters, line and paragraph separators, fillers, and tag characters.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}'
+            | '\u{17B5}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
+            | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// `raw` trimmed and composed (NFC), between `min` and `max` characters, with nothing
+/// hidden in it.
+pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let value: String = raw.trim().nfc().collect();
+    if let Some(c) = value.chars().find(|&c| hidden(c)) {
+        let reason = match c {
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => "Remove tabs and line breaks.".into(),
+            _ => format!(
+                "Remove the invisible or direction-changing character U+{:04X}.",
+                c as u32
+            ),
+        };
+        return Err(FieldError::new(field, reason));
+    }
+    let len = value.chars().count();
+    if len < min {
+        return Err(FieldError::new(field, "This field is required."));
+    }
+    if len > max {
+        return Err(FieldError::new(
+            field,
+            format!("Use at most {max} characters."),
+        ));
+    }
+    Ok(value)
+}
+
+/// `text` that, when not empty, shows at least one letter or digit.
+pub fn name(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let value = text(field, raw, min, max)?;
+    if !value.is_empty() && !value.chars().any(char::is_alphanumeric) {
+        return Err(FieldError::new(
+            field,
+            "A name needs at least one letter or digit.",
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(result: Result<String, FieldError>) -> String {
+        result.expect_err("refused").reason
+    }
+
+    #[test]
+    fn names_that_lie_are_refused() {
+        assert!(reason(name("n", "\u{202e}nimda\u{202c}", 1, 40)).contains("U+202E"));
+        assert!(reason(name("n", "ad\u{200b}min", 1, 40)).contains("U+200B"));
+        assert!(reason(name("n", "\u{feff}admin", 1, 40)).contains("U+FEFF"));
+        assert!(reason(name("n", "a\u{2028}b", 1, 40)).contains("line breaks"));
+        assert!(reason(name("n", "admin\u{e0041}", 1, 40)).contains("U+E0041"));
+        assert!(reason(name("n", "\u{2066}x\u{2069}", 1, 40)).contains("U+2066"));
+    }
+
+    #[test]
+    fn a_name_needs_a_visible_letter_or_digit() {
+        assert!(reason(name("n", "\u{200b}\u{200b}", 1, 40)).contains("U+200B"));
+        assert!(reason(name("n", "---", 1, 40)).contains("letter or digit"));
+        assert_eq!(name("n", "  ", 0, 40).unwrap(), "");
+        assert_eq!(name("n", "Åsa 7", 1, 40).unwrap(), "Åsa 7");
+        assert_eq!(name("n", "藤原とうふ店", 1, 40).unwrap(), "藤原とうふ店");
+    }
+
+    #[test]
+    fn one_name_has_one_spelling() {
+        // "Å" as A + combining ring becomes the single composed letter.
+        assert_eq!(text("n", " A\u{030a}sa ", 1, 40).unwrap(), "\u{00c5}sa");
+    }
+
+    #[test]
+    fn plain_text_may_be_symbols_and_lengths_count_characters() {
+        assert_eq!(text("f", "—", 0, 10).unwrap(), "—");
+        assert!(reason(text("f", "x", 2, 10)).contains("required"));
+        assert!(reason(text("f", "ééé", 0, 2)).contains("at most 2"));
+    }
+}
