@@ -8,7 +8,7 @@ test('a racer signs up, signs out and signs in again', async ({ page }) => {
   await expect(mainNav(page).getByRole('link', { name: 'Profile' })).toBeVisible();
   await expect(mainNav(page).getByRole('link', { name: 'Users' })).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(mainNav(page).getByRole('link', { name: 'Sign in' })).toBeVisible();
 
   await open(page, '/sign-in');
@@ -19,6 +19,19 @@ test('a racer signs up, signs out and signs in again', async ({ page }) => {
 
   await signIn(page, name, PASSWORD);
   await expect(mainNav(page).getByRole('link', { name: 'Profile' })).toBeVisible();
+});
+
+test('sign out everywhere ends the sessions of every browser', async ({ browser }) => {
+  const name = uniqueName('twice');
+  const laptop = await (await browser.newContext()).newPage();
+  await signUp(laptop, name);
+  const phone = await (await browser.newContext()).newPage();
+  await signIn(phone, name, PASSWORD);
+  await open(phone, '/profile');
+  await phone.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(mainNav(phone).getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await open(laptop, '/profile');
+  await expect(laptop.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
 });
 
 test('sign-up shows what is wrong with a field', async ({ page }) => {

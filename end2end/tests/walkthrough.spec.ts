@@ -191,7 +191,7 @@ test('public pages: language, unknown events, the overlay between races, readabl
 test('a staff page sends a signed-out visitor to sign in and back; granted roles show without a reload', async ({ page, browser }) => {
   const name = uniqueName('late');
   await signUp(page, name);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(mainNav(page).getByRole('link', { name: 'Sign in' })).toBeVisible();
   await open(page, '/models');
   await page.getByRole('alert').getByRole('link', { name: 'Sign in' }).click();

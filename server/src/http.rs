@@ -48,7 +48,7 @@ pub fn router(state: AppState, secure_cookies: bool, deadline: std::time::Durati
             .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
-    let sessions = SessionManagerLayer::new(store)
+    let sessions = SessionManagerLayer::new(crate::hashed_sessions::HashedIds(store))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -3,6 +3,7 @@
 
 mod assets;
 pub mod config;
+mod hashed_sessions;
 pub mod http;
 mod lean_live;
 mod live;

@@ -2,6 +2,7 @@
 //! password signs out every other session, "sign out everywhere" signs out all, a
 //! disabled account stays signed out when enabled again, and an open staff stream
 //! stops at its next change once the caller's role is revoked.
+//! The database holds session ids hashed (issue 17 item 11).
 
 use crate::helpers::{next_event, spawn_app, Browser, TestApp, PASSWORD};
 use app::accounts::api::{ChangePassword, SetUserDisabled, SetUserRole, SignOutEverywhere};
@@ -107,4 +108,58 @@ async fn a_staff_stream_stops_at_its_next_change_once_the_role_is_revoked() {
         !rest.contains("changed"),
         "a revoked operator heard: {rest}"
     );
+}
+
+#[tokio::test]
+async fn the_database_holds_no_session_id_a_cookie_could_use() {
+    let db = crate::helpers::open_db().await;
+    let app = crate::helpers::spawn_on(db.clone(), &[]).await;
+    app.browser().sign_up("kim").await.unwrap();
+    let signed_in = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            app.base_url,
+            <app::auth::api::SignIn as server_fn::ServerFn>::PATH
+        ))
+        .header("Accept", "application/json")
+        .form(&[("username", "kim"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("drem_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_string();
+    let stored: Vec<String> = db
+        .query("SELECT VALUE record::id(id) FROM session")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert!(!stored.is_empty(), "sessions are stored");
+    assert!(
+        !stored.contains(&cookie),
+        "a stored id is a live cookie: {cookie}"
+    );
+    // The cookie itself still signs kim in.
+    let me = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            app.base_url,
+            <app::auth::api::CurrentUser as server_fn::ServerFn>::PATH
+        ))
+        .header("Accept", "application/json")
+        .header("Cookie", format!("drem_session={cookie}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(me.contains("\"kim\""), "{me}");
 }
