@@ -87,17 +87,16 @@ async fn one_lap(op: &Client, base: &str, track: &Value, racer: &Value) -> Resul
     command(op, base, &race, json!({"command": "end"})).await
 }
 
-/// Registers `count` racers and gives each a submitted race of one lap on `track`, so
-/// the board has `count` rows; returns their ids.
-pub async fn seed(
+/// Registers `count` racers at the desk, named `prefix` and a number; their ids.
+pub async fn register(
     op: &Client,
     base: &str,
-    track: &Value,
+    prefix: &str,
     count: usize,
 ) -> Result<Vec<Value>, Failure> {
     // These two take forms, as their pages post them.
     for i in 0..count {
-        let username = format!("racer{i:04}");
+        let username = format!("{prefix}{i:04}");
         let res = op
             .post(format!("{base}/api/register_racer"))
             .form(&[
@@ -113,17 +112,28 @@ pub async fn seed(
     }
     let racers: Value = op
         .post(format!("{base}/api/list_racers"))
-        .form(&[("search", "racer")])
+        .form(&[("search", prefix)])
         .send()
         .await?
         .json()
         .await?;
-    let ids: Vec<Value> = racers
+    Ok(racers
         .as_array()
         .ok_or("racers")?
         .iter()
         .map(|r| r["id"].clone())
-        .collect();
+        .collect())
+}
+
+/// Registers `count` racers and gives each a submitted race of one lap on `track`, so
+/// the board has `count` rows; returns their ids.
+pub async fn seed(
+    op: &Client,
+    base: &str,
+    track: &Value,
+    count: usize,
+) -> Result<Vec<Value>, Failure> {
+    let ids = register(op, base, "racer", count).await?;
     for racer in &ids {
         let race = one_lap(op, base, track, racer).await?;
         command(op, base, &race, json!({"command": "submit"})).await?;

@@ -92,6 +92,12 @@ impl Drem {
         self.status_kib("Threads:")
     }
 
+    /// The drem process's open descriptors.
+    #[allow(dead_code, reason = "the soak benchmark's")]
+    pub fn descriptors(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).map_or(0, |dir| dir.count())
+    }
+
     /// A number from the drem process's `/proc/PID/status`.
     fn status_kib(&self, field: &str) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
