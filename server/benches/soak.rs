@@ -2,8 +2,9 @@
 //! on-disk database for `minutes` (default 10): 100 lap commands a second over four
 //! tracks, a race submitted every 20 laps on each, `viewers` (default 2,000) on the
 //! event's public stream applying every message, a model upload every 10 s and a lap
-//! timer sending a crossing every second. Each minute it prints drem's memory, open
-//! descriptors and threads and the operator's command round trips; at the end the
+//! timer sending a crossing every second. Each minute it prints drem's memory, the
+//! database's write-ahead log (what its in-memory table holds), open descriptors and
+//! threads and the operator's command round trips; at the end the
 //! errors (goal 0) and the laps acknowledged against the laps stored (goal equal).
 //!
 //!   cargo bench -p server --bench soak -- [minutes] [viewers]
@@ -76,6 +77,9 @@ async fn run(minutes: usize, viewer_count: usize) -> Result<(), Failure> {
     let data = tempfile::tempdir()?;
     let data_dir = data.path().to_str().ok_or("data folder")?.to_string();
     let drem = Drem::start(&["--data-dir", &data_dir]).await?;
+    // Everything written since the last flush: SurrealKV keeps the same writes in
+    // its in-memory table, which grows until it is flushed to disk.
+    let write_ahead_log = data.path().join("db").join("wal");
     let base = drem.base.clone();
     let op = signed_in_admin(&base).await?;
     let (event, first) = event_with_track(&op, &base, "Soak").await?;
@@ -102,7 +106,15 @@ async fn run(minutes: usize, viewer_count: usize) -> Result<(), Failure> {
         LAP_EVERY.as_millis()
     );
     println!(
-        " minute   rss MiB   descriptors   threads   commands         p50         p99   errors"
+        " minute   rss MiB   wal MiB   descriptors   threads   commands         p50         p99   errors"
+    );
+    println!(
+        "{:>7} {:>9.1} {:>9.1} {:>13} {:>9}   (before the load)",
+        0,
+        drem.rss_kib() as f64 / 1024.0,
+        mib(&write_ahead_log),
+        drem.descriptors(),
+        drem.threads(),
     );
 
     let tally = Arc::new(Tally::default());
@@ -139,8 +151,9 @@ async fn run(minutes: usize, viewer_count: usize) -> Result<(), Failure> {
         let count = commands.len();
         let figures = Figures::of(commands);
         println!(
-            "{minute:>7} {:>9.1} {:>13} {:>9} {count:>10} {:>11} {:>11} {:>8}",
+            "{minute:>7} {:>9.1} {:>9.1} {:>13} {:>9} {count:>10} {:>11} {:>11} {:>8}",
             drem.rss_kib() as f64 / 1024.0,
+            mib(&write_ahead_log),
             drem.descriptors(),
             drem.threads(),
             ms(figures.percentile(0.50)),
@@ -238,8 +251,13 @@ async fn operate(
 
 /// A racer uploading a model of 1 MB every 10 s, each replacing the last.
 async fn upload_models(base: &str, tally: &Tally, stop: &AtomicBool) {
+    // drem closes a connection idle for its request timeout (10 s); this uploader
+    // sleeps 10 s between uploads, so a pooled connection would be reused at the
+    // instant drem closes it. Like a client honouring a keep-alive limit, it lets
+    // go of idle connections well before that.
     let racer = Client::builder()
         .cookie_store(true)
+        .pool_idle_timeout(Duration::from_secs(5))
         .build()
         .unwrap_or_default();
     let signed_up = racer
@@ -350,6 +368,18 @@ async fn crossings(
         sent = sending => sent,
         () = listening => Err("drem closed the timer link".into()),
     }
+}
+
+/// The size of the files in a folder, in MiB.
+fn mib(folder: &std::path::Path) -> f64 {
+    let bytes: u64 = std::fs::read_dir(folder)
+        .map(|dir| {
+            dir.filter_map(|entry| entry.ok()?.metadata().ok())
+                .map(|meta| meta.len())
+                .sum()
+        })
+        .unwrap_or(0);
+    bytes as f64 / (1024.0 * 1024.0)
 }
 
 /// The laps of the event's submitted races, from its CSV export.
