@@ -88,7 +88,8 @@ pub(crate) fn until_stopping<S: Stream>(
 /// reloads its timer and car pickers); or "the event changed" (its rules, titles or
 /// results: the race manager reloads its desk).
 enum TrackNews {
-    Race(Option<LiveRace>),
+    /// Boxed: a race is large beside the other news.
+    Race(Box<Option<LiveRace>>),
     Kit,
     Event,
 }
@@ -115,11 +116,11 @@ fn stream_of(
             let next = loop {
                 tokio::select! {
                     update = updates.recv() => break match update {
-                        Ok(update) => TrackNews::Race(update.race),
+                        Ok(update) => TrackNews::Race(Box::new(update.race)),
                         // Fell behind: skip what was missed and send the stored race instead.
                         Err(RecvError::Lagged(_)) => {
                             updates = updates.resubscribe();
-                            TrackNews::Race(stored(&state, &track).await)
+                            TrackNews::Race(Box::new(stored(&state, &track).await))
                         }
                         Err(RecvError::Closed) => return None,
                     },

@@ -6,6 +6,10 @@
 
 use leptos::prelude::*;
 
+/// A handler for one event name of a stream: it gets each message's data.
+#[cfg(feature = "hydrate")]
+pub type OnEvent<'a> = (&'a str, Box<dyn Fn(String)>);
+
 #[cfg(feature = "hydrate")]
 pub fn follow(url: &str, event: &str, live: RwSignal<bool>, on_data: impl Fn(String) + 'static) {
     follow_each(url, live, vec![(event, Box::new(on_data))]);
@@ -14,7 +18,7 @@ pub fn follow(url: &str, event: &str, live: RwSignal<bool>, on_data: impl Fn(Str
 /// Like `follow`, with a handler for each of several event names on one stream (a
 /// browser allows only a few open streams per site, so a page keeps to one).
 #[cfg(feature = "hydrate")]
-pub fn follow_each(url: &str, live: RwSignal<bool>, handlers: Vec<(&str, Box<dyn Fn(String)>)>) {
+pub fn follow_each(url: &str, live: RwSignal<bool>, handlers: Vec<OnEvent<'_>>) {
     let stream = std::rc::Rc::new(reopen::Stream::new(url, live, handlers));
     reopen::Stream::open(&stream);
     let stream = StoredValue::new_local(stream);
@@ -38,23 +42,20 @@ mod reopen {
     const LONGEST_WAIT_MS: u64 = 30_000;
 
     type Handler = Rc<dyn Fn(String)>;
+    /// An open source and the callbacks it holds (dropped only after it is closed).
+    type Open = (EventSource, Vec<Closure<dyn FnMut(Event)>>);
 
     pub struct Stream {
         url: String,
         live: RwSignal<bool>,
         handlers: Vec<(String, Handler)>,
-        /// The open source and the callbacks it holds (dropped only after it is closed).
-        current: RefCell<Option<(EventSource, Vec<Closure<dyn FnMut(Event)>>)>>,
+        current: RefCell<Option<Open>>,
         wait_ms: Cell<u64>,
         stopped: Cell<bool>,
     }
 
     impl Stream {
-        pub fn new(
-            url: &str,
-            live: RwSignal<bool>,
-            handlers: Vec<(&str, Box<dyn Fn(String)>)>,
-        ) -> Self {
+        pub fn new(url: &str, live: RwSignal<bool>, handlers: Vec<super::OnEvent<'_>>) -> Self {
             Self {
                 url: url.to_string(),
                 live,

@@ -147,7 +147,7 @@ impl RaceRules {
                 "Allow 1 to 5 runs, or unlimited.",
             ));
         }
-        if self.min_lap_ms > 60_000 || self.min_lap_ms % 100 != 0 {
+        if self.min_lap_ms > 60_000 || !self.min_lap_ms.is_multiple_of(100) {
             return Err(FieldError::new(
                 "min_lap",
                 "The shortest lap is 0 to 60 seconds, in tenths of a second.",

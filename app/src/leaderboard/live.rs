@@ -382,7 +382,7 @@ mod tests {
             "the board read includes it"
         );
         heard.note_update(&b);
-        assert_eq!(heard.heard_since_request(), [b.clone()]);
+        assert_eq!(heard.heard_since_request(), std::slice::from_ref(&b));
         heard.note_request();
         assert!(heard.heard_since_request().is_empty());
     }

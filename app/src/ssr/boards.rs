@@ -198,9 +198,7 @@ async fn compute(db: &Db, key: &BoardKey) -> Result<Leaderboard, AppError> {
         .track
         .clone()
         .or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
-    let rules = chosen
-        .as_ref()
-        .map_or(event.rules.clone(), |t| event.rules_for(t));
+    let rules = chosen.as_ref().map_or(event.rules, |t| event.rules_for(t));
     let shown = rules.ranking;
     let forced = key.format.map(|f| f.ranking(shown));
     let results = standings::event_results_by(db, &event, forced).await?;

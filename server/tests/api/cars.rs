@@ -198,7 +198,7 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
     }
     // Installed as the car installs: a folder named after the racer and the model.
     for sim in [&car_a, &car_b] {
-        assert_eq!(sim.model_folders(), [folder.clone()]);
+        assert_eq!(sim.model_folders(), std::slice::from_ref(&folder));
         assert_eq!(
             sim.model_files(&folder),
             ["checksum.txt", "model.pb", "model_metadata.json"]
@@ -247,7 +247,7 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
     );
     assert_eq!(
         car_b.model_folders(),
-        [folder.clone()],
+        std::slice::from_ref(&folder),
         "the other car keeps its own"
     );
     assert_eq!(cars(&op).await[0].loaded_model, None);

@@ -14,15 +14,18 @@ use crate::ssr::storage::fleets;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// Per track: the number of its latest change, and a lock taken while a change is sent.
+/// A lock taken while a track's change is sent.
+type SendLock = Arc<tokio::sync::Mutex<()>>;
+
+/// Per track: the number of its latest change, and its send lock.
 #[derive(Default)]
 pub struct Lights {
-    tracks: Mutex<HashMap<TrackId, (u64, Arc<tokio::sync::Mutex<()>>)>>,
+    tracks: Mutex<HashMap<TrackId, (u64, SendLock)>>,
 }
 
 impl Lights {
     /// Numbers a new change of `track`: its number and the track's lock.
-    fn next(&self, track: &TrackId) -> (u64, Arc<tokio::sync::Mutex<()>>) {
+    fn next(&self, track: &TrackId) -> (u64, SendLock) {
         let mut tracks = self.tracks.lock().unwrap_or_else(|p| p.into_inner());
         let entry = tracks.entry(track.clone()).or_default();
         entry.0 += 1;
