@@ -23,6 +23,25 @@ pub enum RaceState {
     Discarded,
 }
 
+impl RaceState {
+    /// Still holding its track: neither submitted nor discarded.
+    pub const fn is_open(self) -> bool {
+        !matches!(self, Self::Submitted | Self::Discarded)
+    }
+
+    /// The name stored with a race and sent on the wire (serde's spelling, tested).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ready => "ready",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Over => "over",
+            Self::Submitted => "submitted",
+            Self::Discarded => "discarded",
+        }
+    }
+}
+
 /// Who captured a lap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -519,3 +519,15 @@ fn under_end_at_zero_the_race_ends_when_its_time_runs_out() {
     assert_eq!(counts.state, RaceState::Over);
     assert_eq!(times(&counts), vec![64_000]);
 }
+
+#[test]
+fn a_state_is_stored_under_its_wire_name_and_only_submitted_or_discarded_free_the_track() {
+    use RaceState::*;
+    let open = [(Ready, true), (Running, true), (Paused, true), (Over, true)];
+    let closed = [(Submitted, false), (Discarded, false)];
+    for (state, holds_track) in open.into_iter().chain(closed) {
+        let wire = serde_json::to_string(&state).expect("a state serializes");
+        assert_eq!(wire, format!("\"{}\"", state.as_str()));
+        assert_eq!(state.is_open(), holds_track, "{state:?}");
+    }
+}

@@ -138,7 +138,7 @@ pub async fn race_command(
     crate::ssr::cars::race_lights::follow(&caller.state, Some(before), &live);
     crate::ssr::race_end::watch(&caller.state, &live);
     let state = live.race.state;
-    let done = matches!(state, RaceState::Submitted | RaceState::Discarded);
+    let done = !state.is_open();
     let change = changes::RaceChange {
         track: &live.track,
         race: (!done).then_some(&live),

@@ -132,7 +132,7 @@ const KEYS: &[(&str, &str)] = &[
 
 /// The race to show: `None` once it is submitted or discarded (the next racer's turn).
 fn shown(live: LiveRace) -> Option<Received> {
-    let open = !matches!(live.race.state, RaceState::Submitted | RaceState::Discarded);
+    let open = live.race.state.is_open();
     open.then(|| Received {
         live,
         at_local_ms: local_ms(),

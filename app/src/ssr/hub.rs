@@ -12,7 +12,6 @@
 use super::clock::RaceClock;
 use super::state::Db;
 use super::storage::{changes, races};
-use crate::domain::race::RaceState;
 use crate::error::AppError;
 use crate::model::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
 use futures::StreamExt;
@@ -48,7 +47,7 @@ impl RaceNews {
     pub fn new(track: TrackId, race: Option<LiveRace>, title: &str) -> Self {
         let on_track = race
             .as_ref()
-            .filter(|r| !matches!(r.race.state, RaceState::Submitted | RaceState::Discarded))
+            .filter(|r| r.race.state.is_open())
             .map(|r| OnTrack::of(r, title));
         let update = PublicUpdate::Race {
             on_track,

@@ -28,21 +28,8 @@ macro_rules! race_fields {
     };
 }
 
-fn state_name(state: RaceState) -> &'static str {
-    match state {
-        RaceState::Ready => "ready",
-        RaceState::Running => "running",
-        RaceState::Paused => "paused",
-        RaceState::Over => "over",
-        RaceState::Submitted => "submitted",
-        RaceState::Discarded => "discarded",
-    }
-}
-
-/// Whether the race still holds its track.
-fn is_open(state: RaceState) -> bool {
-    !matches!(state, RaceState::Submitted | RaceState::Discarded)
-}
+/// The stored name of a submitted race, bound into the queries that count results.
+const SUBMITTED: &str = RaceState::Submitted.as_str();
 
 fn encode(race: &Race) -> Result<String, AppError> {
     serde_json::to_string(race).map_err(|e| {
@@ -122,10 +109,11 @@ pub async fn runs_used(db: &Db, track: &TrackId, racer: &UserId) -> Result<u32, 
     let mut res = db
         .query(
             "SELECT VALUE id FROM race WHERE track = type::record('track', $track)
-                AND racer = type::record('user', $racer) AND state = 'submitted'",
+                AND racer = type::record('user', $racer) AND state = $submitted",
         )
         .bind(("track", track.0.clone()))
         .bind(("racer", racer.0.clone()))
+        .bind(("submitted", SUBMITTED))
         .await?;
     let ids: Vec<surrealdb::types::RecordId> = res.take(0)?;
     Ok(ids.len() as u32)
@@ -157,7 +145,7 @@ pub async fn create(db: &Db, new: NewRace<'_>) -> Result<RaceId, AppError> {
         .bind(("track", new.track.0.clone()))
         .bind(("racer", new.racer.0.clone()))
         .bind(("by_proxy", new.by_proxy))
-        .bind(("state", state_name(new.race.state).to_string()))
+        .bind(("state", new.race.state.as_str()))
         .bind(("doc", encode(new.race)?))
         .bind(("override", new.runs_override_by))
         .await
@@ -180,14 +168,15 @@ pub async fn save(db: &Db, id: &RaceId, version: u64, race: &Race) -> Result<u64
             "UPDATE type::record('race', $id) SET doc = $doc, state = $state,
                 version = version + 1,
                 active_track = IF $open { active_track } ELSE { NONE },
-                submitted_at = IF $state = 'submitted' AND submitted_at = NONE { time::now() } ELSE { submitted_at }
+                submitted_at = IF $state = $submitted AND submitted_at = NONE { time::now() } ELSE { submitted_at }
              WHERE version = $version
              RETURN version",
         )
         .bind(("id", id.0.clone()))
         .bind(("doc", encode(race)?))
-        .bind(("state", state_name(race.state).to_string()))
-        .bind(("open", is_open(race.state)))
+        .bind(("state", race.state.as_str()))
+        .bind(("submitted", SUBMITTED))
+        .bind(("open", race.state.is_open()))
         .bind(("version", version as i64))
         .await?;
     #[derive(SurrealValue)]
@@ -232,12 +221,13 @@ pub async fn submitted(
                 time::format(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at,
                 time::millis(submitted_at) AS order
              FROM race
-             WHERE event = type::record('event', $event) AND state = 'submitted'
+             WHERE event = type::record('event', $event) AND state = $submitted
                 AND ($track = NONE OR track = type::record('track', $track))
                 AND ($racer = NONE OR racer = type::record('user', $racer))
              ORDER BY order",
         )
         .bind(("event", event.0.clone()))
+        .bind(("submitted", SUBMITTED))
         .bind(("track", track.map(|t| t.0.clone())))
         .bind(("racer", racer.map(|r| r.0.clone())))
         .await?;
@@ -318,10 +308,11 @@ pub async fn runs_per_racer(db: &Db, track: &TrackId) -> Result<Vec<(UserId, u32
     let mut res = db
         .query(
             "SELECT record::id(racer) AS racer, count() AS runs FROM race
-             WHERE track = type::record('track', $track) AND state = 'submitted'
+             WHERE track = type::record('track', $track) AND state = $submitted
              GROUP BY racer",
         )
         .bind(("track", track.0.clone()))
+        .bind(("submitted", SUBMITTED))
         .await?;
     let rows: Vec<Runs> = res.take(0)?;
     Ok(rows
