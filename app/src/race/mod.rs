@@ -4,6 +4,7 @@ pub mod admin_api;
 pub mod admin_page;
 pub mod api;
 mod board;
+mod keys;
 pub mod page;
 mod picker;
 mod ticking;

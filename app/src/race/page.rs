@@ -4,13 +4,14 @@
 
 use super::api::*;
 use super::board::RaceBoard;
+use super::keys::{action_for, KeyAction, KEYS};
 use super::picker::RacerPicker;
 use super::ticking::{local_ms, Received};
 use crate::cars::track_kit::TrackKitPicker;
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::form::Problem;
 use crate::domain::commentary::time_up_on_track;
-use crate::domain::race::{Command, LapSource, RaceState};
+use crate::domain::race::{Command, RaceState};
 use crate::error::AppError;
 use crate::events::api::list_events;
 use crate::model::{LiveRace, RaceDesk, TrackId};
@@ -117,18 +118,6 @@ fn RaceDeskView(track: TrackId) -> impl IntoView {
         </Suspense>
     }
 }
-
-/// Keys and the command each sends, as shown on screen.
-const KEYS: &[(&str, &str)] = &[
-    ("Space", "start / pause / resume"),
-    ("Enter", "lap"),
-    ("R", "reset +1"),
-    ("E", "reset −1"),
-    ("D", "DNF"),
-    ("U", "undo lap (a false finish)"),
-    ("V", "last lap valid / invalid"),
-    ("X", "end race"),
-];
 
 /// The race to show: `None` once it is submitted or discarded (the next racer's turn).
 fn shown(live: LiveRace) -> Option<Received> {
@@ -289,38 +278,25 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             let Some(current) = state.get_untracked() else {
                 return;
             };
-            let cmd = match (ev.key().as_str(), current) {
-                (" ", RaceState::Ready) => Some(Command::Start),
-                (" ", RaceState::Running) => Some(Command::Pause),
-                (" ", RaceState::Paused) => Some(Command::Resume),
-                ("Enter", RaceState::Running) => Some(Command::CaptureLap {
-                    source: LapSource::Manual,
-                }),
-                ("r" | "R", _) => Some(Command::ResetUp),
-                ("e" | "E", _) => Some(Command::ResetDown),
-                ("d" | "D", _) => Some(Command::Dnf),
-                ("u" | "U", _) => Some(Command::UndoFalseFinish),
-                ("x" | "X", RaceState::Running | RaceState::Paused) => {
-                    confirm_end.set(true);
-                    None
-                }
-                ("y" | "Y", RaceState::Running | RaceState::Paused)
-                    if confirm_end.get_untracked() =>
-                {
-                    confirm_end.set(false);
-                    Some(Command::End)
-                }
-                ("n" | "N" | "Escape", _) => {
-                    confirm_end.set(false);
-                    None
-                }
-                ("s" | "S", RaceState::Over) => Some(Command::Submit),
-                // The last lap counts or not: the mistaken-key fix without the mouse.
-                ("v" | "V", RaceState::Running | RaceState::Paused | RaceState::Over) => received
+            let cmd = match action_for(&ev.key(), current) {
+                Some(KeyAction::Send(cmd)) => Some(cmd),
+                Some(KeyAction::ToggleLastLap) => received
                     .get_untracked()
                     .and_then(|r| r.live.race.laps.len().checked_sub(1))
                     .map(|lap| Command::ToggleValid { lap }),
-                _ => None,
+                Some(KeyAction::AskToEnd) => {
+                    confirm_end.set(true);
+                    None
+                }
+                Some(KeyAction::ConfirmEnd) if confirm_end.get_untracked() => {
+                    confirm_end.set(false);
+                    Some(Command::End)
+                }
+                Some(KeyAction::KeepRacing) => {
+                    confirm_end.set(false);
+                    None
+                }
+                Some(KeyAction::ConfirmEnd) | None => None,
             };
             if let Some(cmd) = cmd {
                 ev.prevent_default();
@@ -384,8 +360,11 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         <section class="keys" aria-label="Keyboard shortcuts">
             <h2>"Keys"</h2>
             <dl>
-                {KEYS.iter().map(|(k, what)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*what}</dd> }).collect_view()}
-                <dt><kbd>"S"</kbd></dt><dd>"submit (finish screen)"</dd>
+                {KEYS
+                    .iter()
+                    .filter_map(|key| key.shown)
+                    .map(|(cap, what)| view! { <dt><kbd>{cap}</kbd></dt><dd>{what}</dd> })
+                    .collect_view()}
             </dl>
         </section>
     }
