@@ -65,7 +65,7 @@ pub async fn change_password(
         .map_err(|e| AppError::invalid("new_password", e.reason))?;
     users::set_password_hash(db, &user.id, password::hash(new_password).await?).await?;
     // Every other session of the account has ended; this one goes on, renewed.
-    crate::auth::api::ssr::start_session(db, &caller.session, &user.id).await?;
+    caller.session.start(db, &user.id).await?;
     tracing::info!(user = %user.username, "password changed; other sessions ended");
     Ok(())
 }
@@ -78,10 +78,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let user = caller.user()?;
     users::end_sessions(&caller.state.db, &user.id).await?;
     tracing::info!(user = %user.username, "signed out everywhere");
-    caller.session.flush().await.map_err(|e| {
-        tracing::error!(error = %e, "session flush failed");
-        AppError::Internal
-    })
+    caller.session.end().await
 }
 
 /// Deletes the caller's own account after checking the password, and signs out.
@@ -100,10 +97,7 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     users::delete(db, &user.id).await?;
     crate::ssr::model_files::remove_all_of(&caller.state, &user.id).await?;
     tracing::info!(user = %user.username, "account deleted by its owner");
-    caller.session.flush().await.map_err(|e| {
-        tracing::error!(error = %e, "session flush failed");
-        AppError::Internal
-    })
+    caller.session.end().await
 }
 
 /// Admin: users matching `search` (username, display name or email).
@@ -241,7 +235,7 @@ pub async fn redeem_invite(token: String, password: String) -> Result<SessionUse
         return Err(ssr::invite_gone());
     }
     tracing::info!(user = %invite.username, "invite redeemed");
-    crate::auth::api::ssr::start_session(&caller.state.db, &caller.session, &invite.user).await?;
+    caller.session.start(&caller.state.db, &invite.user).await?;
     users::session_user(db, &invite.user.0)
         .await?
         .ok_or(AppError::Internal)

@@ -68,7 +68,7 @@ pub async fn sign_up(
     state.throttle.signed_up(&address, created.is_ok());
     let id = created?;
     tracing::info!(user = %username, "signed up");
-    ssr::start_session(&caller.state.db, &caller.session, &id).await?;
+    caller.session.start(&caller.state.db, &id).await?;
     users::session_user(db, &id.0)
         .await?
         .ok_or(AppError::Internal)
@@ -100,7 +100,7 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
             "This account is disabled. Ask an event admin to enable it.",
         ));
     }
-    ssr::start_session(&caller.state.db, &caller.session, &id).await?;
+    caller.session.start(&caller.state.db, &id).await?;
     tracing::info!(user = %username, "signed in");
     users::session_user(&state.db, &id.0)
         .await?
@@ -111,34 +111,5 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     let caller = require(Action::ViewPublic).await?;
-    caller.session.flush().await.map_err(|e| {
-        tracing::error!(error = %e, "session flush failed");
-        AppError::Internal
-    })
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::error::AppError;
-    use crate::model::UserId;
-    use crate::ssr::guard::{EPOCH_KEY, USER_ID_KEY};
-    use crate::ssr::state::Db;
-    use crate::ssr::storage::users;
-    use tower_sessions::Session;
-
-    /// Binds the session to a user, under a fresh session id (no fixation) and the
-    /// account's current session epoch.
-    pub async fn start_session(db: &Db, session: &Session, id: &UserId) -> Result<(), AppError> {
-        let fail = |e: tower_sessions::session::Error| {
-            tracing::error!(error = %e, "session store failed");
-            AppError::Internal
-        };
-        let epoch = users::session_epoch(db, id).await?;
-        session.cycle_id().await.map_err(fail)?;
-        session
-            .insert(USER_ID_KEY, id.0.clone())
-            .await
-            .map_err(fail)?;
-        session.insert(EPOCH_KEY, epoch).await.map_err(fail)
-    }
+    caller.session.end().await
 }

@@ -1,5 +1,6 @@
 //! The role guard every server function opens with: who is calling, and may they?
 
+use super::session::DremSession;
 use super::state::AppState;
 use super::storage;
 use crate::domain::roles::{allows, Action};
@@ -7,16 +8,10 @@ use crate::error::AppError;
 use crate::model::SessionUser;
 use tower_sessions::Session;
 
-/// Session key holding the signed-in user's id.
-pub const USER_ID_KEY: &str = "user_id";
-/// Session key holding the account's session epoch when the session was made: an
-/// older one than the account's is signed out (`storage::users::end_sessions`).
-pub const EPOCH_KEY: &str = "session_epoch";
-
 /// The caller of a server function, after the guard let them through.
 pub struct Caller {
     pub state: AppState,
-    pub session: Session,
+    pub session: DremSession,
     pub user: Option<SessionUser>,
 }
 
@@ -49,15 +44,9 @@ pub async fn require_in(
     session: Session,
     action: Action,
 ) -> Result<Caller, AppError> {
-    let fail = |e: tower_sessions::session::Error| {
-        tracing::error!(error = %e, "session store failed");
-        AppError::Internal
-    };
-    let user_id: Option<String> = session.get(USER_ID_KEY).await.map_err(fail)?;
-    // Sessions from before epochs existed were made under the first one.
-    let epoch: i64 = session.get(EPOCH_KEY).await.map_err(fail)?.unwrap_or(0);
-    let user = match user_id {
-        Some(id) => storage::users::signed_in_user(&state.db, &id, epoch).await?,
+    let session = DremSession::from(session);
+    let user = match session.signed_in().await? {
+        Some(s) => storage::users::signed_in_user(&state.db, &s.user, s.epoch).await?,
         None => None,
     };
     let name = user.as_ref().map_or("-", |u| u.username.as_str());

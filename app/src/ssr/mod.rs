@@ -15,6 +15,7 @@ pub mod password;
 pub mod qr;
 pub mod race_end;
 pub mod secrets;
+pub mod session;
 pub mod standings;
 pub mod state;
 pub mod storage;
