@@ -6,5 +6,6 @@ pub mod flag;
 pub mod form;
 pub mod gate;
 pub mod live_source;
+pub mod local_clock;
 pub mod nav;
 pub mod rules;

@@ -2,6 +2,7 @@
 //! by the event's live stream, and the on-track clocks ticking locally.
 
 use super::api::get_leaderboard;
+use crate::components::local_clock::local_ms;
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
 use crate::model::{EventId, Leaderboard, OnTrack, TrackId};
@@ -182,7 +183,7 @@ where
                 standings_only.set_value(false);
                 return;
             }
-            let at = crate::race::local_ms();
+            let at = local_ms();
             let fresher = heard.with_value(Heard::heard_since_request);
             on_track.update(|list| {
                 // A race update that came while the board loaded may be newer than what
@@ -202,7 +203,7 @@ where
     });
     Effect::new(move || {
         let tick = set_interval_with_handle(
-            move || now.set(crate::race::local_ms()),
+            move || now.set(local_ms()),
             std::time::Duration::from_millis(100),
         );
         #[cfg(feature = "hydrate")]
@@ -350,7 +351,7 @@ fn follow_event(
                 if only.as_ref().is_some_and(|o| o != &track) {
                     return;
                 }
-                let at = crate::race::local_ms();
+                let at = local_ms();
                 heard.update_value(|h| h.note_update(&track));
                 on_track.update(|list| {
                     list.retain(|t| t.on_track.track != track);

@@ -8,5 +8,3 @@ mod keys;
 pub mod page;
 mod picker;
 mod ticking;
-
-pub use ticking::local_ms;

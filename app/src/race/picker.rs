@@ -1,9 +1,10 @@
 //! The racer picker: find a racer, see their runs, put them on the track.
 
 use super::api::{get_track_runs, StartRace};
-use super::ticking::{local_ms, Received};
+use super::ticking::Received;
 use crate::accounts::api::list_racers;
 use crate::components::form::Problem;
+use crate::components::local_clock::local_ms;
 use crate::model::{TrackId, UserId};
 use leptos::prelude::*;
 

@@ -1,22 +1,8 @@
-//! Local ticking between server answers: the browser's monotonic clock and the
-//! server's race-clock time carried by each race snapshot.
+//! Local ticking between server answers: the browser's monotonic clock
+//! (`components::local_clock`) and the server's race-clock time carried by each race
+//! snapshot.
 
 use crate::model::LiveRace;
-
-/// Milliseconds of the browser's monotonic clock.
-pub fn local_ms() -> f64 {
-    #[cfg(feature = "hydrate")]
-    {
-        leptos::prelude::window()
-            .performance()
-            .map(|p| p.now())
-            .unwrap_or(0.0)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        0.0
-    }
-}
 
 /// A race snapshot and when (on the local clock) it arrived, to tick from.
 #[derive(Clone)]
