@@ -7,6 +7,7 @@ use super::chart::LapChart;
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
+use crate::components::url_choice::UrlChoice;
 use crate::domain::commentary::{
     better, position_among, run_stats, state_label, time_up_on_track, TIME_UP,
 };
@@ -15,10 +16,10 @@ use crate::domain::laptime::{format_gap, format_ms};
 use crate::domain::rules::Ranking;
 use crate::leaderboard::live::{use_live_track, LiveParts, Ticking};
 use crate::model::{Commentary, TrackId};
-use crate::race::page::continue_on_last_track;
+use crate::race::page::continue_where_left_off;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn time_or_dash(ms: Option<u64>) -> String {
     ms.map(format_ms).unwrap_or_else(|| "—".into())
@@ -29,41 +30,28 @@ pub fn CommentatorPage() -> impl IntoView {
     let query = use_query_map();
     let track = Signal::derive(move || query.get().get("track").map(TrackId));
     let tracks = Resource::new(|| (), |_| list_commentary_tracks());
-    continue_on_last_track(track, "/commentator");
-    let navigate = use_navigate();
+    continue_where_left_off(Signal::derive(move || track.get().is_some()), |_, t| {
+        format!("/commentator?track={}", t.0)
+    });
     view! {
         <Title text="Commentator" />
         <h1 class="visually-hidden">"Commentator"</h1>
         <Transition fallback=|| ()>
-            {move || {
-                let navigate = navigate.clone();
-                Suspend::new(async move {
-                    let list = match tracks.await {
-                        Ok(list) => list,
-                        Err(e) => return view! { <Problem error=e /> }.into_any(),
-                    };
-                    let current = track.get_untracked();
-                    let options = list
-                        .into_iter()
-                        .map(|c| {
-                            let selected = current.as_ref() == Some(&c.track);
-                            view! { <option value=c.track.0 selected=selected>{format!("{} · {}", c.event_name, c.track_title)}</option> }
-                        })
-                        .collect_view();
-                    view! {
-                        <div class="field track-picker">
-                            <label for="track-pick">"Event and track"</label>
-                            <select id="track-pick" on:change=move |ev| {
-                                navigate(&format!("/commentator?track={}", event_target_value(&ev)), Default::default());
-                            }>
-                                <option value="" selected=current.is_none()>"Choose a track"</option>
-                                {options}
-                            </select>
-                        </div>
-                    }
-                    .into_any()
-                })
-            }}
+            {move || Suspend::new(async move {
+                let list = match tracks.await {
+                    Ok(list) => list,
+                    Err(e) => return view! { <Problem error=e /> }.into_any(),
+                };
+                let options = list
+                    .into_iter()
+                    .map(|c| (c.track.0, format!("{} · {}", c.event_name, c.track_title)))
+                    .collect();
+                view! {
+                    <UrlChoice id="track-pick" label="Event and track" placeholder="Choose a track"
+                        page="/commentator" key="track" current=track.get_untracked().map(|t| t.0) options />
+                }
+                .into_any()
+            })}
         </Transition>
         {move || match track.get() {
             Some(track) => view! { <CommentaryDesk track /> }.into_any(),

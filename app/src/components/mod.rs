@@ -9,3 +9,4 @@ pub mod live_source;
 pub mod local_clock;
 pub mod nav;
 pub mod rules;
+pub mod url_choice;

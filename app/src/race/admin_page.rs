@@ -3,6 +3,7 @@
 
 use super::admin_api::*;
 use crate::components::form::Problem;
+use crate::components::url_choice::UrlChoice;
 use crate::domain::countries;
 use crate::domain::laptime::format_ms;
 use crate::domain::race::LapEdit;
@@ -12,65 +13,34 @@ use crate::events::api::list_events;
 use crate::model::{EventId, EventResults, NamedStanding, RaceSummary, Track};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn RaceAdminPage() -> impl IntoView {
     let query = use_query_map();
     let event = Signal::derive(move || query.get().get("event").map(EventId));
     let events = Resource::new(|| (), |_| list_events(None));
-    let navigate = use_navigate();
     // Without an event in the URL, open the one of the track this person timed last.
-    let choice = Resource::new(|| (), |_| super::api::get_current_choice());
-    let go = navigate.clone();
-    Effect::new(move || {
-        if event.get_untracked().is_none() {
-            if let Some(Ok(Some((last, _)))) = choice.get() {
-                go(
-                    &format!("/race-admin?event={}", last.0),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            }
-        }
+    super::page::continue_where_left_off(Signal::derive(move || event.get().is_some()), |e, _| {
+        format!("/race-admin?event={}", e.0)
     });
     view! {
         <Title text="Race admin" />
         <h1>"Race admin"</h1>
         <Transition fallback=|| ()>
-            {move || {
-                let navigate = navigate.clone();
-                Suspend::new(async move {
-                    match events.await {
-                        Ok(list) => {
-                            let current = event.get_untracked();
-                            let options = list
-                                .into_iter()
-                                .map(|e| {
-                                    let selected = current.as_ref() == Some(&e.id);
-                                    view! { <option value=e.id.0 selected=selected>{e.name}</option> }
-                                })
-                                .collect_view();
-                            view! {
-                                <div class="field track-picker">
-                                    <label for="event-pick">"Event"</label>
-                                    <select id="event-pick" on:change=move |ev| {
-                                        navigate(&format!("/race-admin?event={}", event_target_value(&ev)), Default::default());
-                                    }>
-                                        <option value="" selected=current.is_none()>"Choose an event"</option>
-                                        {options}
-                                    </select>
-                                </div>
-                            }
-                            .into_any()
+            {move || Suspend::new(async move {
+                match events.await {
+                    Ok(list) => {
+                        let options = list.into_iter().map(|e| (e.id.0, e.name)).collect();
+                        view! {
+                            <UrlChoice id="event-pick" label="Event" placeholder="Choose an event"
+                                page="/race-admin" key="event" current=event.get_untracked().map(|e| e.0) options />
                         }
-                        Err(e) => view! { <Problem error=e /> }.into_any(),
+                        .into_any()
                     }
-                })
-            }}
+                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                }
+            })}
         </Transition>
         {move || event.get().map(|event| view! { <EventAdmin event /> })}
     }

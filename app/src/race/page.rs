@@ -11,11 +11,12 @@ use crate::cars::track_kit::TrackKitPicker;
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::form::Problem;
 use crate::components::local_clock::local_ms;
+use crate::components::url_choice::UrlChoice;
 use crate::domain::commentary::time_up_on_track;
 use crate::domain::race::{Command, RaceState};
 use crate::error::AppError;
 use crate::events::api::list_events;
-use crate::model::{LiveRace, RaceDesk, TrackId};
+use crate::model::{EventId, LiveRace, RaceDesk, TrackId};
 use crate::timers::track_timer::TrackTimer;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +27,9 @@ use leptos_router::NavigateOptions;
 pub fn RaceManagerPage() -> impl IntoView {
     let query = use_query_map();
     let track = Signal::derive(move || query.get().get("track").map(TrackId));
-    continue_on_last_track(track, "/race");
+    continue_where_left_off(Signal::derive(move || track.get().is_some()), |_, t| {
+        format!("/race?track={}", t.0)
+    });
     view! {
         <Title text="Race manager" />
         <h1 class="visually-hidden">"Race manager"</h1>
@@ -38,16 +41,19 @@ pub fn RaceManagerPage() -> impl IntoView {
     }
 }
 
-/// Without a track in the URL, continues `page` (`/race`, `/commentator`) on the track
-/// this staff member used last.
-pub(crate) fn continue_on_last_track(track: Signal<Option<TrackId>>, page: &'static str) {
+/// Without a choice in the URL (`chosen` false), goes on where this staff member left
+/// off: `to` makes the page's URL from the event and track they used last.
+pub(crate) fn continue_where_left_off(
+    chosen: Signal<bool>,
+    to: impl Fn(&EventId, &TrackId) -> String + 'static,
+) {
     let choice = Resource::new(|| (), |_| get_current_choice());
     let navigate = use_navigate();
     Effect::new(move || {
-        if track.get_untracked().is_none() {
-            if let Some(Ok(Some((_, last)))) = choice.get() {
+        if !chosen.get_untracked() {
+            if let Some(Ok(Some((event, track)))) = choice.get() {
                 navigate(
-                    &format!("{page}?track={}", last.0),
+                    &to(&event, &track),
                     NavigateOptions {
                         replace: true,
                         ..Default::default()
@@ -62,41 +68,28 @@ pub(crate) fn continue_on_last_track(track: Signal<Option<TrackId>>, page: &'sta
 #[component]
 fn TrackPicker(current: Signal<Option<TrackId>>) -> impl IntoView {
     let events = Resource::new(|| (), |_| list_events(None));
-    let navigate = use_navigate();
     view! {
         <Transition fallback=|| ()>
-            {move || {
-                let navigate = navigate.clone();
-                Suspend::new(async move {
-                    match events.await {
-                        Ok(list) => {
-                            let options = list
-                                .iter()
-                                .flat_map(|e| {
-                                    e.tracks.iter().map(move |t| {
-                                        let id = t.id.0.clone();
-                                        let selected = current.get_untracked().is_some_and(|c| c.0 == id);
-                                        view! { <option value=id selected=selected>{format!("{} · {}", e.name, t.title)}</option> }
-                                    })
-                                })
-                                .collect_view();
-                            view! {
-                                <div class="field track-picker">
-                                    <label for="track-pick">"Event and track"</label>
-                                    <select id="track-pick" on:change=move |ev| {
-                                        navigate(&format!("/race?track={}", event_target_value(&ev)), Default::default());
-                                    }>
-                                        <option value="" selected=current.get_untracked().is_none()>"Choose a track"</option>
-                                        {options}
-                                    </select>
-                                </div>
-                            }
-                            .into_any()
+            {move || Suspend::new(async move {
+                match events.await {
+                    Ok(list) => {
+                        let options = list
+                            .iter()
+                            .flat_map(|e| {
+                                e.tracks
+                                    .iter()
+                                    .map(|t| (t.id.0.clone(), format!("{} · {}", e.name, t.title)))
+                            })
+                            .collect();
+                        view! {
+                            <UrlChoice id="track-pick" label="Event and track" placeholder="Choose a track"
+                                page="/race" key="track" current=current.get_untracked().map(|t| t.0) options />
                         }
-                        Err(e) => view! { <Problem error=e /> }.into_any(),
+                        .into_any()
                     }
-                })
-            }}
+                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                }
+            })}
         </Transition>
     }
 }
