@@ -95,7 +95,7 @@ impl Application {
 
     /// `build` on a database that is already open: how a test runs two drem processes
     /// on one database, as two machines would share one SurrealDB server.
-    pub async fn build_on(config: Config, db: app::ssr::state::Db) -> Result<Self, StartError> {
+    pub async fn build_on(config: Config, db: app::ssr::storage::Db) -> Result<Self, StartError> {
         let first_admin = ensure_admin(&db, config.admin_password.clone())
             .await
             .map_err(StartError::FirstAdmin)?;

@@ -9,7 +9,7 @@
 //! for since the change is computed, once however many ask at the same moment.
 
 use super::standings;
-use super::state::Db;
+use super::storage::Db;
 use super::storage::{events, races};
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;

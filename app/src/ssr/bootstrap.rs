@@ -1,8 +1,8 @@
 //! First start: make sure an admin exists, with a password nobody hard-coded.
 
 use super::password;
-use super::state::Db;
 use super::storage::users::{self, NewUser};
+use super::storage::Db;
 use crate::domain::account::validate_password;
 use crate::domain::roles::Role;
 use crate::error::AppError;

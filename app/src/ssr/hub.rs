@@ -10,7 +10,7 @@
 //! by another.
 
 use super::clock::RaceClock;
-use super::state::Db;
+use super::storage::Db;
 use super::storage::{changes, races};
 use crate::error::AppError;
 use crate::model::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};

@@ -512,7 +512,7 @@ pub async fn check_unfinished(state: AppState) {
 pub const RETENTION_KEY: &str = "model_retention_days";
 
 /// How many days models are kept, if the admin set a limit.
-pub async fn retention_days(db: &super::state::Db) -> Result<Option<u32>, AppError> {
+pub async fn retention_days(db: &super::storage::Db) -> Result<Option<u32>, AppError> {
     Ok(super::storage::settings::setting(db, RETENTION_KEY)
         .await?
         .and_then(|v| serde_json::from_str::<Option<u32>>(&v).ok().flatten()))

@@ -4,8 +4,8 @@
 //! processes on one database each count their own uploads under way.
 
 use super::model_files::ModelFiles;
-use super::state::Db;
 use super::storage::models;
+use super::storage::Db;
 use crate::domain::model_quota::{may_start, Held, QuotaLimits};
 use crate::error::AppError;
 use crate::model::{ModelStatus, UserId};

@@ -1,8 +1,8 @@
 //! drem's session, typed: the one place that knows what a session holds (who signed
 //! in, and under which of the account's session epochs) and how one starts and ends.
 
-use super::state::Db;
 use super::storage::users;
+use super::storage::Db;
 use crate::error::AppError;
 use crate::model::UserId;
 use tower_sessions::Session;

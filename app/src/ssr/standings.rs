@@ -1,8 +1,8 @@
 //! Event results from stored races through the one results engine: race admin, the
 //! leaderboards and the exports all read them from here.
 
-use super::state::Db;
 use super::storage::races;
+use super::storage::Db;
 use crate::domain::results::{self, RaceRecord, RacerStats, Standing};
 use crate::domain::rules::Ranking;
 use crate::error::AppError;

@@ -7,8 +7,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
-/// The database handle; the engine (memory, disk, remote) is chosen at start-up.
-pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
+use super::storage::Db;
 
 /// Shared state of one running drem.
 #[derive(Clone)]

@@ -71,7 +71,7 @@ fn model_dir() -> std::sync::Arc<tempfile::TempDir> {
 }
 
 /// An in-memory database, as drem opens it (for tests that also look inside).
-pub async fn open_db() -> app::ssr::state::Db {
+pub async fn open_db() -> app::ssr::storage::Db {
     app::ssr::storage::open(&app::ssr::storage::DbConfig {
         url: "mem://".into(),
         credentials: None,
@@ -81,7 +81,7 @@ pub async fn open_db() -> app::ssr::state::Db {
 }
 
 /// Starts drem on `db` with extra flags.
-pub async fn spawn_on(db: app::ssr::state::Db, extra: &[&str]) -> TestApp {
+pub async fn spawn_on(db: app::ssr::storage::Db, extra: &[&str]) -> TestApp {
     // Server-side errors show in the output of a failing test.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("error")

@@ -1,7 +1,7 @@
 //! Whose model drem put in which folder of which car: the car lists only folders, and
 //! two racers' `fast-lap.tar.gz` go to folders named after each racer.
 
-use super::super::state::Db;
+use super::Db;
 use crate::error::AppError;
 use crate::model::{CarId, UserId};
 use std::collections::HashMap;

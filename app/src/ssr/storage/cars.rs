@@ -1,7 +1,7 @@
 //! Cars: their console address, sealed password, pinned certificate, fleet and the
 //! status the background poll last saw.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::error::AppError;
 use crate::model::{CarId, CarInfo, FleetId};

@@ -3,7 +3,7 @@
 //! the database through a SurrealDB live query. This is how two processes sharing one
 //! SurrealDB server learn of each other's laps.
 
-use super::super::state::Db;
+use super::Db;
 use crate::error::AppError;
 use crate::model::{EventId, LiveRace, TrackId, UserId};
 use surrealdb::types::SurrealValue;

@@ -1,7 +1,7 @@
 //! The runs ("boots") of lap timers and the crossings they reported: each crossing is
 //! claimed once, applied, and its outcome kept, so a resend never counts twice.
 
-use super::super::state::Db;
+use super::Db;
 use crate::error::AppError;
 use crate::model::TimerId;
 use surrealdb::types::SurrealValue;

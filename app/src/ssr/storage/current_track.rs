@@ -2,7 +2,7 @@
 //! race manager, race admin and commentator open on it after a sign-out or on another
 //! device.
 
-use super::super::state::Db;
+use super::Db;
 use crate::error::AppError;
 use crate::model::{EventId, TrackId, UserId};
 use surrealdb::types::SurrealValue;

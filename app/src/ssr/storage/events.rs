@@ -1,6 +1,6 @@
 //! Events and their tracks.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;

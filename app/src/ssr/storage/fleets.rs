@@ -1,6 +1,6 @@
 //! Fleets (the cars of one event kit) and which fleet and car a track races with.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::error::AppError;
 use crate::model::{CarId, FleetId, FleetInfo, TrackId};

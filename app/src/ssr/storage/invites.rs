@@ -2,7 +2,7 @@
 //! through one. Only a hash of the token is stored, so a copy of the database holds
 //! no usable link.
 
-use super::super::state::Db;
+use super::Db;
 use crate::error::AppError;
 use crate::model::UserId;
 use surrealdb::types::SurrealValue;

@@ -16,9 +16,11 @@ pub mod settings;
 pub mod timers;
 pub mod users;
 
-use super::state::Db;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
+
+/// The database handle; the engine (memory, disk, remote) is chosen at start-up.
+pub type Db = surrealdb::Surreal<surrealdb::engine::any::Any>;
 
 /// The id of a created or updated record, selected as `record::id(id) AS id`.
 #[derive(SurrealValue)]

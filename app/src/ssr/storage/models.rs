@@ -1,7 +1,7 @@
 //! Model records. The bytes live in the object store under `object`; this table says
 //! whose they are, what they are called and what the check found.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::error::AppError;
 use crate::model::{ModelId, ModelInfo, ModelStatus, ModelSummary, UserId};

@@ -1,6 +1,6 @@
 //! Races: the server owns every race, stored after each command before it is answered.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::domain::race::{Race, RaceState};
 use crate::error::AppError;

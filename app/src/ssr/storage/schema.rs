@@ -4,7 +4,7 @@
 //! transaction together with the version bump, and uses `IF NOT EXISTS`, so a crash
 //! midway or a second process starting at once cannot apply one twice.
 
-use super::super::state::Db;
+use super::Db;
 use surrealdb::types::SurrealValue;
 
 /// Migration N (1-based) is `MIGRATIONS[N - 1]`. Append only; never edit a shipped one.

@@ -1,6 +1,6 @@
 //! Site-wide settings an admin changes at run time, one JSON value per key.
 
-use super::super::state::Db;
+use super::Db;
 use crate::error::AppError;
 use surrealdb::types::SurrealValue;
 

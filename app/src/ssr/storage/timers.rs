@@ -2,7 +2,7 @@
 //! of its token; the token itself is never stored. Their runs and crossings are in
 //! `crossings`.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::error::AppError;
 use crate::model::{TimerId, TimerInfo, TrackId};

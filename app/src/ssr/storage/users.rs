@@ -1,6 +1,6 @@
 //! Users: accounts, credentials, profiles and roles.
 
-use super::super::state::Db;
+use super::Db;
 use super::IdRow;
 use crate::domain::roles::Role;
 use crate::error::AppError;
