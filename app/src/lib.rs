@@ -13,13 +13,13 @@ pub mod events;
 pub mod i18n_page;
 pub mod lazy_routes;
 pub mod leaderboard;
-pub mod model;
 pub mod models;
 pub mod pages;
 pub mod race;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod timers;
+pub mod wire;
 
 // The translations of the public pages (`i18n::Locale`, `t!`, ...), from `locales/*.json`.
 leptos_i18n_macro::load_locales!();

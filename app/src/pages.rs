@@ -2,7 +2,7 @@
 
 use crate::components::nav::AuthContext;
 use crate::domain::roles::Role;
-use crate::model::SessionUser;
+use crate::wire::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

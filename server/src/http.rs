@@ -3,11 +3,11 @@
 
 use app::domain::roles::Action;
 use app::error::AppError;
-use app::model::EventId;
 use app::ssr::export;
 use app::ssr::guard::require_in;
 use app::ssr::state::AppState;
 use app::ssr::storage::{self, events, races};
+use app::wire::EventId;
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, Request, State};
@@ -274,7 +274,7 @@ async fn car_log(
 ) -> Response {
     let result = async {
         let caller = require_in(state, session, Action::Operate).await?;
-        let car = app::model::CarId(car);
+        let car = app::wire::CarId(car);
         let name = storage::cars::get(&caller.state.db, &car).await?.info.name;
         let log = app::ssr::cars::upkeep::logs(&caller.state, &car).await?;
         Ok::<_, AppError>((name, log))

@@ -6,7 +6,6 @@
 
 use app::domain::roles::Action;
 use app::domain::rules::BoardFormat;
-use app::model::{EventId, LiveRace, PublicUpdate, TrackId};
 use app::ssr::boards::{self, BoardKey};
 use app::ssr::guard::require_in;
 use app::ssr::hub::EventUpdate;
@@ -14,6 +13,7 @@ use app::ssr::metrics::StreamKind;
 use app::ssr::state::AppState;
 use app::ssr::storage::events;
 use app::ssr::storage::races;
+use app::wire::{EventId, LiveRace, PublicUpdate, TrackId};
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

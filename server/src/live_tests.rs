@@ -65,7 +65,7 @@ async fn a_subscriber_gets_its_board_first_and_skips_to_a_fresh_one_when_behind(
 /// The kept board at `version` as the hub pushes it: its whole frame reads
 /// "whole N", its delta (from `base`) "delta N".
 fn pushed(version: u64, base: Option<u64>) -> EventUpdate {
-    let board = app::model::Leaderboard {
+    let board = app::wire::Leaderboard {
         version,
         ..serde_json::from_value(serde_json::json!({
             "event_name": "", "title": "", "combined": true, "footer": "",

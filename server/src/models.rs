@@ -5,11 +5,11 @@
 use app::domain::model_name;
 use app::domain::roles::{allows, Action};
 use app::error::AppError;
-use app::model::ModelId;
 use app::ssr::guard::require_in;
 use app::ssr::model_files::{self, ModelFiles};
 use app::ssr::state::AppState;
 use app::ssr::storage::models;
+use app::wire::ModelId;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -43,7 +43,7 @@ async fn receive(
     name: String,
     headers: &HeaderMap,
     body: Body,
-) -> Result<app::model::ModelSummary, AppError> {
+) -> Result<app::wire::ModelSummary, AppError> {
     let caller = require_in(state.clone(), session, Action::ManageOwnModels).await?;
     let owner = caller.user()?.id.clone();
     model_name::check(&name).map_err(|reason| AppError::invalid("name", reason))?;
@@ -97,7 +97,7 @@ pub async fn download(
             return Err(AppError::NotFound("Model".into()));
         }
         // Others get only checked models: an unchecked archive goes nowhere else.
-        if !own && model.summary.status != app::model::ModelStatus::Available {
+        if !own && model.summary.status != app::wire::ModelStatus::Available {
             return Err(AppError::Conflict("This model is not available.".into()));
         }
         let bytes = state.model_files.read(&model.object).await?;

@@ -3,10 +3,10 @@
 //! in storage, applied to the race of the track it times and acknowledged. A resend
 //! after a reconnect is acknowledged again but counts once.
 
-use app::model::TimerId;
 use app::ssr::state::AppState;
 use app::ssr::storage::{changes, crossings, timers};
 use app::ssr::{timing, tokens};
+use app::wire::TimerId;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;

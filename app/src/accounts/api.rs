@@ -2,7 +2,7 @@
 
 use crate::domain::roles::Role;
 use crate::error::AppError;
-use crate::model::{Invite, InviteInfo, Profile, SessionUser, UserId, UserSummary};
+use crate::wire::{Invite, InviteInfo, Profile, SessionUser, UserId, UserSummary};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -244,10 +244,10 @@ pub async fn redeem_invite(token: String, password: String) -> Result<SessionUse
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
-    use crate::model::{Invite, UserId};
     use crate::ssr::state::AppState;
     use crate::ssr::storage::invites;
     pub use crate::ssr::tokens::hash as token_hash;
+    use crate::wire::{Invite, UserId};
 
     /// How long a walk-up racer's link works.
     const INVITE_HOURS: i64 = 48;

@@ -6,7 +6,7 @@ use crate::components::form::{
 };
 use crate::components::nav::AuthContext;
 use crate::domain::account::{DISPLAY_NAME_MAX, HIGHLIGHT_COLOURS, PASSWORD_MIN};
-use crate::model::Profile;
+use crate::wire::Profile;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;

@@ -8,7 +8,7 @@ use crate::components::nav::AuthContext;
 use crate::domain::account::{USERNAME_MAX, USERNAME_MIN};
 use crate::domain::countries;
 use crate::domain::roles::Role;
-use crate::model::{Invite, UserSummary};
+use crate::wire::{Invite, UserSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,7 +1,7 @@
 //! Server functions for signing up, in and out.
 
 use crate::error::AppError;
-use crate::model::SessionUser;
+use crate::wire::SessionUser;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]

@@ -6,7 +6,7 @@ use crate::components::form::{last_error, CountrySelect, FormMessage, Problem, T
 use crate::components::nav::AuthContext;
 use crate::domain::account::{PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
 use crate::error::AppError;
-use crate::model::SessionUser;
+use crate::wire::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

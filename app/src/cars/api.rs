@@ -2,7 +2,7 @@
 //! car's own success or error; talking to the cars is `ssr::cars`.
 
 use crate::error::AppError;
-use crate::model::{CarId, CarInfo, CarModel, FleetId, ModelId};
+use crate::wire::{CarId, CarInfo, CarModel, FleetId, ModelId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

@@ -2,7 +2,7 @@
 //! on track now).
 
 use crate::error::AppError;
-use crate::model::{CarId, FleetId, FleetInfo, TrackId, TrackKit};
+use crate::wire::{CarId, FleetId, FleetInfo, TrackId, TrackKit};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

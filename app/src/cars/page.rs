@@ -7,8 +7,8 @@ use super::api::*;
 use super::forms::{ActivateCar, EditCar, FleetsSection, SshSection};
 use crate::components::form::Problem;
 use crate::components::live_source::reload_on;
-use crate::model::{CarId, CarInfo, ModelStatus};
 use crate::models::api::list_models;
+use crate::wire::{CarId, CarInfo, ModelStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -64,7 +64,7 @@ fn Battery(name: String, level: Option<i8>) -> impl IntoView {
     match level {
         Some(level) if level >= 0 => view! {
             <meter min="0" max="11" low="4" optimum="11" value=level aria-label=format!("Battery of {name}")></meter>
-            " " <span class="battery-text">{crate::model::battery_text(level)}</span>
+            " " <span class="battery-text">{crate::wire::battery_text(level)}</span>
         }.into_any(),
         Some(_) => view! { <span class="problem">"no battery connected"</span> }.into_any(),
         None => view! { <span class="muted">"unknown"</span> }.into_any(),
@@ -308,7 +308,7 @@ fn CarModels(id: CarId, name: String) -> impl IntoView {
 fn SendModels(selected: RwSignal<Vec<CarId>>) -> impl IntoView {
     let send = ServerAction::<SendModels>::new();
     let models = Resource::new(|| (), |_| list_models(None, Some(ModelStatus::Available)));
-    let chosen = RwSignal::new(Vec::<crate::model::ModelId>::new());
+    let chosen = RwSignal::new(Vec::<crate::wire::ModelId>::new());
     view! {
         <section class="send-models" aria-label="Send models to cars">
             <h2>"Send models"</h2>

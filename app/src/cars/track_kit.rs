@@ -4,7 +4,7 @@
 
 use super::fleets_api::{get_track_kit, SetTrackCar, SetTrackFleet};
 use crate::components::form::Problem;
-use crate::model::{CarId, FleetId, TrackId};
+use crate::wire::{CarId, FleetId, TrackId};
 use leptos::prelude::*;
 
 #[component]
@@ -68,7 +68,7 @@ pub fn TrackKitPicker(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
                                 <div class="kit-status">
                                 <span class=if car.online { "badge ok" } else { "badge warn" }>
                                     {if car.online { "online" } else { "offline" }}
-                                    {car.battery.map(|b| format!(" · battery {}", crate::model::battery_text(b)))}
+                                    {car.battery.map(|b| format!(" · battery {}", crate::wire::battery_text(b)))}
                                 </span>
                                 {car.problem.map(|p| view! { <span class="problem small" role="alert">{format!("Car warning: {p}")}</span> })}
                                 </div>

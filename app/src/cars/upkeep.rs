@@ -2,7 +2,7 @@
 
 use super::api::{car_sensors, CarUpdateAvailable, SetCarSpeedCap};
 use crate::components::form::Problem;
-use crate::model::CarId;
+use crate::wire::CarId;
 use leptos::prelude::*;
 
 #[component]

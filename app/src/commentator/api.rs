@@ -1,15 +1,15 @@
 //! Server functions of the commentator view (commentators, operators, admins).
 
 use crate::error::AppError;
-use crate::model::{Commentary, TrackChoice, TrackId};
+use crate::wire::{Commentary, TrackChoice, TrackId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use crate::{
     domain::{results, roles::Action},
-    model::{LapHolder, PastRun, RaceSummary, RacerOnTrack},
     ssr::{guard::require, storage::events, storage::races},
+    wire::{LapHolder, PastRun, RaceSummary, RacerOnTrack},
 };
 
 /// Every event's tracks, for the commentator's track picker.

@@ -15,8 +15,8 @@ use crate::domain::countries;
 use crate::domain::laptime::{format_gap, format_ms};
 use crate::domain::rules::Ranking;
 use crate::leaderboard::live::{use_live_track, LiveParts, Ticking};
-use crate::model::{Commentary, TrackId};
 use crate::race::page::continue_where_left_off;
+use crate::wire::{Commentary, TrackId};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -145,7 +145,7 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
             <h2>"Event records"</h2>
             <dl class="comm-figures">
                 {move || info.with(|c| {
-                    let holder = |h: &Option<crate::model::LapHolder>| h.as_ref()
+                    let holder = |h: &Option<crate::wire::LapHolder>| h.as_ref()
                         .map(|h| format!("{} · {}", format_ms(h.time_ms), h.name))
                         .unwrap_or_else(|| "—".into());
                     view! {

@@ -4,7 +4,7 @@ use crate::auth::api::{current_user, SignOut};
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::SessionUser;
+use crate::wire::SessionUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};

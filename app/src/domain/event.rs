@@ -2,7 +2,7 @@
 
 use super::account::{validate_country, FieldError};
 use super::names;
-use crate::model::{EventInput, LandingLink, TrackInput};
+use crate::wire::{EventInput, LandingLink, TrackInput};
 
 pub const NAME_MAX: usize = 80;
 pub const SPONSOR_MAX: usize = 80;
@@ -96,7 +96,7 @@ pub fn validate_track(input: TrackInput) -> Result<TrackInput, FieldError> {
 mod tests {
     use super::*;
     use crate::domain::rules::{RaceRules, Ranking};
-    use crate::model::{EventKind, TrackLayout};
+    use crate::wire::{EventKind, TrackLayout};
 
     fn event() -> EventInput {
         EventInput {

@@ -3,7 +3,7 @@
 //! They take JSON: an event carries nested links and rules that a flat form cannot.
 
 use crate::error::AppError;
-use crate::model::{Event, EventId, EventInput, EventKind, Track, TrackId, TrackInput};
+use crate::wire::{Event, EventId, EventInput, EventKind, Track, TrackId, TrackInput};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

@@ -8,7 +8,7 @@ use crate::components::rules::RulesFields;
 use crate::domain::countries;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;
-use crate::model::{Event, EventId, EventInput, EventKind, LandingLink, Track};
+use crate::wire::{Event, EventId, EventInput, EventKind, LandingLink, Track};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -305,7 +305,7 @@ fn PublicLinks(event: Event, tracks: RwSignal<Vec<Track>>) -> impl IntoView {
     let event = event.id;
     let links = move |base: String| {
         let tracks = tracks.get();
-        let page = |path: &str, track: Option<&crate::model::TrackId>| match track {
+        let page = |path: &str, track: Option<&crate::wire::TrackId>| match track {
             Some(t) => format!("{base}/events/{}/{path}?track={}", event.0, t.0),
             None => format!("{base}/events/{}/{path}", event.0),
         };

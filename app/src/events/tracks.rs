@@ -6,7 +6,7 @@ use crate::components::form::{FieldMessage, FormMessage};
 use crate::components::rules::RulesFields;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;
-use crate::model::{Event, EventId, Track, TrackInput, TrackLayout};
+use crate::wire::{Event, EventId, Track, TrackInput, TrackLayout};
 use leptos::prelude::*;
 
 /// The event's tracks, edited in place (`tracks` is shared with the page's links).

@@ -3,7 +3,7 @@
 
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
-use crate::model::{EventId, Leaderboard, TrackId};
+use crate::wire::{EventId, Leaderboard, TrackId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -43,11 +43,11 @@ pub async fn get_leaderboard(
 /// An event's landing page: its links, its leaderboards, and a QR code of the page's
 /// own public address (for the big screen and printed signs).
 #[server(endpoint = "get_landing", input = Json)]
-pub async fn get_landing(event: EventId) -> Result<crate::model::Landing, AppError> {
+pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppError> {
     let caller = require(Action::ViewPublic).await?;
     let event = events::get(&caller.state.db, &event).await?;
     let url = format!("{}/events/{}/landing", caller.state.public_url, event.id.0);
-    Ok(crate::model::Landing {
+    Ok(crate::wire::Landing {
         qr_svg: crate::ssr::qr::svg(&url, 200)?,
         url,
         tracks: event

@@ -6,7 +6,7 @@ use crate::components::flag::Flag;
 use crate::components::form::Problem;
 use crate::domain::countries;
 use crate::i18n::*;
-use crate::model::EventId;
+use crate::wire::EventId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -5,7 +5,7 @@ use super::api::get_leaderboard;
 use crate::components::local_clock::local_ms;
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
-use crate::model::{EventId, Leaderboard, OnTrack, TrackId};
+use crate::wire::{EventId, Leaderboard, OnTrack, TrackId};
 use leptos::prelude::*;
 
 /// A footer entry and when (on the local clock) it arrived, to tick from.
@@ -293,7 +293,7 @@ fn follow_event(
         impl Fn(Leaderboard, bool) + 'static,
     ),
 ) {
-    use crate::model::PublicUpdate;
+    use crate::wire::PublicUpdate;
     let mut url = format!("/live/events/{}", event.0);
     let mut query = Vec::new();
     if let Some(track) = &shown.track {
@@ -370,7 +370,7 @@ fn follow_event(
 #[cfg(test)]
 mod tests {
     use super::Heard;
-    use crate::model::TrackId;
+    use crate::wire::TrackId;
 
     #[test]
     fn only_updates_after_the_request_are_fresher_than_the_board() {

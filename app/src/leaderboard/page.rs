@@ -9,7 +9,7 @@ use crate::components::form::Problem;
 use crate::domain::laptime::format_ms;
 use crate::i18n::*;
 use crate::i18n_page::{moved_text, ranking_text, rules_text};
-use crate::model::BoardRow;
+use crate::wire::BoardRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -3,7 +3,7 @@
 //! and set the retention.
 
 use crate::error::AppError;
-use crate::model::{ModelId, ModelStatus, ModelSummary, UserId};
+use crate::wire::{ModelId, ModelStatus, ModelSummary, UserId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

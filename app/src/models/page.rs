@@ -4,7 +4,7 @@
 use super::api::{list_my_models, DeleteModel};
 use super::upload::ModelUploader;
 use crate::components::form::Problem;
-use crate::model::{ModelStatus, ModelSummary};
+use crate::wire::{ModelStatus, ModelSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -7,7 +7,7 @@ use super::page::{follow_models, ModelRow};
 use crate::components::form::Problem;
 use crate::components::nav::AuthContext;
 use crate::domain::roles::Role;
-use crate::model::ModelStatus;
+use crate::wire::ModelStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

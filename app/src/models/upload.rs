@@ -4,7 +4,7 @@
 
 #[cfg(feature = "hydrate")]
 use crate::domain::model_name;
-use crate::model::{ModelId, ModelStatus};
+use crate::wire::{ModelId, ModelStatus};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -67,10 +67,11 @@ fn send(file: leptos::web_sys::File, row: &Sending, on_done: Callback<()>) {
     let on_load = Closure::<dyn FnMut()>::new(move || {
         if request.status().unwrap_or(0) == 201 {
             sent.set(size);
-            let stored =
-                request.response_text().ok().flatten().and_then(|json| {
-                    serde_json::from_str::<crate::model::ModelSummary>(&json).ok()
-                });
+            let stored = request
+                .response_text()
+                .ok()
+                .flatten()
+                .and_then(|json| serde_json::from_str::<crate::wire::ModelSummary>(&json).ok());
             state.set(SendState::Done(stored.map(|m| m.id)));
             // The page may be gone meanwhile; then there is nothing to refresh.
             let _ = on_done.try_run(());

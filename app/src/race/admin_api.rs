@@ -3,7 +3,7 @@
 
 use crate::domain::race::LapEdit;
 use crate::error::AppError;
-use crate::model::{EventId, EventResults, RaceId, RaceSummary, TrackId, UserId};
+use crate::wire::{EventId, EventResults, RaceId, RaceSummary, TrackId, UserId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

@@ -10,7 +10,7 @@ use crate::domain::race::LapEdit;
 use crate::domain::results::metrics;
 use crate::error::AppError;
 use crate::events::api::list_events;
-use crate::model::{EventId, EventResults, NamedStanding, RaceSummary, Track};
+use crate::wire::{EventId, EventResults, NamedStanding, RaceSummary, Track};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -81,7 +81,7 @@ fn EventAdmin(event: EventId) -> impl IntoView {
     let stream_url = format!("/live/events/{}", event.0);
     Effect::new(move || {
         crate::components::live_source::follow(&stream_url, "update", live, move |data| {
-            use crate::model::PublicUpdate;
+            use crate::wire::PublicUpdate;
             // A new board means new results; `reload`, that something may be missed.
             let results = serde_json::from_str::<PublicUpdate>(&data).map_or(true, |u| {
                 matches!(

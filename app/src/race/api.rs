@@ -3,7 +3,7 @@
 
 use crate::domain::race::Command;
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, RaceDesk, RaceId, TrackId, UserId};
+use crate::wire::{EventId, LiveRace, RaceDesk, RaceId, TrackId, UserId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

@@ -5,7 +5,7 @@ use super::ticking::Received;
 use crate::accounts::api::list_racers;
 use crate::components::form::Problem;
 use crate::components::local_clock::local_ms;
-use crate::model::{TrackId, UserId};
+use crate::wire::{TrackId, UserId};
 use leptos::prelude::*;
 
 /// How many matches the picker lists.

@@ -2,7 +2,7 @@
 //! (`components::local_clock`) and the server's race-clock time carried by each race
 //! snapshot.
 
-use crate::model::LiveRace;
+use crate::wire::LiveRace;
 
 /// A race snapshot and when (on the local clock) it arrived, to tick from.
 #[derive(Clone)]
@@ -25,7 +25,7 @@ impl Received {
 /// connection, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
 pub fn follow_track(
-    track: &crate::model::TrackId,
+    track: &crate::wire::TrackId,
     live: leptos::prelude::RwSignal<bool>,
     on_race: impl Fn(Option<LiveRace>) + 'static,
     on_kit: impl Fn() + 'static,

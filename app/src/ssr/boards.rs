@@ -13,7 +13,7 @@ use super::storage::Db;
 use super::storage::{events, races};
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
-use crate::model::{
+use crate::wire::{
     BoardDelta, BoardRow, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate, TrackId,
 };
 use std::collections::HashMap;

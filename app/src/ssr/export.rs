@@ -4,7 +4,7 @@
 use super::standings::stats_by_track;
 use crate::domain::export::safe_cell;
 use crate::error::AppError;
-use crate::model::{Event, RaceSummary};
+use crate::wire::{Event, RaceSummary};
 use std::collections::HashMap;
 
 fn write(rows: Vec<Vec<String>>) -> Result<Vec<u8>, AppError> {

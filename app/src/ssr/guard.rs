@@ -5,7 +5,7 @@ use super::state::AppState;
 use super::storage;
 use crate::domain::roles::{allows, Action};
 use crate::error::AppError;
-use crate::model::SessionUser;
+use crate::wire::SessionUser;
 use tower_sessions::Session;
 
 /// The caller of a server function, after the guard let them through.

@@ -13,7 +13,7 @@ use super::clock::RaceClock;
 use super::storage::Db;
 use super::storage::{changes, races};
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
+use crate::wire::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -8,7 +8,7 @@ use super::state::AppState;
 use super::storage::changes;
 use super::storage::models::{self, StoredModel};
 use crate::error::AppError;
-use crate::model::{ModelId, ModelInfo, ModelStatus, UserId};
+use crate::wire::{ModelId, ModelInfo, ModelStatus, UserId};
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;

@@ -8,7 +8,7 @@ use super::storage::models;
 use super::storage::Db;
 use crate::domain::model_quota::{may_start, Held, QuotaLimits};
 use crate::error::AppError;
-use crate::model::{ModelStatus, UserId};
+use crate::wire::{ModelStatus, UserId};
 use std::collections::HashMap;
 use std::sync::Mutex;
 

@@ -5,7 +5,7 @@
 use super::state::AppState;
 use super::storage::{changes, races};
 use crate::error::AppError;
-use crate::model::{LiveRace, RaceId};
+use crate::wire::{LiveRace, RaceId};
 use std::time::Duration;
 
 /// Ends `live` at its deadline if it runs under "end at zero". Called after every

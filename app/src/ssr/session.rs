@@ -4,7 +4,7 @@
 use super::storage::users;
 use super::storage::Db;
 use crate::error::AppError;
-use crate::model::UserId;
+use crate::wire::UserId;
 use tower_sessions::Session;
 
 /// The signed-in user's id.

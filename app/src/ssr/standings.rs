@@ -6,7 +6,7 @@ use super::storage::Db;
 use crate::domain::results::{self, RaceRecord, RacerStats, Standing};
 use crate::domain::rules::Ranking;
 use crate::error::AppError;
-use crate::model::{Event, EventResults, NamedStanding, RaceSummary, TrackId};
+use crate::wire::{Event, EventResults, NamedStanding, RaceSummary, TrackId};
 use std::collections::{HashMap, HashSet};
 
 /// Statistics per racer on each track, each computed for the ranking `ranking_of`

@@ -10,7 +10,7 @@ use super::storage::timers;
 use super::storage::{changes, events, races};
 use crate::domain::race::{Command, RaceError, RaceState};
 use crate::error::AppError;
-use crate::model::TrackId;
+use crate::wire::TrackId;
 
 /// How often a crossing is retried when an operator's command changed the race at the
 /// same moment (each retry reads the race again).

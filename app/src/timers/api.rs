@@ -1,7 +1,7 @@
 //! Server functions for lap timers.
 
 use crate::error::AppError;
-use crate::model::{NewTimer, TimerId, TimerInfo, TrackId};
+use crate::wire::{NewTimer, TimerId, TimerInfo, TrackId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 

@@ -5,7 +5,7 @@
 use super::api::{get_track_timer, list_timers, SetTrackTimer};
 use super::page::ConnectionBadge;
 use crate::components::form::Problem;
-use crate::model::{TimerId, TrackId};
+use crate::wire::{TimerId, TrackId};
 use leptos::prelude::*;
 
 #[component]

@@ -3,7 +3,7 @@
 //! reporting when every update reaches it, and the latency figures drawn from that.
 
 use crate::support::Failure;
-use app::model::{Leaderboard, PublicUpdate};
+use app::wire::{Leaderboard, PublicUpdate};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -3,7 +3,7 @@
 use crate::helpers::{assert_invalid, spawn_app, PASSWORD};
 use app::accounts::api::*;
 use app::domain::roles::Role;
-use app::model::{Invite, InviteInfo, Profile, SessionUser, UserSummary};
+use app::wire::{Invite, InviteInfo, Profile, SessionUser, UserSummary};
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use crate::helpers::{board, spawn_app, spawn_pair, Browser, TestApp};
 use crate::races::{command, start, track_with_rules};
 use app::domain::roles::Role;
-use app::model::{Leaderboard, Piece, PublicUpdate};
+use app::wire::{Leaderboard, Piece, PublicUpdate};
 use serde_json::json;
 
 /// How a viewer's board came.

@@ -9,7 +9,7 @@ use crate::helpers::{open_db, spawn_app, spawn_on};
 use crate::models::upload_checked;
 use app::cars::api::*;
 use app::domain::roles::Role;
-use app::model::{CarInfo, CarModel};
+use app::wire::{CarInfo, CarModel};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
@@ -77,8 +77,8 @@ async fn the_battery_reads_from_empty_to_full_and_says_when_none_is_connected() 
         })
         .await;
     }
-    assert_eq!(app::model::battery_text(11), "100 %");
-    assert_eq!(app::model::battery_text(-1), "no battery connected");
+    assert_eq!(app::wire::battery_text(11), "100 %");
+    assert_eq!(app::wire::battery_text(-1), "no battery connected");
     assert!(
         cars(&op).await[0].online,
         "no battery is no failure of the car"
@@ -94,7 +94,7 @@ async fn an_upload_the_car_answered_but_did_not_install_is_reported() {
     let sim = SimCar::start().await;
     let car = activate(&op, &sim, "Car 1").await;
     sim.fail_installs(true);
-    let _: Vec<(app::model::CarId, Option<String>)> = op
+    let _: Vec<(app::wire::CarId, Option<String>)> = op
         .call_json::<SendModels, _>(json!({"cars": [car.id], "models": [model.id]}))
         .await
         .unwrap();
@@ -180,7 +180,7 @@ async fn an_operator_reads_a_cars_sensors_logs_and_updates_and_caps_its_speed() 
         "manual mode: not applied"
     );
     assert_eq!(cars(&op).await[0].speed_cap, Some(60));
-    let _: Vec<(app::model::CarId, Option<String>)> = op
+    let _: Vec<(app::wire::CarId, Option<String>)> = op
         .call_json::<SendModels, _>(json!({"cars": [car.id], "models": [model.id]}))
         .await
         .unwrap();

@@ -12,7 +12,7 @@ use crate::races::{command, start, track_with_rules};
 use app::cars::api::*;
 use app::cars::fleets_api::*;
 use app::domain::roles::Role;
-use app::model::{CarInfo, CarModel, FleetId, FleetInfo, ModelStatus, TrackKit};
+use app::wire::{CarInfo, CarModel, FleetId, FleetInfo, ModelStatus, TrackKit};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
@@ -181,7 +181,7 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
     let a = activate(&op, &car_a, "Car A").await;
     let b = activate(&op, &car_b, "Car B").await;
 
-    let answers: Vec<(app::model::CarId, Option<String>)> = op
+    let answers: Vec<(app::wire::CarId, Option<String>)> = op
         .call_json::<SendModels, _>(json!({"cars": [a.id, b.id], "models": [model.id]}))
         .await
         .unwrap();
@@ -253,7 +253,7 @@ async fn models_are_sent_to_cars_seen_there_loaded_and_cleaned_away() {
     assert_eq!(cars(&op).await[0].loaded_model, None);
 
     let none = op
-        .call_json::<SendModels, Vec<(app::model::CarId, Option<String>)>>(
+        .call_json::<SendModels, Vec<(app::wire::CarId, Option<String>)>>(
             json!({"cars": [a.id], "models": []}),
         )
         .await;

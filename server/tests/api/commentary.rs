@@ -6,7 +6,7 @@ use crate::race_admin::race;
 use crate::races::{start, track_with_rules};
 use app::commentator::api::{GetCommentary, ListCommentaryTracks};
 use app::domain::roles::Role;
-use app::model::{Commentary, TrackChoice};
+use app::wire::{Commentary, TrackChoice};
 use reqwest::StatusCode;
 use serde_json::json;
 

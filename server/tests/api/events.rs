@@ -4,7 +4,7 @@ use crate::helpers::{assert_invalid, spawn_app};
 use app::domain::roles::Role;
 use app::domain::rules::Ranking;
 use app::events::api::*;
-use app::model::{Event, Track, TrackLayout};
+use app::wire::{Event, Track, TrackLayout};
 use reqwest::StatusCode;
 use serde_json::json;
 

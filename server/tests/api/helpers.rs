@@ -2,7 +2,7 @@
 
 use app::domain::roles::Role;
 use app::error::AppError;
-use app::model::{SessionUser, UserSummary};
+use app::wire::{SessionUser, UserSummary};
 use clap::Parser;
 use drem_server::{config::Config, Application};
 use reqwest::{Client, StatusCode};
@@ -296,9 +296,9 @@ pub async fn next_event(stream: &mut reqwest::Response, buffer: &mut String, nam
 
 /// The board of a public stream's `Board` message, and whether it is a connection's
 /// snapshot (with who is on track).
-pub fn board(update: app::model::PublicUpdate) -> (app::model::Leaderboard, bool) {
+pub fn board(update: app::wire::PublicUpdate) -> (app::wire::Leaderboard, bool) {
     match update {
-        app::model::PublicUpdate::Board {
+        app::wire::PublicUpdate::Board {
             board, snapshot, ..
         } => (board, snapshot),
         other => panic!("expected a board, got {other:?}"),

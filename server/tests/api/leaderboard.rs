@@ -6,7 +6,7 @@ use crate::races::{command, start, track_with_rules};
 use app::domain::roles::Role;
 use app::domain::rules::Ranking;
 use app::leaderboard::api::GetLeaderboard;
-use app::model::{Leaderboard, LiveRace, PublicUpdate};
+use app::wire::{Leaderboard, LiveRace, PublicUpdate};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -107,7 +107,7 @@ async fn the_landing_page_lists_the_links_and_encodes_its_own_address() {
     let app = spawn_app().await;
     let (op, _) = app.signed_in_as(Role::Operator).await;
     let track = track_with_rules(&op, json!({})).await;
-    let landing: app::model::Landing = app
+    let landing: app::wire::Landing = app
         .browser()
         .call_json::<app::leaderboard::api::GetLanding, _>(json!({"event": track.event}))
         .await
@@ -199,7 +199,7 @@ async fn the_board_shows_each_racers_move_since_the_latest_race_and_the_rules() 
     );
 
     // A race on another track leaves this track's moves as they were.
-    let other: app::model::Track = op
+    let other: app::wire::Track = op
         .call_json::<app::events::api::AddTrack, _>(json!({"event": track.event, "input":
             {"title": "Second track", "footer": "", "layout": "re_invent2018", "rules": null}}))
         .await

@@ -4,7 +4,7 @@
 use crate::helpers::{spawn_app, spawn_pair, Browser};
 use crate::races::{command, start, track_with_rules};
 use app::domain::roles::Role;
-use app::model::{LiveRace, PublicUpdate};
+use app::wire::{LiveRace, PublicUpdate};
 use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -275,7 +275,7 @@ async fn a_race_manager_tab_hears_that_its_event_changed() {
     // Renamed and given its own rules on the event page, in another tab.
     let input = json!({"title": "Hall B", "footer": "", "layout": "re_invent2018",
         "rules": {"race_time_ms": 120000}});
-    op.call_json::<app::events::api::UpdateTrack, app::model::Track>(
+    op.call_json::<app::events::api::UpdateTrack, app::wire::Track>(
         json!({"id": track.id, "input": input}),
     )
     .await
@@ -321,7 +321,7 @@ async fn open_boards_show_a_renamed_track_and_never_lose_a_race_they_cannot_read
     );
     // Renamed while the board is open: its next race message carries the new title.
     let input = json!({"title": "Hall B", "footer": "", "layout": "re_invent2018", "rules": null});
-    op.call_json::<app::events::api::UpdateTrack, app::model::Track>(
+    op.call_json::<app::events::api::UpdateTrack, app::wire::Track>(
         json!({"id": track.id, "input": input}),
     )
     .await

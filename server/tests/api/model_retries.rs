@@ -3,8 +3,8 @@
 
 use crate::helpers::{open_db, spawn_on};
 use app::domain::roles::Role;
-use app::model::{ModelStatus, ModelSummary};
 use app::models::api::ListMyModels;
+use app::wire::{ModelStatus, ModelSummary};
 use serde_json::json;
 use std::time::{Duration, Instant};
 

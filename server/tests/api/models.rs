@@ -3,8 +3,8 @@
 
 use crate::helpers::{open_db, spawn_app, spawn_on, Browser, TestApp};
 use app::domain::roles::Role;
-use app::model::{ModelStatus, ModelSummary};
 use app::models::api::{DeleteModel, ListModels, ListMyModels, SetModelRetention};
+use app::wire::{ModelStatus, ModelSummary};
 use model_archive::samples::{self, archive, Entry, Kind, METADATA};
 use reqwest::StatusCode;
 use serde_json::json;

@@ -5,9 +5,9 @@ use crate::helpers::{spawn_app, Browser};
 use crate::races::{command, track_with_rules};
 use app::domain::roles::Role;
 use app::events::api::DeleteTrack;
-use app::model::{EventResults, LiveRace, RaceSummary, Track, UserId};
 use app::race::admin_api::*;
 use app::race::api::StartRace;
+use app::wire::{EventResults, LiveRace, RaceSummary, Track, UserId};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -164,7 +164,7 @@ async fn csv_cells_cannot_run_formulas() {
     let (op, _) = app.signed_in_as(Role::Operator).await;
     let evil = app.browser();
     let user = evil.sign_up("formula").await.unwrap();
-    evil.call::<app::accounts::api::UpdateProfile, app::model::Profile>(&[
+    evil.call::<app::accounts::api::UpdateProfile, app::wire::Profile>(&[
         ("display_name", "=HYPERLINK(\"x\")"),
         ("country", "SE"),
         ("highlight_colour", "#FF0000"),
@@ -175,7 +175,7 @@ async fn csv_cells_cannot_run_formulas() {
     // the text after it a cell of its own.
     let semi = app.browser();
     let other = semi.sign_up("semicolon").await.unwrap();
-    semi.call::<app::accounts::api::UpdateProfile, app::model::Profile>(&[
+    semi.call::<app::accounts::api::UpdateProfile, app::wire::Profile>(&[
         ("display_name", "x;=1+1;"),
         ("country", "SE"),
         ("highlight_colour", "#FF0000"),

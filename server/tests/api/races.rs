@@ -5,8 +5,8 @@ use crate::helpers::{spawn_app, Browser};
 use app::domain::race::RaceState;
 use app::domain::roles::Role;
 use app::events::api::{AddTrack, CreateEvent};
-use app::model::{Event, LiveRace, RaceDesk, Track};
 use app::race::api::*;
+use app::wire::{Event, LiveRace, RaceDesk, Track};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -33,7 +33,7 @@ pub async fn track_with_rules(op: &Browser, mut rules: Value) -> Track {
 pub async fn start(
     op: &Browser,
     track: &Track,
-    racer: &app::model::UserId,
+    racer: &app::wire::UserId,
 ) -> Result<LiveRace, crate::helpers::Failure> {
     op.call_json::<StartRace, LiveRace>(
         json!({"track": track.id, "racer": racer, "by_proxy": false, "override_runs": false}),
@@ -98,7 +98,7 @@ async fn a_race_is_run_on_the_server_clock() {
         .await
         .unwrap();
     assert_eq!(desk.race.as_ref().map(|r| r.version), Some(lapped.version));
-    let choice: Option<(app::model::EventId, app::model::TrackId)> = op
+    let choice: Option<(app::wire::EventId, app::wire::TrackId)> = op
         .call_json::<GetCurrentChoice, _>(json!({}))
         .await
         .unwrap();
@@ -113,7 +113,7 @@ async fn a_race_is_run_on_the_server_clock() {
         .sign_in(&op_name, crate::helpers::PASSWORD)
         .await
         .unwrap();
-    let choice: Option<(app::model::EventId, app::model::TrackId)> = elsewhere
+    let choice: Option<(app::wire::EventId, app::wire::TrackId)> = elsewhere
         .call_json::<GetCurrentChoice, _>(json!({}))
         .await
         .unwrap();
@@ -163,7 +163,7 @@ async fn runs_per_racer_are_enforced_unless_overridden() {
     command(&op, &race, json!({"command": "submit"}))
         .await
         .unwrap();
-    let runs: Vec<(app::model::UserId, u32)> = op
+    let runs: Vec<(app::wire::UserId, u32)> = op
         .call_json::<GetTrackRuns, _>(json!({"track": track.id}))
         .await
         .unwrap();

@@ -124,7 +124,7 @@ async fn the_data_folder_is_drems_alone() {
 async fn a_race_in_progress_survives_a_crash() {
     use crate::races::{command, track_with_rules};
     use app::domain::race::RaceState;
-    use app::model::{LiveRace, RaceDesk};
+    use app::wire::{LiveRace, RaceDesk};
     use serde_json::json;
 
     let data = tempfile::tempdir().unwrap();
@@ -259,7 +259,7 @@ async fn drem_stops_at_once_with_live_streams_and_a_timer_open() {
         base_url: url,
         ..op
     };
-    let desk: app::model::RaceDesk = op
+    let desk: app::wire::RaceDesk = op
         .call_json::<app::race::api::GetRaceDesk, _>(json!({"track": track.id}))
         .await
         .expect("the track is still there");

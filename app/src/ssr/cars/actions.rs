@@ -5,10 +5,10 @@
 use super::console::{Console, ConsoleError, CALL_TIMEOUT};
 use super::session::on_car;
 use crate::error::AppError;
-use crate::model::{CarId, CarModel, FleetId};
 use crate::ssr::state::AppState;
 use crate::ssr::storage::cars::{self, NewCar, Seen};
 use crate::ssr::storage::changes;
+use crate::wire::{CarId, CarModel, FleetId};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -12,7 +12,7 @@ pub mod transfer;
 pub mod upkeep;
 
 use super::secrets::SecretKey;
-use crate::model::{CarId, Transfer};
+use crate::wire::{CarId, Transfer};
 use std::collections::HashMap;
 use std::sync::Mutex;
 

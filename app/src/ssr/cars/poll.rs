@@ -36,7 +36,7 @@ pub async fn poll_once(state: &AppState) {
 }
 
 /// Checks one car now (after its certificate was trusted).
-pub async fn poll_car(state: &AppState, car: &crate::model::CarId) {
+pub async fn poll_car(state: &AppState, car: &crate::wire::CarId) {
     if let Ok(car) = cars::get(&state.db, car).await {
         if let Some(seen) = status_of(state, &car).await {
             note(state, &car.info.id, &seen).await;

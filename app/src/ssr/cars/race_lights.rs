@@ -8,9 +8,9 @@
 
 use super::actions::{parse_colour, set_tail_light, stop_for_race_end};
 use crate::domain::race::RaceState;
-use crate::model::{LiveRace, TrackId};
 use crate::ssr::state::AppState;
 use crate::ssr::storage::fleets;
+use crate::wire::{LiveRace, TrackId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -11,10 +11,10 @@
 
 use super::console::{Console, ConsoleError};
 use crate::error::AppError;
-use crate::model::CarId;
 use crate::ssr::state::AppState;
 use crate::ssr::storage::cars::{self, Seen, StoredCar};
 use crate::ssr::storage::changes;
+use crate::wire::CarId;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};

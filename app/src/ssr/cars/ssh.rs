@@ -4,9 +4,9 @@
 //! temporary file for the one call and removed after it.
 
 use crate::error::AppError;
-use crate::model::CarId;
 use crate::ssr::state::AppState;
 use crate::ssr::storage::{cars, settings};
+use crate::wire::CarId;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

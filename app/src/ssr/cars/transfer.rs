@@ -12,10 +12,10 @@ use super::actions::models_of;
 use super::console::ConsoleError;
 use super::session::on_car;
 use crate::error::AppError;
-use crate::model::{CarId, ModelId, ModelStatus, Transfer};
 use crate::ssr::state::AppState;
 use crate::ssr::storage::models::StoredModel;
 use crate::ssr::storage::{car_models, changes, models, users};
+use crate::wire::{CarId, ModelId, ModelStatus, Transfer};
 use futures::StreamExt;
 use std::time::Duration;
 

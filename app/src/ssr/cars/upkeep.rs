@@ -5,9 +5,9 @@
 use super::console::{ConsoleError, CALL_TIMEOUT};
 use super::session::on_car;
 use crate::error::AppError;
-use crate::model::CarId;
 use crate::ssr::state::AppState;
 use crate::ssr::storage::{cars, changes};
+use crate::wire::CarId;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 
 use super::Db;
 use crate::error::AppError;
-use crate::model::{CarId, UserId};
+use crate::wire::{CarId, UserId};
 use std::collections::HashMap;
 use surrealdb::types::SurrealValue;
 

@@ -4,7 +4,7 @@
 use super::Db;
 use super::IdRow;
 use crate::error::AppError;
-use crate::model::{CarId, CarInfo, FleetId};
+use crate::wire::{CarId, CarInfo, FleetId};
 use surrealdb::types::SurrealValue;
 
 #[derive(SurrealValue)]

@@ -5,7 +5,7 @@
 
 use super::Db;
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, TrackId, UserId};
+use crate::wire::{EventId, LiveRace, TrackId, UserId};
 use surrealdb::types::SurrealValue;
 
 /// One change: the event it belongs to, the track whose race changed (if one did) with

@@ -3,7 +3,7 @@
 
 use super::Db;
 use crate::error::AppError;
-use crate::model::TimerId;
+use crate::wire::TimerId;
 use surrealdb::types::SurrealValue;
 
 /// One run of a timer program: its clock's offset to the race clock (fixed at the run's

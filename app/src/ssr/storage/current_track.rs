@@ -4,7 +4,7 @@
 
 use super::Db;
 use crate::error::AppError;
-use crate::model::{EventId, TrackId, UserId};
+use crate::wire::{EventId, TrackId, UserId};
 use surrealdb::types::SurrealValue;
 
 /// Remembers `track` as `user`'s current track.

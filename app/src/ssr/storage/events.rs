@@ -4,7 +4,7 @@ use super::Db;
 use super::IdRow;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;
-use crate::model::{
+use crate::wire::{
     Event, EventId, EventInput, EventKind, LandingLink, Track, TrackId, TrackInput, TrackLayout,
 };
 use surrealdb::types::SurrealValue;

@@ -3,7 +3,7 @@
 use super::Db;
 use super::IdRow;
 use crate::error::AppError;
-use crate::model::{CarId, FleetId, FleetInfo, TrackId};
+use crate::wire::{CarId, FleetId, FleetInfo, TrackId};
 use surrealdb::types::SurrealValue;
 
 #[derive(SurrealValue)]

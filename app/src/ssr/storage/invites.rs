@@ -4,7 +4,7 @@
 
 use super::Db;
 use crate::error::AppError;
-use crate::model::UserId;
+use crate::wire::UserId;
 use surrealdb::types::SurrealValue;
 
 /// An open invite, found by its token.

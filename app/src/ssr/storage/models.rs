@@ -4,7 +4,7 @@
 use super::Db;
 use super::IdRow;
 use crate::error::AppError;
-use crate::model::{ModelId, ModelInfo, ModelStatus, ModelSummary, UserId};
+use crate::wire::{ModelId, ModelInfo, ModelStatus, ModelSummary, UserId};
 use surrealdb::types::SurrealValue;
 
 /// A model record with where its bytes are.

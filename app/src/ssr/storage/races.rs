@@ -4,7 +4,7 @@ use super::Db;
 use super::IdRow;
 use crate::domain::race::{Race, RaceState};
 use crate::error::AppError;
-use crate::model::{EventId, LiveRace, RaceId, RaceSummary, TrackId, UserId};
+use crate::wire::{EventId, LiveRace, RaceId, RaceSummary, TrackId, UserId};
 use surrealdb::types::SurrealValue;
 
 #[derive(SurrealValue)]

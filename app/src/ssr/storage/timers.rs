@@ -5,7 +5,7 @@
 use super::Db;
 use super::IdRow;
 use crate::error::AppError;
-use crate::model::{TimerId, TimerInfo, TrackId};
+use crate::wire::{TimerId, TimerInfo, TrackId};
 use surrealdb::types::SurrealValue;
 
 /// A timer counts as connected while it is heard from at least this often.

@@ -4,7 +4,7 @@ use super::Db;
 use super::IdRow;
 use crate::domain::roles::Role;
 use crate::error::AppError;
-use crate::model::{Profile, SessionUser, UserId, UserSummary};
+use crate::wire::{Profile, SessionUser, UserId, UserSummary};
 use surrealdb::types::SurrealValue;
 
 /// Fields of a new account, already validated.
