@@ -23,8 +23,7 @@ enum Came {
 /// A public stream read as a page reads it: holding the board it was sent, whole or
 /// as a delta applied to the one it holds.
 struct Viewer {
-    stream: reqwest::Response,
-    buffer: String,
+    stream: crate::helpers::Events,
     board: Option<Leaderboard>,
 }
 
@@ -38,8 +37,7 @@ impl Viewer {
             .await
             .unwrap();
         let mut viewer = Viewer {
-            stream,
-            buffer: String::new(),
+            stream: crate::helpers::Events::of(stream),
             board: None,
         };
         assert_eq!(
@@ -53,8 +51,7 @@ impl Viewer {
     /// The next board (race messages skipped), and how it came.
     async fn next_board(&mut self) -> (Leaderboard, Came) {
         loop {
-            let data =
-                crate::helpers::next_event(&mut self.stream, &mut self.buffer, "update").await;
+            let data = self.stream.next_named("update").await;
             let update: PublicUpdate = serde_json::from_str(&data).expect("a public update");
             let (next, came) = match update {
                 PublicUpdate::BoardDelta { delta, .. } => {

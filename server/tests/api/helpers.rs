@@ -271,26 +271,50 @@ pub fn assert_invalid<T: std::fmt::Debug>(res: Result<T, Failure>, field: &str) 
     assert_eq!(failure.error.field(), Some(field), "{failure:?}");
 }
 
-/// Reads the data of the next server-sent event named `name` (skipping keep-alives and
-/// other events), failing the test after 5 s without one.
-pub async fn next_event(stream: &mut reqwest::Response, buffer: &mut String, name: &str) -> String {
-    let wanted = format!("event: {name}");
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let message: String = buffer.drain(..end + 2).collect();
-            if message.lines().any(|l| l == wanted) {
-                if let Some(data) = message.lines().find_map(|l| l.strip_prefix("data: ")) {
-                    return data.to_string();
-                }
+/// A server-sent event stream as a page reads it (parsed by eventsource-stream).
+pub struct Events(
+    std::pin::Pin<
+        Box<
+            dyn futures::Stream<
+                    Item = Result<
+                        eventsource_stream::Event,
+                        eventsource_stream::EventStreamError<reqwest::Error>,
+                    >,
+                > + Send,
+        >,
+    >,
+);
+
+impl Events {
+    pub fn of(response: reqwest::Response) -> Self {
+        use eventsource_stream::Eventsource;
+        Self(Box::pin(response.bytes_stream().eventsource()))
+    }
+
+    /// The data of the next event named `name` (skipping keep-alives and other
+    /// events), failing the test after 5 s without one.
+    pub async fn next_named(&mut self, name: &str) -> String {
+        use futures::StreamExt;
+        loop {
+            let event = tokio::time::timeout(std::time::Duration::from_secs(5), self.0.next())
+                .await
+                .expect("a message within 5 s")
+                .expect("stream open")
+                .expect("a well-formed event");
+            if event.event == name {
+                return event.data;
             }
-            continue;
         }
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
-            .await
-            .expect("a message within 5 s")
-            .expect("stream readable")
-            .expect("stream open");
-        buffer.push_str(std::str::from_utf8(&chunk).expect("UTF-8"));
+    }
+
+    /// Reads on until drem ends the stream: the events until then (name, data).
+    pub async fn until_end(&mut self) -> Vec<(String, String)> {
+        use futures::StreamExt;
+        let mut events = Vec::new();
+        while let Some(Ok(event)) = self.0.next().await {
+            events.push((event.event, event.data));
+        }
+        events
     }
 }
 

@@ -11,8 +11,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// The next message of an event's public stream.
-async fn next_update(stream: &mut reqwest::Response, buffer: &mut String) -> PublicUpdate {
-    let data = crate::helpers::next_event(stream, buffer, "update").await;
+async fn next_update(stream: &mut crate::helpers::Events) -> PublicUpdate {
+    let data = stream.next_named("update").await;
     serde_json::from_str(&data).expect("a public update")
 }
 
@@ -25,16 +25,16 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
     let public = app.browser();
 
     let url = format!("{}/live/events/{}", public.base_url, track.event.0);
-    let mut stream = public.client.get(&url).send().await.unwrap();
+    let stream = public.client.get(&url).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
-    let mut buffer = String::new();
+    let mut stream = crate::helpers::Events::of(stream);
     assert!(
-        crate::helpers::board(next_update(&mut stream, &mut buffer).await).1,
+        crate::helpers::board(next_update(&mut stream).await).1,
         "a connection starts with the board"
     );
 
     let race: LiveRace = start(&op, &track, &racer.id).await.unwrap();
-    match next_update(&mut stream, &mut buffer).await {
+    match next_update(&mut stream).await {
         PublicUpdate::Race {
             on_track: Some(on), ..
         } => assert_eq!(on.name, racer.username),
@@ -43,7 +43,7 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
     let race = command(&op, &race, json!({"command": "start"}))
         .await
         .unwrap();
-    next_update(&mut stream, &mut buffer).await;
+    next_update(&mut stream).await;
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let race = command(
         &op,
@@ -52,16 +52,16 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
     )
     .await
     .unwrap();
-    next_update(&mut stream, &mut buffer).await;
+    next_update(&mut stream).await;
     let race = command(&op, &race, json!({"command": "end"}))
         .await
         .unwrap();
-    next_update(&mut stream, &mut buffer).await;
+    next_update(&mut stream).await;
     command(&op, &race, json!({"command": "submit"}))
         .await
         .unwrap();
     assert_eq!(
-        next_update(&mut stream, &mut buffer).await,
+        next_update(&mut stream).await,
         PublicUpdate::Race {
             track: track.id.clone(),
             on_track: None
@@ -69,7 +69,7 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
         "the track is free"
     );
     // Results changed: the board, computed once, pushed to the page.
-    let (pushed, snapshot) = crate::helpers::board(next_update(&mut stream, &mut buffer).await);
+    let (pushed, snapshot) = crate::helpers::board(next_update(&mut stream).await);
     assert!(!snapshot, "standings only");
     assert_eq!(pushed.rows.len(), 1);
     assert_eq!(pushed.rows[0].name, racer.username);

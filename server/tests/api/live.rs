@@ -9,13 +9,13 @@ use serde_json::json;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn next_race(stream: &mut reqwest::Response, buffer: &mut String) -> Option<LiveRace> {
-    let data = crate::helpers::next_event(stream, buffer, "race").await;
+async fn next_race(stream: &mut crate::helpers::Events) -> Option<LiveRace> {
+    let data = stream.next_named("race").await;
     serde_json::from_str(&data).expect("a race or null")
 }
 
-async fn next_update(stream: &mut reqwest::Response, buffer: &mut String) -> PublicUpdate {
-    let data = crate::helpers::next_event(stream, buffer, "update").await;
+async fn next_update(stream: &mut crate::helpers::Events) -> PublicUpdate {
+    let data = stream.next_named("update").await;
     serde_json::from_str(&data).expect("a public update")
 }
 
@@ -39,10 +39,10 @@ async fn a_lap_recorded_through_one_process_reaches_pages_of_another() {
     // A spectator's page served by the second process.
     let public = second.browser();
     let url = format!("{}/live/events/{}", public.base_url, track.event.0);
-    let mut stream = public.client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
+    let stream = public.client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
     assert!(
-        crate::helpers::board(next_update(&mut stream, &mut buffer).await).1,
+        crate::helpers::board(next_update(&mut stream).await).1,
         "a connection starts with the board"
     );
 
@@ -53,7 +53,7 @@ async fn a_lap_recorded_through_one_process_reaches_pages_of_another() {
     let race = lap(&op, &race).await;
     let mut seen = Vec::new();
     while seen.last() != Some(&race.race.laps.len()) {
-        match next_update(&mut stream, &mut buffer).await {
+        match next_update(&mut stream).await {
             PublicUpdate::Race {
                 on_track: Some(on), ..
             } => seen.push(on.race.laps.len()),
@@ -88,36 +88,27 @@ async fn a_page_that_reconnects_catches_up_with_nothing_lost_or_doubled() {
         versions.push(r.version);
         *shown = Some(r);
     };
-    let mut stream = watcher.client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
-    apply(
-        next_race(&mut stream, &mut buffer).await.unwrap(),
-        &mut shown,
-    );
+    let stream = watcher.client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
+    apply(next_race(&mut stream).await.unwrap(), &mut shown);
     race = lap(&op, &race).await;
-    apply(
-        next_race(&mut stream, &mut buffer).await.unwrap(),
-        &mut shown,
-    );
+    apply(next_race(&mut stream).await.unwrap(), &mut shown);
 
     // The network drops; two laps are recorded meanwhile.
     drop(stream);
     race = lap(&op, &race).await;
     race = lap(&op, &race).await;
 
-    let mut stream = watcher.client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
-    let snapshot = next_race(&mut stream, &mut buffer).await.unwrap();
+    let stream = watcher.client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
+    let snapshot = next_race(&mut stream).await.unwrap();
     assert_eq!(
         snapshot.version, race.version,
         "the reconnect starts from the stored race"
     );
     apply(snapshot, &mut shown);
     race = lap(&op, &race).await;
-    apply(
-        next_race(&mut stream, &mut buffer).await.unwrap(),
-        &mut shown,
-    );
+    apply(next_race(&mut stream).await.unwrap(), &mut shown);
 
     let shown = shown.unwrap();
     assert_eq!(shown.race.laps, race.race.laps, "every lap, each once");
@@ -151,27 +142,24 @@ async fn a_public_page_that_reconnects_starts_from_a_fresh_board() {
         other => panic!("expected the race on track, got {other:?}"),
     };
 
-    let mut stream = public.client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
+    let stream = public.client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
     assert!(
-        crate::helpers::board(next_update(&mut stream, &mut buffer).await).1,
+        crate::helpers::board(next_update(&mut stream).await).1,
         "a connection starts with the board"
     );
     race = lap(&op, &race).await;
-    assert_eq!(
-        laps_on_track(next_update(&mut stream, &mut buffer).await),
-        1
-    );
+    assert_eq!(laps_on_track(next_update(&mut stream).await), 1);
 
     // The network drops; two laps are recorded meanwhile.
     drop(stream);
     race = lap(&op, &race).await;
     race = lap(&op, &race).await;
 
-    let mut stream = public.client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
+    let stream = public.client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
     // A reconnect starts with the board and who is on track: nothing to load again.
-    let (board, snapshot) = crate::helpers::board(next_update(&mut stream, &mut buffer).await);
+    let (board, snapshot) = crate::helpers::board(next_update(&mut stream).await);
     assert!(snapshot);
     assert_eq!(
         board.on_track[0].race.laps.len(),
@@ -180,7 +168,7 @@ async fn a_public_page_that_reconnects_starts_from_a_fresh_board() {
     );
     lap(&op, &race).await;
     assert_eq!(
-        laps_on_track(next_update(&mut stream, &mut buffer).await),
+        laps_on_track(next_update(&mut stream).await),
         4,
         "then each change once"
     );
@@ -205,26 +193,26 @@ async fn a_client_that_stops_reading_holds_up_nobody_and_is_resnapshotted() {
         .unwrap();
 
     let public = app.browser();
-    let mut stream = public
+    let stream = public
         .client
         .get(format!("{}{path}", public.base_url))
         .send()
         .await
         .unwrap();
-    let mut buffer = String::new();
-    next_update(&mut stream, &mut buffer).await;
+    let mut stream = crate::helpers::Events::of(stream);
+    next_update(&mut stream).await;
 
     let mut race = start(&op, &track, &racer.id).await.unwrap();
     race = command(&op, &race, json!({"command": "start"}))
         .await
         .unwrap();
-    next_update(&mut stream, &mut buffer).await;
-    next_update(&mut stream, &mut buffer).await;
+    next_update(&mut stream).await;
+    next_update(&mut stream).await;
     // Far more (and larger) messages than the channel buffers: the reader keeps up
     // with every one while the stalled client falls behind.
     for n in 1..=150 {
         race = lap(&op, &race).await;
-        match next_update(&mut stream, &mut buffer).await {
+        match next_update(&mut stream).await {
             PublicUpdate::Race {
                 on_track: Some(on), ..
             } => assert_eq!(on.race.laps.len(), n),
@@ -265,13 +253,9 @@ async fn a_race_manager_tab_hears_that_its_event_changed() {
     let (op, _) = app.signed_in_as(Role::Operator).await;
     let track = track_with_rules(&op, json!({})).await;
     let url = format!("{}/live/tracks/{}", op.base_url, track.id.0);
-    let mut stream = op.client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
-    assert_eq!(
-        next_race(&mut stream, &mut buffer).await,
-        None,
-        "the snapshot"
-    );
+    let stream = op.client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
+    assert_eq!(next_race(&mut stream).await, None, "the snapshot");
     // Renamed and given its own rules on the event page, in another tab.
     let input = json!({"title": "Hall B", "footer": "", "layout": "re_invent2018",
         "rules": {"race_time_ms": 120000}});
@@ -281,7 +265,7 @@ async fn a_race_manager_tab_hears_that_its_event_changed() {
     .await
     .unwrap();
     assert_eq!(
-        crate::helpers::next_event(&mut stream, &mut buffer, "event").await,
+        stream.next_named("event").await,
         "changed",
         "the tab reloads its desk"
     );
@@ -301,10 +285,10 @@ async fn open_boards_show_a_renamed_track_and_never_lose_a_race_they_cannot_read
     let racer = op.current_user().await.unwrap();
     let track = track_with_rules(&op, json!({})).await;
     let url = format!("{}/live/events/{}", app.base_url, track.event.0);
-    let mut stream = app.browser().client.get(&url).send().await.unwrap();
-    let mut buffer = String::new();
+    let stream = app.browser().client.get(&url).send().await.unwrap();
+    let mut stream = crate::helpers::Events::of(stream);
     assert!(
-        crate::helpers::board(next_update(&mut stream, &mut buffer).await).1,
+        crate::helpers::board(next_update(&mut stream).await).1,
         "a connection starts with the board"
     );
     let title_on_board = |update: PublicUpdate| match update {
@@ -315,10 +299,7 @@ async fn open_boards_show_a_renamed_track_and_never_lose_a_race_they_cannot_read
     };
 
     let race = start(&op, &track, &racer.id).await.unwrap();
-    assert_eq!(
-        title_on_board(next_update(&mut stream, &mut buffer).await),
-        "Main track"
-    );
+    assert_eq!(title_on_board(next_update(&mut stream).await), "Main track");
     // Renamed while the board is open: its next race message carries the new title.
     let input = json!({"title": "Hall B", "footer": "", "layout": "re_invent2018", "rules": null});
     op.call_json::<app::events::api::UpdateTrack, app::wire::Track>(
@@ -327,16 +308,13 @@ async fn open_boards_show_a_renamed_track_and_never_lose_a_race_they_cannot_read
     .await
     .unwrap();
     // The board, computed again once for every page showing it, with the new title.
-    let (renamed, snapshot) = crate::helpers::board(next_update(&mut stream, &mut buffer).await);
+    let (renamed, snapshot) = crate::helpers::board(next_update(&mut stream).await);
     assert!(!snapshot);
     assert_eq!(renamed.title, "Hall B");
     let race = command(&op, &race, json!({"command": "start"}))
         .await
         .unwrap();
-    assert_eq!(
-        title_on_board(next_update(&mut stream, &mut buffer).await),
-        "Hall B"
-    );
+    assert_eq!(title_on_board(next_update(&mut stream).await), "Hall B");
 
     // A change whose race cannot be read: the board gets the stored race, not "free".
     db.query(
@@ -348,7 +326,7 @@ async fn open_boards_show_a_renamed_track_and_never_lose_a_race_they_cannot_read
     .unwrap()
     .check()
     .unwrap();
-    match next_update(&mut stream, &mut buffer).await {
+    match next_update(&mut stream).await {
         PublicUpdate::Race {
             on_track: Some(on), ..
         } => assert_eq!(on.race, race.race),

@@ -1,7 +1,7 @@
 //! Models: streamed uploads checked off the request path, hostile archives refused
 //! with nothing left behind, downloads, and who may see or delete what.
 
-use crate::helpers::{open_db, spawn_app, spawn_on, Browser, TestApp};
+use crate::helpers::{open_db, spawn_app, spawn_on, Browser, Events, TestApp};
 use app::domain::roles::Role;
 use app::models::api::{DeleteModel, ListModels, ListMyModels, SetModelRetention};
 use app::wire::{ModelStatus, ModelSummary};
@@ -364,22 +364,16 @@ async fn model_pages_hear_of_uploads_and_checks_live() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
-    let mut mine = racer.client.get(url(&racer, "")).send().await.unwrap();
-    let mut theirs = other.client.get(url(&other, "")).send().await.unwrap();
-    let mut all = operator
-        .client
-        .get(url(&operator, "?all=1"))
-        .send()
-        .await
-        .unwrap();
-    let (mut b1, mut b2, mut b3) = (String::new(), String::new(), String::new());
-    for (stream, buffer) in [
-        (&mut mine, &mut b1),
-        (&mut theirs, &mut b2),
-        (&mut all, &mut b3),
-    ] {
+    let open = |browser: &Browser, query: &'static str| {
+        let request = browser.client.get(url(browser, query));
+        async move { Events::of(request.send().await.unwrap()) }
+    };
+    let mut mine = open(&racer, "").await;
+    let mut theirs = open(&other, "").await;
+    let mut all = open(&operator, "?all=1").await;
+    for stream in [&mut mine, &mut theirs, &mut all] {
         assert_eq!(
-            crate::helpers::next_event(stream, buffer, "models").await,
+            stream.next_named("models").await,
             "changed",
             "first: load the list"
         );
@@ -387,18 +381,11 @@ async fn model_pages_hear_of_uploads_and_checks_live() {
     upload_checked(&racer, "live.tar.gz", samples::good(1_000)).await;
     // Uploaded, checking, available: the owner's page and the operators' hear of each.
     for _ in 0..3 {
-        crate::helpers::next_event(&mut mine, &mut b1, "models").await;
-        crate::helpers::next_event(&mut all, &mut b3, "models").await;
+        mine.next_named("models").await;
+        all.next_named("models").await;
     }
-    let quiet = tokio::time::timeout(Duration::from_millis(300), theirs.chunk()).await;
-    assert!(
-        quiet.is_err()
-            || quiet.is_ok_and(|c| c
-                .ok()
-                .flatten()
-                .is_none_or(|c| !String::from_utf8_lossy(&c).contains("changed"))),
-        "another racer hears nothing"
-    );
+    let heard = tokio::time::timeout(Duration::from_millis(300), theirs.next_named("models")).await;
+    assert!(heard.is_err(), "another racer hears nothing");
 }
 
 /// An S3-compatible server (moto's, installed by `.ci/tools`) on a free port, stopped

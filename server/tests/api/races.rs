@@ -180,8 +180,8 @@ async fn runs_per_racer_are_enforced_unless_overridden() {
 }
 
 /// The next race (or `None`) on a track's live stream.
-async fn next_race(stream: &mut reqwest::Response, buffer: &mut String) -> Option<LiveRace> {
-    let data = crate::helpers::next_event(stream, buffer, "race").await;
+async fn next_race(stream: &mut crate::helpers::Events) -> Option<LiveRace> {
+    let data = stream.next_named("race").await;
     serde_json::from_str(&data).expect("a race or null")
 }
 
@@ -197,19 +197,13 @@ async fn the_live_stream_sends_the_stored_race_first_then_every_change() {
     let refused = app.browser().client.get(&url).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
 
-    let mut stream = watcher.client.get(&url).send().await.unwrap();
+    let stream = watcher.client.get(&url).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
-    let mut buffer = String::new();
-    assert_eq!(
-        next_race(&mut stream, &mut buffer).await,
-        None,
-        "no race yet"
-    );
+    let mut stream = crate::helpers::Events::of(stream);
+    assert_eq!(next_race(&mut stream).await, None, "no race yet");
 
     let ready: LiveRace = start(&op, &track, &racer.id).await.unwrap();
-    let seen = next_race(&mut stream, &mut buffer)
-        .await
-        .expect("the new race");
+    let seen = next_race(&mut stream).await.expect("the new race");
     assert_eq!(
         (seen.id.clone(), seen.version),
         (ready.id.clone(), ready.version)
@@ -225,8 +219,8 @@ async fn the_live_stream_sends_the_stored_race_first_then_every_change() {
     .await
     .unwrap();
     let versions = [
-        next_race(&mut stream, &mut buffer).await.unwrap().version,
-        next_race(&mut stream, &mut buffer).await.unwrap().version,
+        next_race(&mut stream).await.unwrap().version,
+        next_race(&mut stream).await.unwrap().version,
     ];
     assert_eq!(
         versions,
@@ -235,9 +229,8 @@ async fn the_live_stream_sends_the_stored_race_first_then_every_change() {
     );
 
     // A page that connects now starts from the stored race.
-    let mut late = watcher.client.get(&url).send().await.unwrap();
-    let mut late_buffer = String::new();
-    let first = next_race(&mut late, &mut late_buffer).await.unwrap();
+    let mut late = crate::helpers::Events::of(watcher.client.get(&url).send().await.unwrap());
+    let first = next_race(&mut late).await.unwrap();
     assert_eq!(first.version, lapped.version);
     assert_eq!(first.race.laps.len(), 1);
 }

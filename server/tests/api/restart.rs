@@ -189,7 +189,7 @@ async fn a_race_in_progress_survives_a_crash() {
 
 #[tokio::test]
 async fn drem_stops_at_once_with_live_streams_and_a_timer_open() {
-    use crate::helpers::next_event;
+    use crate::helpers::Events;
     use crate::races::track_with_rules;
     use crate::timers::{hello, pair_timer};
     use futures::StreamExt;
@@ -209,17 +209,20 @@ async fn drem_stops_at_once_with_live_streams_and_a_timer_open() {
     let track = track_with_rules(&op, json!({})).await;
     let timer = pair_timer(&op, &track).await;
     // A leaderboard's stream (the lean path), a race manager's (axum) and a timer.
-    let mut board = reqwest::get(format!("{url}/live/events/{}", track.event.0))
-        .await
-        .unwrap();
-    next_event(&mut board, &mut String::new(), "update").await;
-    let mut desk = op
-        .client
-        .get(format!("{url}/live/tracks/{}", track.id.0))
-        .send()
-        .await
-        .unwrap();
-    next_event(&mut desk, &mut String::new(), "race").await;
+    let mut board = Events::of(
+        reqwest::get(format!("{url}/live/events/{}", track.event.0))
+            .await
+            .unwrap(),
+    );
+    board.next_named("update").await;
+    let mut desk = Events::of(
+        op.client
+            .get(format!("{url}/live/tracks/{}", track.id.0))
+            .send()
+            .await
+            .unwrap(),
+    );
+    desk.next_named("race").await;
     let mut link = hello(&url, &timer.token, "00000000000000b1").await;
 
     let asked = Instant::now();
@@ -241,10 +244,7 @@ async fn drem_stops_at_once_with_live_streams_and_a_timer_open() {
     assert!(status.success(), "a clean stop: {status}");
     // Every stream ended (the pages show "Reconnecting…"), none hangs.
     for stream in [&mut board, &mut desk] {
-        let end = tokio::time::timeout(Duration::from_secs(1), async {
-            while let Ok(Some(_)) = stream.chunk().await {}
-        })
-        .await;
+        let end = tokio::time::timeout(Duration::from_secs(1), stream.until_end()).await;
         assert!(end.is_ok(), "the stream ended");
     }
     let closed = tokio::time::timeout(Duration::from_secs(1), async {
