@@ -3,6 +3,12 @@
 //! data of every message named `event` goes to `on_data`. Closed when the calling
 //! component is cleaned up. Every stream starts with a snapshot (or "load again"), so a
 //! page that reconnects catches up.
+//!
+//! Written on web-sys rather than taken from a library: leptos-use's `use_event_source`
+//! keeps only the latest message in a signal (two board deltas arriving in one tick
+//! would lose the first, and each must be applied in order) and retries at a fixed
+//! interval; gloo-net's wraps the same browser object as streams but does
+//! not reopen one the browser gave up on, and adds its channels to the public bundle.
 
 use leptos::prelude::*;
 
