@@ -14,7 +14,6 @@ use super::storage::Db;
 use super::storage::{changes, races};
 use crate::error::AppError;
 use crate::wire::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
-use futures::StreamExt;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -154,21 +153,12 @@ impl Hub {
         Ok(())
     }
 
-    async fn relay(
-        self: Arc<Self>,
-        db: Db,
-        clock: RaceClock,
-        mut feed: surrealdb::method::QueryStream<surrealdb::Notification<changes::Change>>,
-    ) {
+    async fn relay(self: Arc<Self>, db: Db, clock: RaceClock, mut feed: changes::Feed) {
         let mut prune = tokio::time::interval(PRUNE_EVERY);
         loop {
             tokio::select! {
                 item = feed.next() => match item {
-                    Some(Ok(n)) if n.action == surrealdb::types::Action::Create => {
-                        self.pass_on(&db, &clock, n.data).await;
-                    }
-                    // Deletions are the prune's; other actions carry nothing to pass on.
-                    Some(Ok(_)) => {}
+                    Some(Ok(change)) => self.pass_on(&db, &clock, change).await,
                     Some(Err(e)) => tracing::warn!(error = %e, "change feed item unreadable"),
                     None => {
                         // The database connection dropped: follow again, and have every

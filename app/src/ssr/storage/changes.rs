@@ -6,6 +6,8 @@
 use super::Db;
 use crate::error::AppError;
 use crate::wire::{EventId, LiveRace, TrackId, UserId};
+use futures::{Stream, StreamExt};
+use std::pin::Pin;
 use surrealdb::types::SurrealValue;
 
 /// One change: the event it belongs to, the track whose race changed (if one did) with
@@ -78,14 +80,33 @@ pub async fn record_kit(db: &Db) {
     }
 }
 
-/// The feed of changes recorded from now on.
-pub async fn follow(
-    db: &Db,
-) -> Result<surrealdb::method::QueryStream<surrealdb::Notification<Change>>, AppError> {
+/// The changes recorded from now on, in order; it ends when the database connection
+/// drops (then follow again: what happened meanwhile is not in it).
+pub struct Feed(Pin<Box<dyn Stream<Item = Result<Change, AppError>> + Send>>);
+
+impl Feed {
+    pub async fn next(&mut self) -> Option<Result<Change, AppError>> {
+        self.0.next().await
+    }
+}
+
+/// Follows the changes recorded from now on: returns once the database watches for
+/// them, so none made after this call is missed.
+pub async fn follow(db: &Db) -> Result<Feed, AppError> {
     let mut res = db
         .query("LIVE SELECT event, models, track, race, results, kit FROM live_change")
         .await?;
-    Ok(res.stream::<surrealdb::Notification<Change>>(0)?)
+    let notifications = res.stream::<surrealdb::Notification<Change>>(0)?;
+    Ok(Feed(Box::pin(notifications.filter_map(
+        |item| async move {
+            match item {
+                Ok(n) if n.action == surrealdb::types::Action::Create => Some(Ok(n.data)),
+                // Deletions are the prune's; other actions carry nothing to pass on.
+                Ok(_) => None,
+                Err(e) => Some(Err(e.into())),
+            }
+        },
+    ))))
 }
 
 /// Deletes changes every follower has long seen.
