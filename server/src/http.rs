@@ -144,10 +144,19 @@ fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/metrics", get(metrics)),
         ("/exports/{event}/{file}", get(export)),
         ("/cars/{car}/syslog.txt", get(car_log)),
-        ("/live/tracks/{track}", get(crate::live::track_events)),
-        ("/live/events/{event}", get(crate::live::event_events)),
-        ("/live/models", get(crate::staff_streams::model_events)),
-        ("/live/kit", get(crate::staff_streams::kit_events)),
+        (
+            "/live/tracks/{track}",
+            get(crate::realtime::streams::track_events),
+        ),
+        (
+            "/live/events/{event}",
+            get(crate::realtime::streams::event_events),
+        ),
+        (
+            "/live/models",
+            get(crate::realtime::staff_streams::model_events),
+        ),
+        ("/live/kit", get(crate::realtime::staff_streams::kit_events)),
         (
             drem_timer::protocol::CONNECT_PATH,
             get(crate::timer::connect),

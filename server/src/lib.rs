@@ -5,18 +5,16 @@ mod assets;
 pub mod config;
 mod hashed_sessions;
 pub mod http;
-mod lean_live;
-mod live;
 mod models;
 mod page_cache;
+mod realtime;
 mod serve;
-mod staff_streams;
 mod timer;
 
 use app::ssr::bootstrap::{ensure_admin, FirstAdmin};
 use app::ssr::clock::RaceClock;
-use app::ssr::hub::Hub;
 use app::ssr::model_files::ModelFiles;
+use app::ssr::realtime::hub::Hub;
 use app::ssr::state::AppState;
 use app::ssr::storage::{self, DbConfig};
 use app::ssr::throttle::SignInThrottle;
@@ -206,7 +204,7 @@ impl Application {
         tokio::spawn(asked_to_stop);
         // Public live streams are answered by the lean listener; the rest by hyper.
         let listener =
-            lean_live::LeanListener::new(self.listener, self.state, self.request_timeout);
+            realtime::lean::LeanListener::new(self.listener, self.state, self.request_timeout);
         let served = serve::serve(
             listener,
             self.router,

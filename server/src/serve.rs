@@ -3,7 +3,7 @@
 //! may not pause for longer, and (see `http::deadline`) a request but a model upload
 //! must be answered within six times that. axum's own `serve` sets none of these.
 
-use crate::lean_live::LeanListener;
+use crate::realtime::lean::LeanListener;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::server::conn::http1;

@@ -6,7 +6,7 @@
 use super::api::*;
 use super::forms::{ActivateCar, EditCar, FleetsSection, SshSection};
 use crate::components::form::Problem;
-use crate::components::live_source::reload_on;
+use crate::components::live::source::reload_on;
 use crate::models::api::list_models;
 use crate::wire::{CarId, CarInfo, ModelStatus};
 use leptos::prelude::*;

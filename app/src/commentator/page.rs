@@ -7,6 +7,7 @@ use super::chart::LapChart;
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
+use crate::components::live::board::{use_live_track, LiveParts, Ticking};
 use crate::components::url_choice::UrlChoice;
 use crate::domain::commentary::{
     better, position_among, run_stats, state_label, time_up_on_track, TIME_UP,
@@ -14,7 +15,6 @@ use crate::domain::commentary::{
 use crate::domain::countries;
 use crate::domain::laptime::{format_gap, format_ms};
 use crate::domain::rules::Ranking;
-use crate::leaderboard::live::{use_live_track, LiveParts, Ticking};
 use crate::race::page::continue_where_left_off;
 use crate::wire::{Commentary, TrackId};
 use leptos::prelude::*;

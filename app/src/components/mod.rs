@@ -5,7 +5,7 @@ pub mod copy_link;
 pub mod flag;
 pub mod form;
 pub mod gate;
-pub mod live_source;
+pub mod live;
 pub mod local_clock;
 pub mod nav;
 pub mod rules;

@@ -11,8 +11,8 @@ use server_fn::codec::Json;
 use crate::{
     domain::roles::Action,
     ssr::{
-        boards::{self, BoardKey},
         guard::require,
+        realtime::boards::{self, BoardKey},
         storage::events,
     },
 };

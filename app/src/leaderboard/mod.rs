@@ -2,6 +2,5 @@
 
 pub mod api;
 pub mod landing;
-pub(crate) mod live;
 pub mod overlay;
 pub mod page;

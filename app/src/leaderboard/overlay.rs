@@ -4,8 +4,8 @@
 //! racer's best, yellow = valid, red = invalid); between races, the top four with the
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
-use super::live::{use_board_from_url, LiveBoard};
 use crate::components::flag::Flag;
+use crate::components::live::board::{use_board_from_url, LiveBoard};
 use crate::domain::commentary::{lap_class, run_stats, time_up_on_track};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::Ranking;

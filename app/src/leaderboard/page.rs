@@ -3,9 +3,9 @@
 //! submitted race, correction and lap on track shows without a reload.
 
 use super::api::get_landing;
-use super::live::{use_board_from_url, LiveBoard, Ticking};
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
+use crate::components::live::board::{use_board_from_url, LiveBoard, Ticking};
 use crate::domain::laptime::format_ms;
 use crate::i18n::*;
 use crate::i18n_page::{moved_text, ranking_text, rules_text};

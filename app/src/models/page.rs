@@ -16,7 +16,7 @@ pub fn follow_models(all: bool, version: RwSignal<u32>) {
     } else {
         "/live/models"
     };
-    crate::components::live_source::reload_on(url, "models", version);
+    crate::components::live::source::reload_on(url, "models", version);
 }
 
 /// Megabytes with one decimal.

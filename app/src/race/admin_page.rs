@@ -80,7 +80,7 @@ fn EventAdmin(event: EventId) -> impl IntoView {
     let live = RwSignal::new(false);
     let stream_url = format!("/live/events/{}", event.0);
     Effect::new(move || {
-        crate::components::live_source::follow(&stream_url, "update", live, move |data| {
+        crate::components::live::source::follow(&stream_url, "update", live, move |data| {
             use crate::wire::PublicUpdate;
             // A new board means new results; `reload`, that something may be missed.
             let results = serde_json::from_str::<PublicUpdate>(&data).map_or(true, |u| {

@@ -245,7 +245,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         );
         // Changes from another tab or device arrive on the track's live stream.
         #[cfg(feature = "hydrate")]
-        super::ticking::follow_track(
+        crate::components::live::track::follow_track(
             &track_for_live,
             live,
             move |race| accept(race.and_then(shown)),

@@ -1,19 +1,18 @@
 //! Server-only code: application state, the role guard, password hashing and storage.
 //! Nothing here is compiled into the browser bundle.
 
-pub mod boards;
 pub mod bootstrap;
 pub mod cars;
 pub mod clock;
 pub mod export;
 pub mod guard;
-pub mod hub;
 pub mod metrics;
 pub mod model_files;
 pub mod model_quota;
 pub mod password;
 pub mod qr;
 pub mod race_end;
+pub mod realtime;
 pub mod secrets;
 pub mod session;
 pub mod standings;

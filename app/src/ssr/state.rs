@@ -1,7 +1,7 @@
 //! `AppState`: what every request handler and server function can reach.
 
 use super::clock::RaceClock;
-use super::hub::Hub;
+use super::realtime::hub::Hub;
 use super::throttle::SignInThrottle;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;

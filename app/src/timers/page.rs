@@ -4,7 +4,7 @@
 
 use super::api::{list_timers, CreateTimer, RevokeTimer, MAX_NAME};
 use crate::components::form::Problem;
-use crate::components::live_source::reload_on;
+use crate::components::live::source::reload_on;
 use crate::wire::TimerInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;

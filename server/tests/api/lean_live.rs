@@ -1,4 +1,4 @@
-//! The lean live path (`server/src/lean_live.rs`) against hyper: the same request sent
+//! The lean live path (`server/src/realtime/lean.rs`) against hyper: the same request sent
 //! to both, on a fresh, a reused and a pipelined connection, gets the same answer.
 
 use crate::helpers::spawn_app;

@@ -222,7 +222,7 @@ async fn a_client_that_stops_reading_holds_up_nobody_and_is_resnapshotted() {
 
     // The stalled client, reading at last, catches up to the newest race. (Whether it
     // fell behind the channel or the kernel buffered it all is up to the OS; the skip to
-    // a fresh snapshot is tested on the stream itself, in server/src/live.rs.)
+    // a fresh snapshot is tested on the stream itself, in server/src/realtime/streams.rs.)
     let mut received = String::new();
     let mut chunk = vec![0u8; 64 * 1024];
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);

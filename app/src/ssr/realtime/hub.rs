@@ -9,10 +9,10 @@
 //! to its own subscribers. So a lap recorded through one process reaches pages served
 //! by another.
 
-use super::clock::RaceClock;
-use super::storage::Db;
-use super::storage::{changes, races};
 use crate::error::AppError;
+use crate::ssr::clock::RaceClock;
+use crate::ssr::storage::Db;
+use crate::ssr::storage::{changes, races};
 use crate::wire::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -118,7 +118,7 @@ pub struct Hub {
     /// The leaderboards this process keeps, computed once per change of results.
     pub boards: super::boards::Boards,
     /// This process's metrics (`GET /metrics`).
-    pub metrics: super::metrics::Metrics,
+    pub metrics: crate::ssr::metrics::Metrics,
 }
 
 /// The model channel that hears of every owner's changes.
@@ -126,7 +126,7 @@ pub const ALL_MODELS: &str = "*";
 
 impl Default for Hub {
     fn default() -> Self {
-        let metrics = super::metrics::Metrics::default();
+        let metrics = crate::ssr::metrics::Metrics::default();
         Self {
             boards: super::boards::Boards::new(metrics.board_computations.clone()),
             metrics,
@@ -264,7 +264,7 @@ impl Hub {
         if let Some(title) = known {
             return title;
         }
-        match super::storage::events::track(db, track).await {
+        match crate::ssr::storage::events::track(db, track).await {
             Ok(found) => {
                 let mut titles = self.titles.lock().unwrap_or_else(|p| p.into_inner());
                 titles.insert(track.clone(), found.title.clone());

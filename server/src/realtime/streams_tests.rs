@@ -3,7 +3,7 @@ use futures::StreamExt;
 use tokio::sync::broadcast;
 
 fn race_news(track: &TrackId) -> EventUpdate {
-    EventUpdate::Race(std::sync::Arc::new(app::ssr::hub::RaceNews::new(
+    EventUpdate::Race(std::sync::Arc::new(app::ssr::realtime::hub::RaceNews::new(
         track.clone(),
         None,
         "",

@@ -5,10 +5,10 @@
 //! minimal HTTP/1.1 event stream (a few KiB per subscriber); everything else goes to
 //! axum untouched. Same messages, same order, same catch-up as `live::event_events`.
 
-use crate::live::{board_key, event_updates, Frame};
+use crate::realtime::streams::{board_key, event_updates, Frame};
 use app::error::AppError;
-use app::ssr::boards::BoardKey;
 use app::ssr::metrics::StreamKind;
+use app::ssr::realtime::boards::BoardKey;
 use app::ssr::state::AppState;
 use futures::StreamExt;
 use std::net::SocketAddr;

@@ -1,10 +1,10 @@
 //! What the leaderboard and the overlay share: the board from the server, kept current
 //! by the event's live stream, and the on-track clocks ticking locally.
 
-use super::api::get_leaderboard;
 use crate::components::local_clock::local_ms;
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
+use crate::leaderboard::api::get_leaderboard;
 use crate::wire::{EventId, Leaderboard, OnTrack, TrackId};
 use leptos::prelude::*;
 
@@ -307,7 +307,7 @@ fn follow_event(
         url.push_str(&query.join("&"));
     }
     let only = shown.track.clone();
-    crate::components::live_source::follow(&url, "update", live, move |text| {
+    crate::components::live::source::follow(&url, "update", live, move |text| {
         let Ok(update) = serde_json::from_str::<PublicUpdate>(&text) else {
             return;
         };

@@ -8,11 +8,11 @@
 //! reconnecting gets the kept board of the current version; only a board nobody asked
 //! for since the change is computed, once however many ask at the same moment.
 
-use super::standings;
-use super::storage::Db;
-use super::storage::{events, races};
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
+use crate::ssr::standings;
+use crate::ssr::storage::Db;
+use crate::ssr::storage::{events, races};
 use crate::wire::{
     BoardDelta, BoardRow, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate, TrackId,
 };

@@ -1,7 +1,7 @@
 //! The staff pages' "changed" streams (`/live/models`, `/live/kit`), and the rule every
 //! staff stream follows: it goes on only while its caller may still use it.
 
-use crate::live::until_stopping;
+use crate::realtime::streams::until_stopping;
 use app::domain::roles::Action;
 use app::ssr::guard::require_in;
 use app::ssr::metrics::StreamKind;
@@ -55,7 +55,10 @@ pub async fn model_events(
         if !app::domain::roles::allows(Some(&user.roles), Action::Operate) {
             return app::error::AppError::Forbidden.into_response();
         }
-        (app::ssr::hub::ALL_MODELS.to_string(), Action::Operate)
+        (
+            app::ssr::realtime::hub::ALL_MODELS.to_string(),
+            Action::Operate,
+        )
     } else {
         (user.id.0.clone(), Action::ManageOwnModels)
     };

@@ -6,10 +6,10 @@
 
 use app::domain::roles::Action;
 use app::domain::rules::BoardFormat;
-use app::ssr::boards::{self, BoardKey};
 use app::ssr::guard::require_in;
-use app::ssr::hub::EventUpdate;
 use app::ssr::metrics::StreamKind;
+use app::ssr::realtime::boards::{self, BoardKey};
+use app::ssr::realtime::hub::EventUpdate;
 use app::ssr::state::AppState;
 use app::ssr::storage::events;
 use app::ssr::storage::races;
@@ -69,7 +69,7 @@ pub async fn track_events(
         let _counted = &watching;
         event
     });
-    let counted = crate::staff_streams::while_allowed(allowed, Action::Operate, counted);
+    let counted = crate::realtime::staff_streams::while_allowed(allowed, Action::Operate, counted);
     Sse::new(until_stopping(&stopping, counted))
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -103,7 +103,7 @@ struct Sources {
 fn stream_of(
     state: AppState,
     track: TrackId,
-    updates: Receiver<app::ssr::hub::TrackUpdate>,
+    updates: Receiver<app::ssr::realtime::hub::TrackUpdate>,
     news: Sources,
     first: Option<LiveRace>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
@@ -311,5 +311,5 @@ fn public_json(update: &PublicUpdate) -> String {
 }
 
 #[cfg(test)]
-#[path = "live_tests.rs"]
+#[path = "streams_tests.rs"]
 mod tests;
