@@ -4,6 +4,8 @@ pub mod admin_api;
 pub mod admin_page;
 pub mod api;
 mod board;
+mod command_queue;
+mod keyboard;
 mod keys;
 pub mod page;
 mod picker;

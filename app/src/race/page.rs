@@ -4,7 +4,9 @@
 
 use super::api::*;
 use super::board::RaceBoard;
-use super::keys::{action_for, KeyAction, KEYS};
+use super::command_queue::command_queue;
+use super::keyboard;
+use super::keys::{KeyAction, KEYS};
 use super::picker::RacerPicker;
 use super::ticking::Received;
 use crate::cars::track_kit::TrackKitPicker;
@@ -182,62 +184,27 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
     let live = RwSignal::new(false);
     let now = RwSignal::new(local_ms());
     let confirm_end = RwSignal::new(false);
-    let command = ServerAction::<RaceCommand>::new();
     let error = RwSignal::new(None::<AppError>);
     let sync = StoredValue::new(sync);
-    let sync_now = move || sync.with_value(|s| s());
-    // Commands go one at a time, each made against the version the previous one
-    // returned: Enter then R within one round trip sends both, never a stale second.
-    let queue = StoredValue::new(std::collections::VecDeque::<Command>::new());
-    let in_flight = StoredValue::new(false);
-    let dispatch_next = move || {
-        if in_flight.get_value() {
-            return;
-        }
-        let Some(cmd) = queue.try_update_value(|q| q.pop_front()).flatten() else {
-            return;
-        };
-        let Some(r) = received.get_untracked() else {
-            queue.update_value(|q| q.clear());
-            return;
-        };
-        in_flight.set_value(true);
-        command.dispatch(RaceCommand {
-            race: r.live.id.clone(),
-            version: r.live.version,
-            command: cmd,
-        });
-    };
-    Effect::new(move || match command.value().get() {
-        Some(Ok(live)) => {
-            in_flight.set_value(false);
+    let send = command_queue(received, move |answer| match answer {
+        Ok(live) => {
             error.set(None);
             if !matches!(live.race.state, RaceState::Running | RaceState::Paused) {
                 confirm_end.set(false);
             }
             received.set(shown(live));
-            dispatch_next();
         }
-        Some(Err(e)) => {
-            // A refused command or a stale tab: drop what was queued behind it, say why,
-            // and catch up with the true state.
-            in_flight.set_value(false);
-            queue.update_value(|q| q.clear());
+        // A refused command or a stale tab: say why, and catch up with the true state.
+        Err(e) => {
             error.set(Some(e));
-            sync_now();
+            sync.with_value(|s| s());
         }
-        None => {}
     });
-    let send = move |cmd: Command| {
-        queue.update_value(|q| q.push_back(cmd));
-        dispatch_next();
-    };
     let state = Memo::new(move |_| received.get().map(|r| r.live.race.state));
     // Timers and cars change elsewhere: the track's stream says so too, so the page
     // keeps to one stream (browsers allow only a few per site).
     let kit = RwSignal::new(0u32);
     let track_for_live = track.clone();
-    // The keyboard: one key per action; held-down keys never repeat an action.
     Effect::new(move || {
         let tick = set_interval_with_handle(
             move || now.set(local_ms()),
@@ -254,57 +221,28 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
         );
         #[cfg(not(feature = "hydrate"))]
         let _ = (&track_for_live, accept, kit, &reload_settings);
-        let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-            if ev.repeat() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-                return;
+        // One key per action; held-down keys never repeat an action.
+        let to_command = move |action| match action {
+            KeyAction::Send(cmd) => Some(cmd),
+            KeyAction::ToggleLastLap => received
+                .get_untracked()
+                .and_then(|r| r.live.race.laps.len().checked_sub(1))
+                .map(|lap| Command::ToggleValid { lap }),
+            KeyAction::AskToEnd => {
+                confirm_end.set(true);
+                None
             }
-            let in_field = ev
-                .target()
-                .and_then(|t| {
-                    leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::Element>(t).ok()
-                })
-                .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-                });
-            if in_field {
-                return;
+            KeyAction::ConfirmEnd if confirm_end.get_untracked() => {
+                confirm_end.set(false);
+                Some(Command::End)
             }
-            let Some(current) = state.get_untracked() else {
-                return;
-            };
-            let cmd = match action_for(&ev.key(), current) {
-                Some(KeyAction::Send(cmd)) => Some(cmd),
-                Some(KeyAction::ToggleLastLap) => received
-                    .get_untracked()
-                    .and_then(|r| r.live.race.laps.len().checked_sub(1))
-                    .map(|lap| Command::ToggleValid { lap }),
-                Some(KeyAction::AskToEnd) => {
-                    confirm_end.set(true);
-                    None
-                }
-                Some(KeyAction::ConfirmEnd) if confirm_end.get_untracked() => {
-                    confirm_end.set(false);
-                    Some(Command::End)
-                }
-                Some(KeyAction::KeepRacing) => {
-                    confirm_end.set(false);
-                    None
-                }
-                Some(KeyAction::ConfirmEnd) | None => None,
-            };
-            if let Some(cmd) = cmd {
-                ev.prevent_default();
-                // A focused button would also act on the key's release: drop focus.
-                if let Some(el) = document().active_element() {
-                    if let Ok(el) =
-                        leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el)
-                    {
-                        let _ = el.blur();
-                    }
-                }
-                send(cmd);
+            KeyAction::KeepRacing => {
+                confirm_end.set(false);
+                None
             }
-        });
+            KeyAction::ConfirmEnd => None,
+        };
+        let keys = keyboard::listen(state, to_command, send);
         on_cleanup(move || {
             if let Ok(t) = tick {
                 t.clear();
