@@ -1,6 +1,8 @@
 //! The race (domain.md §3) as a pure state machine: ready → running ⇄ paused → over →
 //! submitted or discarded. Time comes in as `now`, milliseconds on the server's race
 //! clock, so every rule is testable without a clock and a stored race replays exactly.
+//! (Past 400 lines on purpose: one state machine whose transitions read best together;
+//! its commands and their errors are in race_commands.rs.)
 
 use super::rules::{RaceRules, Ranking};
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod console;
+mod pinning;
 pub mod poll;
 pub mod race_lights;
 pub mod session;

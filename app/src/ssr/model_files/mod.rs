@@ -8,12 +8,18 @@ use super::state::AppState;
 use super::storage::changes;
 use super::storage::models::{self, StoredModel};
 use crate::error::AppError;
-use crate::wire::{ModelId, ModelInfo, ModelStatus, UserId};
+use crate::wire::UserId;
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
 use std::sync::Arc;
+
+mod check;
+mod upkeep;
+
+pub use check::{check, check_unfinished, retry_after};
+pub use upkeep::{expire_old, expire_once, retention_days, sweep_orphans, RETENTION_KEY};
 
 /// Bytes buffered per part of an upload, and parts in flight: together they bound the
 /// memory one upload can take, whatever its size. 5 MiB is S3's smallest part.
@@ -265,46 +271,6 @@ impl ModelFiles {
     }
 }
 
-/// Seconds since the epoch an hour ago.
-fn an_hour_ago() -> i64 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    now - 3600
-}
-
-/// Deletes model files no record points to, left by a crash between a finished upload
-/// and its record, or by a failed delete, and the partial files of uploads a crash cut
-/// off. Only files older than an hour: an upload in progress has none yet. Returns how
-/// many were deleted.
-pub async fn sweep_orphans(state: &AppState) -> Result<usize, AppError> {
-    let partial = state.model_files.sweep_partial_uploads(an_hour_ago()).await;
-    let old = state
-        .model_files
-        .files_older_than(an_hour_ago())
-        .await
-        .map_err(|e| {
-            tracing::warn!(error = %e, "model files not listed");
-            AppError::Internal
-        })?;
-    if old.is_empty() {
-        return Ok(partial);
-    }
-    let known: std::collections::HashSet<String> = models::list(&state.db, None, None)
-        .await?
-        .into_iter()
-        .map(|m| m.object)
-        .collect();
-    let mut swept = partial;
-    for object in old.into_iter().filter(|o| !known.contains(o)) {
-        state.model_files.delete(&object).await;
-        tracing::info!(object, "model file without a record deleted");
-        swept += 1;
-    }
-    Ok(swept)
-}
-
 /// An upload whose request went away mid-way (the client disconnected and the handler
 /// was dropped) is aborted all the same, so no half-written parts stay in the store.
 struct AbortOnDrop(Option<WriteMultipart>);
@@ -323,158 +289,6 @@ impl Drop for AbortOnDrop {
     }
 }
 
-fn info_of(facts: model_archive::ModelFacts) -> ModelInfo {
-    ModelInfo {
-        sensors: facts.sensors,
-        action_space_type: facts.action_space_type,
-        action_space: facts.action_space,
-        training_algorithm: facts.training_algorithm,
-        model_md5: facts.model_md5,
-        metadata_md5: facts.metadata_md5,
-        openvino_files: facts.openvino_files,
-    }
-}
-
-/// Checks a stored model off the request path: checking, then available (replacing
-/// the owner's older model of the same name) or invalid with its reason and without
-/// its bytes. A model store that fails to answer is not the archive's fault: the model
-/// goes back to "uploaded" with a note saying so and is checked again later, waiting
-/// longer each time (`retry_after`).
-pub async fn check(state: AppState, id: ModelId) {
-    for attempt in 1.. {
-        let checked = match run_check(&state, &id).await {
-            Ok(checked) => checked,
-            // Deleted meanwhile: nothing left to check.
-            Err(AppError::NotFound(_)) => return,
-            Err(e) => {
-                tracing::error!(error = %e, model = %id.0, "model check failed to run");
-                Checked::StoreFailed
-            }
-        };
-        let retry = match checked {
-            Checked::Done => None,
-            Checked::StoreFailed => Some(retry_after(attempt)),
-        };
-        if let Some(wait) = retry {
-            let note = match wait {
-                Some(wait) => format!(
-                    "The model store did not answer; drem checks again in {} s.",
-                    wait.as_secs()
-                ),
-                None => "The model store did not answer; drem checks again at its next start."
-                    .to_string(),
-            };
-            let _ =
-                models::set_status(&state.db, &id, ModelStatus::Uploaded, Some(note), None).await;
-        }
-        if let Ok(model) = models::get(&state.db, &id).await {
-            changes::record_models(&state.db, &model.summary.owner).await;
-        }
-        match retry {
-            Some(Some(wait)) => tokio::time::sleep(wait).await,
-            _ => return,
-        }
-    }
-}
-
-/// How long to wait before checking a model again after the store failed for the
-/// `attempt`th time: 5 s, doubling up to 5 minutes, for about an hour in all; `None`
-/// once it is time to give up (the next start checks it again).
-pub fn retry_after(attempt: u32) -> Option<std::time::Duration> {
-    const ATTEMPTS: u32 = 16;
-    (attempt < ATTEMPTS)
-        .then(|| std::time::Duration::from_secs(crate::domain::backoff::doubling(5, 300, attempt)))
-}
-
-/// What a check came to: a verdict stored, or no verdict because the store failed.
-enum Checked {
-    Done,
-    StoreFailed,
-}
-
-/// Checks at once: each holds a core while it reads an archive.
-static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// Passes reads through, remembering whether the store (not the archive) failed: a
-/// store that hiccups must not make a good model "damaged".
-struct SourceSpy<R> {
-    inner: R,
-    failed: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl<R: std::io::Read> std::io::Read for SourceSpy<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.inner.read(buf).inspect_err(|_| {
-            self.failed
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        })
-    }
-}
-
-async fn run_check(state: &AppState, id: &ModelId) -> Result<Checked, AppError> {
-    let _turn = CHECKS.acquire().await.map_err(|_| AppError::Internal)?;
-    let db = &state.db;
-    let model = models::get(db, id).await?;
-    models::set_status(db, id, ModelStatus::Checking, None, None).await?;
-    changes::record_models(db, &model.summary.owner).await;
-    let Ok(stream) = state.model_files.read(&model.object).await else {
-        return Ok(Checked::StoreFailed);
-    };
-    let failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let reader = SourceSpy {
-        inner: tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(stream)),
-        failed: Arc::clone(&failed),
-    };
-    let verdict = tokio::task::spawn_blocking(move || {
-        model_archive::check(reader, &model_archive::Limits::default())
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "model check task failed");
-        AppError::Internal
-    })?;
-    if failed.load(std::sync::atomic::Ordering::Relaxed) {
-        tracing::error!(model = %id.0, "model store read failed during the check");
-        return Ok(Checked::StoreFailed);
-    }
-    match verdict {
-        Ok(facts) => {
-            models::set_status(db, id, ModelStatus::Available, None, Some(&info_of(facts))).await?;
-            tracing::info!(model = %id.0, name = %model.summary.name, "model available");
-            // The model is available whatever happens next: a failed clean-up of the
-            // older one is logged, not turned into "invalid".
-            if let Err(e) = replace_older(state, &model).await {
-                tracing::warn!(error = %e, model = %id.0, "older model of the same name kept");
-            }
-        }
-        Err(problem) => {
-            tracing::info!(model = %id.0, reason = %problem, "model invalid");
-            state.model_files.delete(&model.object).await;
-            models::set_status(
-                db,
-                id,
-                ModelStatus::Invalid,
-                Some(problem.to_string()),
-                None,
-            )
-            .await?;
-        }
-    }
-    Ok(Checked::Done)
-}
-
-/// Removes the owner's older, already checked models of the same name. Models still
-/// being checked are left alone: each replaces only what came before it.
-async fn replace_older(state: &AppState, model: &StoredModel) -> Result<(), AppError> {
-    for older in models::same_name(&state.db, &model.summary).await? {
-        let settled = !older.summary.status.pending();
-        if settled && older.summary.uploaded_at <= model.summary.uploaded_at {
-            remove(state, &older).await?;
-        }
-    }
-    Ok(())
-}
-
 /// Deletes a model: its record, then its bytes (a record never points at nothing).
 pub async fn remove(state: &AppState, model: &StoredModel) -> Result<(), AppError> {
     models::delete(&state.db, &model.summary.id).await?;
@@ -489,67 +303,4 @@ pub async fn remove_all_of(state: &AppState, owner: &UserId) -> Result<(), AppEr
         remove(state, &model).await?;
     }
     Ok(())
-}
-
-/// Checks models a crash left unchecked (uploaded or checking), at start-up.
-pub async fn check_unfinished(state: AppState) {
-    let pending = match models::list(&state.db, None, None).await {
-        Ok(all) => all
-            .into_iter()
-            .filter(|m| m.summary.status.pending())
-            .collect::<Vec<_>>(),
-        Err(e) => {
-            tracing::warn!(error = %e, "unfinished model checks not found");
-            return;
-        }
-    };
-    for model in pending {
-        tokio::spawn(check(state.clone(), model.summary.id));
-    }
-}
-
-/// The setting that keeps models for this many days (absent: forever).
-pub const RETENTION_KEY: &str = "model_retention_days";
-
-/// How many days models are kept, if the admin set a limit.
-pub async fn retention_days(db: &super::storage::Db) -> Result<Option<u32>, AppError> {
-    Ok(super::storage::settings::setting(db, RETENTION_KEY)
-        .await?
-        .and_then(|v| serde_json::from_str::<Option<u32>>(&v).ok().flatten()))
-}
-
-/// Deletes the models older than the retention setting now; returns how many.
-pub async fn expire_once(state: &AppState) -> Result<usize, AppError> {
-    let Some(days) = retention_days(&state.db).await? else {
-        return Ok(0);
-    };
-    let old = models::uploaded_before_days(&state.db, days).await?;
-    for model in &old {
-        remove(state, model).await?;
-        tracing::info!(
-            model = %model.summary.id.0,
-            owner = %model.summary.owner_name,
-            name = %model.summary.name,
-            uploaded = %model.summary.uploaded_at,
-            days,
-            "model deleted by retention"
-        );
-    }
-    Ok(old.len())
-}
-
-/// Applies the retention setting every hour, for the life of the process.
-/// Applies the retention setting and sweeps files without a record, at start and every
-/// hour, for the life of the process.
-pub async fn expire_old(state: AppState) {
-    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        if let Err(e) = expire_once(&state).await {
-            tracing::warn!(error = %e, "model retention did not run");
-        }
-        if let Err(e) = sweep_orphans(&state).await {
-            tracing::warn!(error = %e, "model files not swept");
-        }
-    }
 }
