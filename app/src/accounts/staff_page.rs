@@ -3,7 +3,8 @@
 use super::api::{
     list_racers, list_users, DeleteUser, RegisterRacer, RenewInvite, SetUserDisabled, SetUserRole,
 };
-use crate::components::form::{last_error, CountrySelect, FormMessage, Problem, TextField};
+use crate::components::form::{last_error, CountrySelect, FormMessage, TextField};
+use crate::components::loaded::{Loaded, LoadedList};
 use crate::components::nav::AuthContext;
 use crate::domain::account::{USERNAME_MAX, USERNAME_MIN};
 use crate::domain::countries;
@@ -129,53 +130,47 @@ pub fn RacersPage() -> impl IntoView {
         <SearchBox search label="Find a racer" />
         <FormMessage error=last_error(renew.value()) />
         {move || renew.value().get().and_then(Result::ok).map(|invite| view! { <InviteCard invite /> })}
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match racers.await {
-                    Ok(list) if list.is_empty() => view! { <p>"No racer matches."</p> }.into_any(),
-                    Ok(list) => {
-                        let rows = list
-                            .into_iter()
-                            .map(|r| {
-                                let id = r.id.clone();
-                                let pending = r.pending_invite;
-                                view! {
-                                    <tr>
-                                        <td>{r.username.clone()}</td>
-                                        <td>{r.display_name.clone().unwrap_or_default()}</td>
-                                        <td>{countries::name(&r.country).to_string()}</td>
-                                        <td>{roles_text(&r)}</td>
-                                        <td>
-                                            {pending.then(|| view! { <span class="badge">"No password yet"</span> })}
-                                            {move || (pending && may_register.get()).then(|| {
-                                                let id = id.clone();
-                                                view! {
-                                                    <button class="button small" on:click=move |_| {
-                                                        renew.dispatch(RenewInvite { user: id.clone() });
-                                                    }>"New invite link"</button>
-                                                }
-                                            })}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view();
+        <LoadedList of=racers empty="No racer matches." let:list>
+            {
+                let rows = list
+                    .into_iter()
+                    .map(|r| {
+                        let id = r.id.clone();
+                        let pending = r.pending_invite;
                         view! {
-                            <div class="table-wrap" tabindex="0">
-                                <table>
-                                    <thead>
-                                        <tr><th>"Username"</th><th>"Display name"</th><th>"Country"</th><th>"Staff roles"</th><th>"Account"</th></tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
+                            <tr>
+                                <td>{r.username.clone()}</td>
+                                <td>{r.display_name.clone().unwrap_or_default()}</td>
+                                <td>{countries::name(&r.country).to_string()}</td>
+                                <td>{roles_text(&r)}</td>
+                                <td>
+                                    {pending.then(|| view! { <span class="badge">"No password yet"</span> })}
+                                    {move || (pending && may_register.get()).then(|| {
+                                        let id = id.clone();
+                                        view! {
+                                            <button class="button small" on:click=move |_| {
+                                                renew.dispatch(RenewInvite { user: id.clone() });
+                                            }>"New invite link"</button>
+                                        }
+                                    })}
+                                </td>
+                            </tr>
                         }
-                        .into_any()
-                    }
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                    })
+                    .collect_view();
+                view! {
+                    <div class="table-wrap" tabindex="0">
+                        <table>
+                            <thead>
+                                <tr><th>"Username"</th><th>"Display name"</th><th>"Country"</th><th>"Staff roles"</th><th>"Account"</th></tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </LoadedList>
     }
 }
 
@@ -214,30 +209,25 @@ pub fn UsersPage() -> impl IntoView {
         <h1>"Users and roles"</h1>
         <SearchBox search label="Find a user" />
         <FormMessage error />
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Ok(list) => {
-                        let rows = list
-                            .into_iter()
-                            .map(|u| view! { <UserRow user=u set_role set_disabled delete /> })
-                            .collect_view();
-                        view! {
-                            <div class="table-wrap" tabindex="0">
-                                <table class="users">
-                                    <thead>
-                                        <tr><th>"User"</th><th>"Country"</th><th>"Roles"</th><th>"Account"</th></tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                        }
-                        .into_any()
-                    }
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+        <Loaded of=users let:list>
+            {
+                let rows = list
+                    .into_iter()
+                    .map(|u| view! { <UserRow user=u set_role set_disabled delete /> })
+                    .collect_view();
+                view! {
+                    <div class="table-wrap" tabindex="0">
+                        <table class="users">
+                            <thead>
+                                <tr><th>"User"</th><th>"Country"</th><th>"Roles"</th><th>"Account"</th></tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 

@@ -4,6 +4,7 @@
 use super::api::{get_car_ssh, ActivateCar as Activate, SetCarSsh, UpdateCar, MAX_NAME};
 use super::fleets_api::{list_fleets, CreateFleet, DeleteFleet, RenameFleet};
 use crate::components::form::Problem;
+
 use crate::wire::{CarInfo, FleetId};
 use leptos::prelude::*;
 

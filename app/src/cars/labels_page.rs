@@ -2,7 +2,8 @@
 //! its console address (never its password: a label is seen by everyone at the track).
 
 use super::api::car_labels;
-use crate::components::form::Problem;
+
+use crate::components::loaded::LoadedList;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,25 +17,17 @@ pub fn CarLabelsPage() -> impl IntoView {
             <p>"One label per car: print this page (labels keep together on a page)."</p>
             <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>"Print"</button>
         </div>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match labels.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No car yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="labels">
-                            {list.into_iter().map(|(name, address, qr)| {
-                                let label = format!("Label of {name}");
-                                view! {
-                                <figure class="car-label" aria-label=label>
-                                    <div class="qr" inner_html=qr></div>
-                                    <figcaption><strong>{name}</strong><span>{address}</span></figcaption>
-                                </figure>
-                            }}).collect_view()}
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <LoadedList of=labels empty="No car yet." let:list>
+            <div class="labels">
+                {list.into_iter().map(|(name, address, qr)| {
+                    let label = format!("Label of {name}");
+                    view! {
+                    <figure class="car-label" aria-label=label>
+                        <div class="qr" inner_html=qr></div>
+                        <figcaption><strong>{name}</strong><span>{address}</span></figcaption>
+                    </figure>
+                }}).collect_view()}
+            </div>
+        </LoadedList>
     }
 }

@@ -7,6 +7,7 @@ use super::api::*;
 use super::forms::{ActivateCar, EditCar, FleetsSection, SshSection};
 use crate::components::form::Problem;
 use crate::components::live::source::reload_on;
+use crate::components::loaded::{Loaded, LoadedList};
 use crate::models::api::list_models;
 use crate::wire::{CarId, CarInfo, ModelStatus};
 use leptos::prelude::*;
@@ -28,18 +29,13 @@ pub fn CarsPage() -> impl IntoView {
         <SendModels selected />
         // The list lands in `rows`; rows are keyed by car, so a reload (every status
         // change and progress step) updates cells without closing what is open in a row.
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match cars.await {
-                    Ok(list) => {
-                        let empty = list.is_empty();
-                        rows.set(list);
-                        empty.then(|| view! { <p class="empty">"No car yet: add one with its console address and password."</p> }.into_any())
-                    }
-                    Err(e) => Some(view! { <Problem error=e /> }.into_any()),
-                }
-            })}
-        </Transition>
+        <Loaded of=cars let:list>
+            {
+                let empty = list.is_empty();
+                rows.set(list);
+                empty.then(|| view! { <p class="empty">"No car yet: add one with its console address and password."</p> })
+            }
+        </Loaded>
         <div class="table-wrap" tabindex="0" class:hidden=move || rows.with(Vec::is_empty)>
             <table class="cars" aria-label="Cars">
                 <thead><tr>
@@ -252,40 +248,29 @@ fn CarModels(id: CarId, name: String) -> impl IntoView {
     let id_clean = id.clone();
     view! {
         <section class="car-models" aria-label=format!("Models on {name}")>
-            <Transition fallback=|| view! { <p>"Asking the car…"</p> }>
-                {move || {
-                    let id = id.clone();
-                    Suspend::new(async move {
-                        match models.await {
-                            Ok(list) if list.is_empty() => view! { <p class="empty">"No model on this car."</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="plain">
-                                    {list.into_iter().map(|m| {
-                                        let (id_load, id_delete) = (id.clone(), id.clone());
-                                        let (folder_load, folder_delete) = (m.folder.clone(), m.folder.clone());
-                                        view! {
-                                            <li>
-                                                // Whose model, when drem sent it; else the car's folder.
-                                                <strong>{m.model.clone().unwrap_or_else(|| m.folder.clone())}</strong>
-                                                {m.owner.clone().map(|owner| view! { " · " {owner} })}" "
-                                                <span class="muted small">{m.sensors.join(", ")}</span>" "
-                                                {(!m.runnable).then(|| view! { <span class="problem small">"this car lacks a sensor it needs"</span> " " })}
-                                                <button type="button" class="button small" on:click=move |_| {
-                                                    load.dispatch(LoadCarModel { car: id_load.clone(), folder: folder_load.clone() });
-                                                }>{format!("Load {}", m.folder)}</button>" "
-                                                <button type="button" class="button small danger" on:click=move |_| {
-                                                    delete.dispatch(DeleteCarModels { car: id_delete.clone(), folders: Some(vec![folder_delete.clone()]) });
-                                                }>{format!("Delete {}", m.folder)}</button>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(e) => view! { <Problem error=e /> }.into_any(),
+            <LoadedList of=models empty="No model on this car." loading="Asking the car…" let:list>
+                <ul class="plain">
+                    {list.into_iter().map(|m| {
+                        let (id_load, id_delete) = (id.clone(), id.clone());
+                        let (folder_load, folder_delete) = (m.folder.clone(), m.folder.clone());
+                        view! {
+                            <li>
+                                // Whose model, when drem sent it; else the car's folder.
+                                <strong>{m.model.clone().unwrap_or_else(|| m.folder.clone())}</strong>
+                                {m.owner.clone().map(|owner| view! { " · " {owner} })}" "
+                                <span class="muted small">{m.sensors.join(", ")}</span>" "
+                                {(!m.runnable).then(|| view! { <span class="problem small">"this car lacks a sensor it needs"</span> " " })}
+                                <button type="button" class="button small" on:click=move |_| {
+                                    load.dispatch(LoadCarModel { car: id_load.clone(), folder: folder_load.clone() });
+                                }>{format!("Load {}", m.folder)}</button>" "
+                                <button type="button" class="button small danger" on:click=move |_| {
+                                    delete.dispatch(DeleteCarModels { car: id_delete.clone(), folders: Some(vec![folder_delete.clone()]) });
+                                }>{format!("Delete {}", m.folder)}</button>
+                            </li>
                         }
-                    })
-                }}
-            </Transition>
+                    }).collect_view()}
+                </ul>
+            </LoadedList>
             <button type="button" class="button small danger" on:click=move |_| {
                 delete.dispatch(DeleteCarModels { car: id_clean.clone(), folders: None });
             }>"Clean car (delete every model)"</button>
@@ -312,34 +297,26 @@ fn SendModels(selected: RwSignal<Vec<CarId>>) -> impl IntoView {
     view! {
         <section class="send-models" aria-label="Send models to cars">
             <h2>"Send models"</h2>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match models.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No available model yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <fieldset class="model-choice">
-                                <legend>"Models (available)"</legend>
-                                {list.into_iter().map(|m| {
-                                    let id = m.id.clone();
-                                    let id_checked = m.id.clone();
-                                    view! {
-                                        <label class="check">
-                                            <input type="checkbox"
-                                                prop:checked=move || chosen.with(|c| c.contains(&id_checked))
-                                                on:change=move |_| chosen.update(|c| match c.iter().position(|x| *x == id) {
-                                                    Some(i) => { c.remove(i); }
-                                                    None => c.push(id.clone()),
-                                                }) />
-                                            {format!("{} · {}", m.name, m.owner_name)}
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </fieldset>
-                        }.into_any(),
-                        Err(e) => view! { <Problem error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LoadedList of=models empty="No available model yet." quiet=true let:list>
+                <fieldset class="model-choice">
+                    <legend>"Models (available)"</legend>
+                    {list.into_iter().map(|m| {
+                        let id = m.id.clone();
+                        let id_checked = m.id.clone();
+                        view! {
+                            <label class="check">
+                                <input type="checkbox"
+                                    prop:checked=move || chosen.with(|c| c.contains(&id_checked))
+                                    on:change=move |_| chosen.update(|c| match c.iter().position(|x| *x == id) {
+                                        Some(i) => { c.remove(i); }
+                                        None => c.push(id.clone()),
+                                    }) />
+                                {format!("{} · {}", m.name, m.owner_name)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            </LoadedList>
             <button type="button" class="button" disabled=move || selected.with(Vec::is_empty) || chosen.with(Vec::is_empty)
                 on:click=move |_| { send.dispatch(SendModels { cars: selected.get_untracked(), models: chosen.get_untracked() }); }>
                 {move || format!("Send to {} selected car(s)", selected.with(Vec::len))}

@@ -6,8 +6,9 @@ use super::api::{get_commentary, list_commentary_tracks};
 use super::chart::LapChart;
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 use crate::components::flag::Flag;
-use crate::components::form::Problem;
+
 use crate::components::live::board::{use_live_track, LiveParts, Ticking};
+use crate::components::loaded::Loaded;
 use crate::components::url_choice::UrlChoice;
 use crate::domain::commentary::{
     better, position_among, run_stats, state_label, time_up_on_track, TIME_UP,
@@ -36,12 +37,8 @@ pub fn CommentatorPage() -> impl IntoView {
     view! {
         <Title text="Commentator" />
         <h1 class="visually-hidden">"Commentator"</h1>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let list = match tracks.await {
-                    Ok(list) => list,
-                    Err(e) => return view! { <Problem error=e /> }.into_any(),
-                };
+        <Loaded of=tracks quiet=true let:list>
+            {
                 let options = list
                     .into_iter()
                     .map(|c| (c.track.0, format!("{} · {}", c.event_name, c.track_title)))
@@ -50,9 +47,8 @@ pub fn CommentatorPage() -> impl IntoView {
                     <UrlChoice id="track-pick" label="Event and track" placeholder="Choose a track"
                         page="/commentator" key="track" current=track.get_untracked().map(|t| t.0) options />
                 }
-                .into_any()
-            })}
-        </Transition>
+            }
+        </Loaded>
         {move || match track.get() {
             Some(track) => view! { <CommentaryDesk track /> }.into_any(),
             None => view! { <p class="empty">"Choose the event and track you are commentating."</p> }.into_any(),
@@ -65,17 +61,9 @@ fn CommentaryDesk(track: TrackId) -> impl IntoView {
     let for_first = track.clone();
     let first = Resource::new(|| (), move |_| get_commentary(for_first.clone()));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let track = track.clone();
-                Suspend::new(async move {
-                    match first.await {
-                        Ok(initial) => view! { <LiveCommentary initial track /> }.into_any(),
-                        Err(e) => view! { <Problem error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded of=first let:initial>
+            <LiveCommentary initial track=track.clone() />
+        </Loaded>
     }
 }
 

@@ -6,6 +6,7 @@ pub mod flag;
 pub mod form;
 pub mod gate;
 pub mod live;
+pub mod loaded;
 pub mod local_clock;
 pub mod nav;
 pub mod rules;

@@ -4,6 +4,7 @@ use super::api::*;
 use super::tracks::TracksEditor;
 use crate::components::copy_link::CopyLink;
 use crate::components::form::{FieldMessage, FormMessage, Problem};
+use crate::components::loaded::{Loaded, LoadedList};
 use crate::components::rules::RulesFields;
 use crate::domain::countries;
 use crate::domain::rules::RaceRules;
@@ -35,23 +36,11 @@ pub fn EventsPage() -> impl IntoView {
                 {kinds}
             </select>
         </div>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="empty">"No events yet. Create one to set up tracks and race rules."</p>
-                    }
-                    .into_any(),
-                    Ok(list) => view! {
-                        <div class="tiles">
-                            {list.into_iter().map(|e| view! { <EventTile event=e /> }).collect_view()}
-                        </div>
-                    }
-                    .into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <LoadedList of=events empty="No events yet. Create one to set up tracks and race rules." let:list>
+            <div class="tiles">
+                {list.into_iter().map(|e| view! { <EventTile event=e /> }).collect_view()}
+            </div>
+        </LoadedList>
     }
 }
 
@@ -82,12 +71,11 @@ pub fn EventPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match event.await {
-                    Ok(Some(event)) => {
-                        let tracks = RwSignal::new(event.tracks.clone());
-                        view! {
+        <Loaded of=event let:event>
+            {match event {
+                Some(event) => {
+                    let tracks = RwSignal::new(event.tracks.clone());
+                    view! {
                         <Title text=event.name.clone() />
                         <h1>{event.name.clone()}</h1>
                         <PublicLinks event=event.clone() tracks />
@@ -95,19 +83,17 @@ pub fn EventPage() -> impl IntoView {
                             <EventForm event=Some(event.clone()) />
                             <TracksEditor event tracks />
                         </div>
-                        }
-                        .into_any()
                     }
-                    Ok(None) => view! {
-                        <Title text="New event" />
-                        <h1>"New event"</h1>
-                        <EventForm event=None />
-                    }
-                    .into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                    .into_any()
                 }
-            })}
-        </Suspense>
+                None => view! {
+                    <Title text="New event" />
+                    <h1>"New event"</h1>
+                    <EventForm event=None />
+                }
+                .into_any(),
+            }}
+        </Loaded>
     }
 }
 

@@ -4,6 +4,7 @@
 use super::api::{list_my_models, DeleteModel};
 use super::upload::ModelUploader;
 use crate::components::form::Problem;
+use crate::components::loaded::LoadedList;
 use crate::wire::{ModelStatus, ModelSummary};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -121,23 +122,15 @@ pub fn MyModelsPage() -> impl IntoView {
         <p class="lead">"Upload the model archives you exported from the DeepRacer console. drem checks each one; the race staff load an available model onto your car."</p>
         <ModelUploader on_done statuses />
         {move || delete.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match models.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No models yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap" tabindex="0">
-                            <table class="models" aria-label="My models">
-                                <thead><tr><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|model| view! { <ModelRow model delete show_owner=false /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <LoadedList of=models empty="No models yet." let:list>
+            <div class="table-wrap" tabindex="0">
+                <table class="models" aria-label="My models">
+                    <thead><tr><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|model| view! { <ModelRow model delete show_owner=false /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </LoadedList>
     }
 }

@@ -5,6 +5,7 @@
 use super::api::{get_model_retention, list_models, DeleteModel, SetModelRetention};
 use super::page::{follow_models, ModelRow};
 use crate::components::form::Problem;
+use crate::components::loaded::Loaded;
 use crate::components::nav::AuthContext;
 use crate::domain::roles::Role;
 use crate::wire::ModelStatus;
@@ -45,34 +46,30 @@ pub fn ModelsPage() -> impl IntoView {
             </div>
         </div>
         {move || delete.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match models.await {
-                    Ok(list) => {
-                        let wanted = racer.get().to_lowercase();
-                        let list: Vec<_> = list
-                            .into_iter()
-                            .filter(|m| wanted.is_empty() || m.owner_name.to_lowercase().contains(&wanted))
-                            .collect();
-                        if list.is_empty() {
-                            return view! { <p class="empty">"No models match."</p> }.into_any();
-                        }
-                        view! {
-                            <div class="table-wrap" tabindex="0">
-                                <table class="models" aria-label="All models">
-                                    <thead><tr><th>"Racer"</th><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|model| view! { <ModelRow model delete show_owner=true /> }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }
-                        .into_any()
+        <Loaded of=models let:list>
+            {
+                let wanted = racer.get().to_lowercase();
+                let list: Vec<_> = list
+                    .into_iter()
+                    .filter(|m| wanted.is_empty() || m.owner_name.to_lowercase().contains(&wanted))
+                    .collect();
+                if list.is_empty() {
+                    view! { <p class="empty">"No models match."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap" tabindex="0">
+                            <table class="models" aria-label="All models">
+                                <thead><tr><th>"Racer"</th><th>"Model"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|model| view! { <ModelRow model delete show_owner=true /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                    .into_any()
                 }
-            })}
-        </Transition>
+            }
+        </Loaded>
         // Read through a transition, so the server and the browser render the same.
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -92,15 +89,12 @@ fn Retention() -> impl IntoView {
     view! {
         <section class="retention" aria-label="Retention">
             <h2>"Retention"</h2>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match current.await {
-                        Ok(Some(d)) => view! { <p>"Models are deleted " <strong>{d}" days"</strong> " after their upload."</p> }.into_any(),
-                        Ok(None) => view! { <p>"Models are kept until their owner or an operator deletes them."</p> }.into_any(),
-                        Err(e) => view! { <Problem error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded of=current quiet=true let:kept>
+                {match kept {
+                    Some(d) => view! { <p>"Models are deleted " <strong>{d}" days"</strong> " after their upload."</p> }.into_any(),
+                    None => view! { <p>"Models are kept until their owner or an operator deletes them."</p> }.into_any(),
+                }}
+            </Loaded>
             <form class="inline-form" on:submit=move |ev| {
                 ev.prevent_default();
                 let value = days.get().trim().parse::<u32>().ok();

@@ -3,6 +3,7 @@
 
 use super::admin_api::*;
 use crate::components::form::Problem;
+use crate::components::loaded::Loaded;
 use crate::components::url_choice::UrlChoice;
 use crate::domain::countries;
 use crate::domain::laptime::format_ms;
@@ -27,21 +28,16 @@ pub fn RaceAdminPage() -> impl IntoView {
     view! {
         <Title text="Race admin" />
         <h1>"Race admin"</h1>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Ok(list) => {
-                        let options = list.into_iter().map(|e| (e.id.0, e.name)).collect();
-                        view! {
-                            <UrlChoice id="event-pick" label="Event" placeholder="Choose an event"
-                                page="/race-admin" key="event" current=event.get_untracked().map(|e| e.0) options />
-                        }
-                        .into_any()
-                    }
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+        <Loaded of=events quiet=true let:list>
+            {
+                let options = list.into_iter().map(|e| (e.id.0, e.name)).collect();
+                view! {
+                    <UrlChoice id="event-pick" label="Event" placeholder="Choose an event"
+                        page="/race-admin" key="event" current=event.get_untracked().map(|e| e.0) options />
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
         {move || event.get().map(|event| view! { <EventAdmin event /> })}
     }
 }
@@ -107,14 +103,9 @@ fn EventAdmin(event: EventId) -> impl IntoView {
             <a href=format!("/exports/{}/summary.csv", event.0) download="">"racer summary (CSV)"</a>
         </p>
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(r) => view! { <Results results=r /> }.into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded of=results let:r>
+            <Results results=r />
+        </Loaded>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let tracks: Vec<Track> = results

@@ -11,7 +11,8 @@ use super::picker::RacerPicker;
 use super::ticking::Received;
 use crate::cars::track_kit::TrackKitPicker;
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
-use crate::components::form::Problem;
+
+use crate::components::loaded::Loaded;
 use crate::components::local_clock::local_ms;
 use crate::components::url_choice::UrlChoice;
 use crate::domain::commentary::time_up_on_track;
@@ -71,28 +72,23 @@ pub(crate) fn continue_where_left_off(
 fn TrackPicker(current: Signal<Option<TrackId>>) -> impl IntoView {
     let events = Resource::new(|| (), |_| list_events(None));
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match events.await {
-                    Ok(list) => {
-                        let options = list
+        <Loaded of=events quiet=true let:list>
+            {
+                let options = list
+                    .iter()
+                    .flat_map(|e| {
+                        e.tracks
                             .iter()
-                            .flat_map(|e| {
-                                e.tracks
-                                    .iter()
-                                    .map(|t| (t.id.0.clone(), format!("{} · {}", e.name, t.title)))
-                            })
-                            .collect();
-                        view! {
-                            <UrlChoice id="track-pick" label="Event and track" placeholder="Choose a track"
-                                page="/race" key="track" current=current.get_untracked().map(|t| t.0) options />
-                        }
-                        .into_any()
-                    }
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
+                            .map(|t| (t.id.0.clone(), format!("{} · {}", e.name, t.title)))
+                    })
+                    .collect();
+                view! {
+                    <UrlChoice id="track-pick" label="Event and track" placeholder="Choose a track"
+                        page="/race" key="track" current=current.get_untracked().map(|t| t.0) options />
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 
@@ -101,17 +97,9 @@ fn RaceDeskView(track: TrackId) -> impl IntoView {
     let track_for_desk = track.clone();
     let desk = Resource::new(|| (), move |_| get_race_desk(track_for_desk.clone()));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let track = track.clone();
-                Suspend::new(async move {
-                    match desk.await {
-                        Ok(desk) => view! { <RaceControl desk track /> }.into_any(),
-                        Err(e) => view! { <Problem error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded of=desk let:desk>
+            <RaceControl desk track=track.clone() />
+        </Loaded>
     }
 }
 

@@ -5,6 +5,7 @@
 use super::api::{list_timers, CreateTimer, RevokeTimer, MAX_NAME};
 use crate::components::form::Problem;
 use crate::components::live::source::reload_on;
+use crate::components::loaded::LoadedList;
 use crate::wire::TimerInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,24 +54,16 @@ pub fn TimersPage() -> impl IntoView {
             None => None,
         }}
         {move || revoke.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match timers.await {
-                    Ok(list) if list.is_empty() => view! { <p class="empty">"No timer is paired yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap" tabindex="0">
-                            <table class="cards" aria-label="Timers">
-                                <thead><tr><th>"Timer"</th><th>"Status"</th><th>"Last seen (UTC)"</th><th>"Times"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|timer| view! { <TimerRow timer revoke /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <LoadedList of=timers empty="No timer is paired yet." let:list>
+            <div class="table-wrap" tabindex="0">
+                <table class="cards" aria-label="Timers">
+                    <thead><tr><th>"Timer"</th><th>"Status"</th><th>"Last seen (UTC)"</th><th>"Times"</th><th></th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|timer| view! { <TimerRow timer revoke /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </LoadedList>
     }
 }
 

@@ -5,6 +5,7 @@
 use super::api::{get_track_timer, list_timers, SetTrackTimer};
 use super::page::ConnectionBadge;
 use crate::components::form::Problem;
+use crate::components::loaded::Loaded;
 use crate::wire::{TimerId, TrackId};
 use leptos::prelude::*;
 
@@ -25,40 +26,34 @@ pub fn TrackTimer(track: TrackId, kit: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <div class="track-timer">
-            <Transition fallback=|| ()>
-                {move || {
+            <Loaded of=current quiet=true let:loaded>
+                {
+                    let (current, all) = loaded;
                     let track = track.clone();
-                    Suspend::new(async move {
-                        match current.await {
-                            Ok((current, all)) => {
-                                let chosen = current.as_ref().map(|t| t.id.0.clone()).unwrap_or_default();
-                                let last = current.as_ref().and_then(|t| t.last_crossing.clone()).map(|text| view! {
-                                    <span class="muted small">{format!("Last crossing: {text}")}</span>
-                                });
-                                let badge = current.map(|t| view! { <ConnectionBadge connected=t.connected /> });
-                                view! {
-                                    <div class="field kit-field">
-                                    <label for="track-timer">"Lap timer"</label>
-                                    <select id="track-timer" on:change=move |ev| {
-                                        let value = event_target_value(&ev);
-                                        let timer = (!value.is_empty()).then_some(TimerId(value));
-                                        choose.dispatch(SetTrackTimer { track: track.clone(), timer });
-                                    }>
-                                        <option value="" selected=chosen.is_empty()>"None (by hand)"</option>
-                                        {all.into_iter().map(|t| {
-                                            let selected = t.id.0 == chosen;
-                                            view! { <option value=t.id.0.clone() selected=selected>{t.name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                    </div>
-                                    <div class="kit-status">{badge}{last}</div>
-                                }.into_any()
-                            }
-                            Err(e) => view! { <Problem error=e /> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+                    let chosen = current.as_ref().map(|t| t.id.0.clone()).unwrap_or_default();
+                    let last = current.as_ref().and_then(|t| t.last_crossing.clone()).map(|text| view! {
+                        <span class="muted small">{format!("Last crossing: {text}")}</span>
+                    });
+                    let badge = current.map(|t| view! { <ConnectionBadge connected=t.connected /> });
+                    view! {
+                        <div class="field kit-field">
+                        <label for="track-timer">"Lap timer"</label>
+                        <select id="track-timer" on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            let timer = (!value.is_empty()).then_some(TimerId(value));
+                            choose.dispatch(SetTrackTimer { track: track.clone(), timer });
+                        }>
+                            <option value="" selected=chosen.is_empty()>"None (by hand)"</option>
+                            {all.into_iter().map(|t| {
+                                let selected = t.id.0 == chosen;
+                                view! { <option value=t.id.0.clone() selected=selected>{t.name}</option> }
+                            }).collect_view()}
+                        </select>
+                        </div>
+                        <div class="kit-status">{badge}{last}</div>
+                    }
+                }
+            </Loaded>
             {move || choose.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
         </div>
     }
