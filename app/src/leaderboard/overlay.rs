@@ -5,14 +5,16 @@
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
 use crate::components::flag::Flag;
-use crate::components::live::board::{use_board_from_url, LiveBoard};
+use crate::components::live::board::{use_board_from_url, LiveBoard, Ticking};
 use crate::domain::commentary::{lap_class, run_stats, time_up_on_track};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::Ranking;
 use crate::i18n::*;
+use crate::wire::{BoardRow, Leaderboard};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::sync::Arc;
 
 /// A valid `RRGGBB` chroma colour, or the default green.
 fn chroma_colour(raw: Option<String>) -> String {
@@ -56,107 +58,17 @@ pub fn OverlayPage() -> impl IntoView {
                             return ().into_any();
                         }
                     };
-                    let event_best = b.fastest_lap_ms;
-                    let bests = b.personal_best_ms.clone();
-                    let racing = move || on_track.get().into_iter().next();
                     // Only racers with a time: "no time" rows are no standings for a stream.
-                    let timed = b.rows.iter().filter(|r| r.result_ms.is_some()).cloned().collect::<Vec<_>>();
-                    let top = timed.iter().take(4).cloned().collect::<Vec<_>>();
-                    let show_board = flag("showLeaderboard");
-                    let show_gap = flag("gapToLeader");
-                    let show_flag = flag("flag");
+                    let timed: Vec<BoardRow> = b.rows.iter().filter(|r| r.result_ms.is_some()).cloned().collect();
                     let title = if b.combined { t_string!(i18n, all_tracks).to_string() } else { b.title.clone() };
-                    let ranking = b.ranking;
-                    let rows = b.rows.clone();
-                    // Whoever finished last: highlighted in the top four between races.
                     let newest = b.latest_finisher.clone();
+                    let (show_board, show_gap, show_flag) = (flag("showLeaderboard"), flag("gapToLeader"), flag("flag"));
+                    let b = Arc::new(b);
                     view! {
-                        {move || match racing() {
-                            Some(t) => {
-                                let race = t.on_track.race.clone();
-                                let own_best = bests.iter().find(|(n, _)| *n == t.on_track.name).map(|(_, ms)| *ms)
-                                    .into_iter()
-                                    .chain(race.laps.iter().filter(|l| l.valid).map(|l| l.time_ms))
-                                    .min();
-                                let best = race.laps.iter().filter(|l| l.valid).map(|l| l.time_ms).min();
-                                // A lap on track that beats every submitted one is the event's best too.
-                                let event_best = event_best.into_iter().chain(best).min();
-                                let previous = race.laps.last().cloned();
-                                let left = {
-                                    let (race, t) = (race.clone(), t.clone());
-                                    move || race.remaining(t.server_now(now.get())).map(format_ms).unwrap_or_else(|| "—".into())
-                                };
-                                let time_up = {
-                                    let (race, t) = (race.clone(), t.clone());
-                                    move || time_up_on_track(&race, t.server_now(now.get()))
-                                };
-                                // The ranking's own figure: best lap, best average, or valid laps.
-                                let run = run_stats(ranking, &race.laps);
-                                let (figure_label, figure, figure_class) = match ranking {
-                                    Ranking::BestLap => (
-                                        t_string!(i18n, best_lap),
-                                        best.map(format_ms).unwrap_or_else(|| "—".into()),
-                                        best.map(|b| lap_class(b, true, event_best, own_best)).unwrap_or(""),
-                                    ),
-                                    Ranking::BestAverage { .. } => {
-                                        // Coloured as a lap: purple when it beats the board's
-                                        // best average, green when it beats the racer's own.
-                                        let average = run.best_average.map(|a| a.value_ms);
-                                        let board_best = rows.first().and_then(|r| r.result_ms);
-                                        let own_before = rows.iter().find(|r| r.name == t.on_track.name).and_then(|r| r.result_ms);
-                                        (
-                                            t_string!(i18n, best_average),
-                                            average.map(format_ms).unwrap_or_else(|| "—".into()),
-                                            average.map(|a| lap_class(a, true, board_best.into_iter().chain(Some(a)).min(), own_before.into_iter().chain(Some(a)).min())).unwrap_or(""),
-                                        )
-                                    }
-                                    Ranking::LapCount { laps } => (
-                                        t_string!(i18n, laps),
-                                        format!("{} / {laps}", run.valid_laps),
-                                        "",
-                                    ),
-                                };
-                                view! {
-                                    <section class="lower-third" aria-label=t_string!(i18n, racer_on_track)>
-                                        <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
-                                        <strong class="lt-name">{t.on_track.name.clone()}</strong>
-                                        <span class="lt-item">{t!(i18n, time_left)} <b data-testid="time-left">{left}</b></span>
-                                        <Show when=time_up>
-                                            <span class="lt-item lt-time-up" role="status">{t!(i18n, time_up)}</span>
-                                        </Show>
-                                        <span class="lt-item">{figure_label}
-                                            <b class=figure_class>{figure}</b>
-                                        </span>
-                                        <span class="lt-item">{t!(i18n, previous_lap)}
-                                            <b class=previous.as_ref().map(|l| lap_class(l.time_ms, l.valid, event_best, own_best)).unwrap_or("")>
-                                                {previous.as_ref().map(|l| format_ms(l.time_ms)).unwrap_or_else(|| "—".into())}
-                                            </b>
-                                        </span>
-                                    </section>
-                                }
-                                .into_any()
-                            }
+                        {move || match on_track.get().into_iter().next() {
+                            Some(racing) => view! { <LowerThird racing board=Arc::clone(&b) now /> }.into_any(),
                             None if show_board => view! {
-                                <section class="overlay-top" aria-label=t_string!(i18n, top_four)>
-                                    <h2>{title.clone()}</h2>
-                                    <ol>
-                                        {top.iter().chain(
-                                            // The newest finisher below the top four, in their place.
-                                            timed.iter().skip(4).find(|r| newest.as_ref() == Some(&r.name))
-                                        ).map(|r| view! {
-                                            <li class:newest=newest.as_ref() == Some(&r.name)>
-                                                <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
-                                                <span class="racer-dot" style=format!("background:{}", r.colour)></span>
-                                                {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}
-                                                <span class="name">{r.name.clone()}</span>
-                                                <b>{r.result_ms.map(format_ms).unwrap_or_else(|| t_string!(i18n, no_time).to_string())}</b>
-                                                {(show_gap && r.gap_ms.is_some_and(|g| g > 0)).then(|| view! {
-                                                    <span class="gap">{format!("+{}", format_ms(r.gap_ms.unwrap_or(0)))}</span>
-                                                })}
-                                            </li>
-                                        }).collect_view()}
-                                    </ol>
-                                </section>
+                                <TopFour title=title.clone() timed=timed.clone() newest=newest.clone() show_gap show_flag />
                             }
                             .into_any(),
                             None => ().into_any(),
@@ -167,6 +79,141 @@ pub fn OverlayPage() -> impl IntoView {
             </Transition>
             <span class="overlay-live" class:on=move || live.get()></span>
         </div>
+    }
+}
+
+/// During a race: the racer, time left, the ranking's figure and the previous lap,
+/// coloured against the event's best and the racer's own.
+#[component]
+fn LowerThird(racing: Ticking, board: Arc<Leaderboard>, now: RwSignal<f64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = racing;
+    let (event_best, bests, ranking, rows) = (
+        board.fastest_lap_ms,
+        &board.personal_best_ms,
+        board.ranking,
+        &board.rows,
+    );
+    let race = t.on_track.race.clone();
+    let own_best = bests
+        .iter()
+        .find(|(n, _)| *n == t.on_track.name)
+        .map(|(_, ms)| *ms)
+        .into_iter()
+        .chain(race.laps.iter().filter(|l| l.valid).map(|l| l.time_ms))
+        .min();
+    let best = race
+        .laps
+        .iter()
+        .filter(|l| l.valid)
+        .map(|l| l.time_ms)
+        .min();
+    // A lap on track that beats every submitted one is the event's best too.
+    let event_best = event_best.into_iter().chain(best).min();
+    let previous = race.laps.last().cloned();
+    let left = {
+        let (race, t) = (race.clone(), t.clone());
+        move || {
+            race.remaining(t.server_now(now.get()))
+                .map(format_ms)
+                .unwrap_or_else(|| "—".into())
+        }
+    };
+    let time_up = {
+        let (race, t) = (race.clone(), t.clone());
+        move || time_up_on_track(&race, t.server_now(now.get()))
+    };
+    // The ranking's own figure: best lap, best average, or valid laps.
+    let run = run_stats(ranking, &race.laps);
+    let (figure_label, figure, figure_class) = match ranking {
+        Ranking::BestLap => (
+            t_string!(i18n, best_lap),
+            best.map(format_ms).unwrap_or_else(|| "—".into()),
+            best.map(|b| lap_class(b, true, event_best, own_best))
+                .unwrap_or(""),
+        ),
+        Ranking::BestAverage { .. } => {
+            // Coloured as a lap: purple when it beats the board's
+            // best average, green when it beats the racer's own.
+            let average = run.best_average.map(|a| a.value_ms);
+            let board_best = rows.first().and_then(|r| r.result_ms);
+            let own_before = rows
+                .iter()
+                .find(|r| r.name == t.on_track.name)
+                .and_then(|r| r.result_ms);
+            (
+                t_string!(i18n, best_average),
+                average.map(format_ms).unwrap_or_else(|| "—".into()),
+                average
+                    .map(|a| {
+                        lap_class(
+                            a,
+                            true,
+                            board_best.into_iter().chain(Some(a)).min(),
+                            own_before.into_iter().chain(Some(a)).min(),
+                        )
+                    })
+                    .unwrap_or(""),
+            )
+        }
+        Ranking::LapCount { laps } => (
+            t_string!(i18n, laps),
+            format!("{} / {laps}", run.valid_laps),
+            "",
+        ),
+    };
+    view! {
+        <section class="lower-third" aria-label=t_string!(i18n, racer_on_track)>
+            <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
+            <strong class="lt-name">{t.on_track.name.clone()}</strong>
+            <span class="lt-item">{t!(i18n, time_left)} <b data-testid="time-left">{left}</b></span>
+            <Show when=time_up>
+                <span class="lt-item lt-time-up" role="status">{t!(i18n, time_up)}</span>
+            </Show>
+            <span class="lt-item">{figure_label}
+                <b class=figure_class>{figure}</b>
+            </span>
+            <span class="lt-item">{t!(i18n, previous_lap)}
+                <b class=previous.as_ref().map(|l| lap_class(l.time_ms, l.valid, event_best, own_best)).unwrap_or("")>
+                    {previous.as_ref().map(|l| format_ms(l.time_ms)).unwrap_or_else(|| "—".into())}
+                </b>
+            </span>
+        </section>
+    }
+}
+
+/// Between races: the top four, and the newest finisher below them in their place.
+#[component]
+fn TopFour(
+    title: String,
+    timed: Vec<BoardRow>,
+    newest: Option<String>,
+    show_gap: bool,
+    show_flag: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let top = timed.iter().take(4).cloned().collect::<Vec<_>>();
+    view! {
+        <section class="overlay-top" aria-label=t_string!(i18n, top_four)>
+            <h2>{title.clone()}</h2>
+            <ol>
+                {top.iter().chain(
+                    // The newest finisher below the top four, in their place.
+                    timed.iter().skip(4).find(|r| newest.as_ref() == Some(&r.name))
+                ).map(|r| view! {
+                    <li class:newest=newest.as_ref() == Some(&r.name)>
+                        <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
+                        <span class="racer-dot" style=format!("background:{}", r.colour)></span>
+                        {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}
+                        <span class="name">{r.name.clone()}</span>
+                        <b>{r.result_ms.map(format_ms).unwrap_or_else(|| t_string!(i18n, no_time).to_string())}</b>
+                        {(show_gap && r.gap_ms.is_some_and(|g| g > 0)).then(|| view! {
+                            <span class="gap">{format!("+{}", format_ms(r.gap_ms.unwrap_or(0)))}</span>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
     }
 }
 

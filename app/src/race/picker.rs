@@ -5,7 +5,8 @@ use super::ticking::Received;
 use crate::accounts::api::list_racers;
 use crate::components::form::Problem;
 use crate::components::local_clock::local_ms;
-use crate::wire::{TrackId, UserId};
+use crate::error::AppError;
+use crate::wire::{TrackId, UserId, UserSummary};
 use leptos::prelude::*;
 
 /// How many matches the picker lists.
@@ -58,42 +59,16 @@ pub fn RacerPicker(
         })
     });
     // An override covers one start only: it never carries over to the next racer.
-    let pick = {
-        let track = track.clone();
-        move |racer| {
-            start.dispatch(StartRace {
-                track: track.clone(),
-                racer,
-                by_proxy: by_proxy.get_untracked(),
-                override_runs: override_runs.get_untracked(),
-            });
-            override_runs.set(false);
-        }
-    };
-    let pick = StoredValue::new(pick);
-    let on_search_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.repeat() {
-            return;
-        }
-        let count = matches.with_untracked(|(_, list)| list.len());
-        match ev.key().as_str() {
-            "Enter" => {
-                ev.prevent_default();
-                if let Some((racer, _)) = chosen_match.get_untracked() {
-                    pick.with_value(|p| p(racer));
-                }
-            }
-            "ArrowDown" if count > 0 => {
-                ev.prevent_default();
-                chosen.update(|c| *c = (*c + 1).min(count - 1));
-            }
-            "ArrowUp" => {
-                ev.prevent_default();
-                chosen.update(|c| *c = c.saturating_sub(1));
-            }
-            _ => {}
-        }
-    };
+    let pick = Callback::new(move |racer| {
+        start.dispatch(StartRace {
+            track: track.clone(),
+            racer,
+            by_proxy: by_proxy.get_untracked(),
+            override_runs: override_runs.get_untracked(),
+        });
+        override_runs.set(false);
+    });
+    let on_search_key = search_keys(matches, chosen, chosen_match, pick);
     // After choosing a track the operator types at once: the browser ignores
     // `autofocus` on a page that is already running, so focus from here.
     let search_box = NodeRef::<leptos::html::Input>::new();
@@ -148,40 +123,7 @@ pub fn RacerPicker(
                                     matches.set((query, shown.collect()));
                                     chosen.set(0);
                                 }
-                                view! {
-                                <ul class="racer-list">
-                                    {list.into_iter().take(SHOWN).enumerate().map(|(i, r)| {
-                                        let id = r.id.clone();
-                                        let name = r.display_name.clone().unwrap_or_else(|| r.username.clone());
-                                        let racer = r.id.clone();
-                                        let used = Signal::derive(move || {
-                                            runs.get()
-                                                .and_then(Result::ok)
-                                                .and_then(|list| list.iter().find(|(u, _)| *u == racer).map(|(_, n)| *n))
-                                                .unwrap_or(0)
-                                        });
-                                        let runs_text = move || match runs_allowed {
-                                            Some(max) => format!("{} of {max} runs used", used.get()),
-                                            None => match used.get() {
-                                                1 => "1 run".to_string(),
-                                                n => format!("{n} runs"),
-                                            },
-                                        };
-                                        let out = move || runs_allowed.is_some_and(|max| used.get() >= max);
-                                        let is_chosen = move || chosen.get() == i;
-                                        view! {
-                                            <li class:out-of-runs=out class:chosen=is_chosen>
-                                                <button class="button racer-pick"
-                                                    aria-current=move || is_chosen().then_some("true")
-                                                    on:click=move |_| {
-                                                    pick.with_value(|p| p(id.clone()));
-                                                }>{format!("Race: {name}")}</button>
-                                                <span class="sub runs">{runs_text}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }
+                                view! { <RacerList list runs runs_allowed chosen pick /> }
                             .into_any()
                             }
                             Err(e) => view! { <Problem error=e /> }.into_any(),
@@ -190,5 +132,81 @@ pub fn RacerPicker(
                 }}
             </Transition>
         </section>
+    }
+}
+
+/// The search box's keys: Enter races the chosen match, the arrows choose another.
+fn search_keys(
+    matches: RwSignal<(String, Vec<(UserId, String)>)>,
+    chosen: RwSignal<usize>,
+    chosen_match: Memo<Option<(UserId, String)>>,
+    pick: Callback<UserId>,
+) -> impl Fn(leptos::ev::KeyboardEvent) + Clone + 'static {
+    move |ev: leptos::ev::KeyboardEvent| {
+        if ev.repeat() {
+            return;
+        }
+        let count = matches.with_untracked(|(_, list)| list.len());
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                if let Some((racer, _)) = chosen_match.get_untracked() {
+                    pick.run(racer);
+                }
+            }
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                chosen.update(|c| *c = (*c + 1).min(count - 1));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                chosen.update(|c| *c = c.saturating_sub(1));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The matches (at most `SHOWN`), each with the runs used on this track and a button
+/// that puts them on it.
+#[component]
+fn RacerList(
+    list: Vec<UserSummary>,
+    runs: LocalResource<Result<Vec<(UserId, u32)>, AppError>>,
+    runs_allowed: Option<u32>,
+    chosen: RwSignal<usize>,
+    pick: Callback<UserId>,
+) -> impl IntoView {
+    view! {
+        <ul class="racer-list">
+            {list.into_iter().take(SHOWN).enumerate().map(|(i, r)| {
+                let id = r.id.clone();
+                let name = r.display_name.clone().unwrap_or_else(|| r.username.clone());
+                let racer = r.id.clone();
+                let used = Signal::derive(move || {
+                    runs.get()
+                        .and_then(Result::ok)
+                        .and_then(|list| list.iter().find(|(u, _)| *u == racer).map(|(_, n)| *n))
+                        .unwrap_or(0)
+                });
+                let runs_text = move || match runs_allowed {
+                    Some(max) => format!("{} of {max} runs used", used.get()),
+                    None => match used.get() {
+                        1 => "1 run".to_string(),
+                        n => format!("{n} runs"),
+                    },
+                };
+                let out = move || runs_allowed.is_some_and(|max| used.get() >= max);
+                let is_chosen = move || chosen.get() == i;
+                view! {
+                    <li class:out-of-runs=out class:chosen=is_chosen>
+                        <button class="button racer-pick"
+                            aria-current=move || is_chosen().then_some("true")
+                            on:click=move |_| pick.run(id.clone())>{format!("Race: {name}")}</button>
+                        <span class="sub runs">{runs_text}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
