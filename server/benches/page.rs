@@ -32,11 +32,9 @@ const CONNECTIONS: usize = 16;
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASURED: Duration = Duration::from_secs(5);
 
-fn main() -> Result<(), Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run())
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    run().await
 }
 
 async fn run() -> Result<(), Failure> {

@@ -14,11 +14,9 @@ use support::{call, signed_in_admin, Drem, Failure};
 
 const SIZE: usize = 100 << 20;
 
-fn main() -> Result<(), Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(run())
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    run().await
 }
 
 async fn run() -> Result<(), Failure> {

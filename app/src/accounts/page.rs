@@ -2,14 +2,13 @@
 
 use super::api::{get_profile, ChangePassword, DeleteAccount, SignOutEverywhere, UpdateProfile};
 use crate::components::form::{
-    last_error, CountrySelect, FieldMessage, FormMessage, Problem, TextField,
+    last_error, CountrySelect, FieldMessage, FormMessage, PasswordField, Problem, TextField,
 };
 use crate::components::nav::AuthContext;
-use crate::domain::account::{DISPLAY_NAME_MAX, HIGHLIGHT_COLOURS, PASSWORD_MIN};
+use crate::domain::account::{DISPLAY_NAME_MAX, HIGHLIGHT_COLOURS};
 use crate::wire::Profile;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -114,24 +113,8 @@ fn PasswordForm() -> impl IntoView {
         <section class="card">
             <h2>"Change password"</h2>
             <ActionForm action>
-                <TextField
-                    label="Current password"
-                    name="current_password"
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                    error
-                />
-                <TextField
-                    label="New password"
-                    name="new_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint="At least 10 characters."
-                    minlength=PASSWORD_MIN as u32
-                    required=true
-                    error
-                />
+                <PasswordField label="Current password" name="current_password" error />
+                <PasswordField label="New password" name="new_password" new=true error />
                 <FormMessage error />
                 <button type="submit" class="button">"Change password"</button>
                 <Show when=done>
@@ -147,14 +130,7 @@ fn PasswordForm() -> impl IntoView {
 fn SignOutEverywhereForm() -> impl IntoView {
     let action = ServerAction::<SignOutEverywhere>::new();
     let error = last_error(action.value());
-    let auth = AuthContext::get();
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Ok(())) = action.value().get() {
-            auth.refresh();
-            navigate("/sign-in", Default::default());
-        }
-    });
+    AuthContext::follow_success(action.value(), Signal::stored("/sign-in".to_string()));
     view! {
         <section class="card">
             <h2>"Sessions"</h2>
@@ -171,27 +147,13 @@ fn SignOutEverywhereForm() -> impl IntoView {
 fn DeleteForm() -> impl IntoView {
     let action = ServerAction::<DeleteAccount>::new();
     let error = last_error(action.value());
-    let auth = AuthContext::get();
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Ok(())) = action.value().get() {
-            auth.refresh();
-            navigate("/", Default::default());
-        }
-    });
+    AuthContext::follow_success(action.value(), Signal::stored("/".to_string()));
     view! {
         <section class="card danger-zone">
             <h2>"Delete account"</h2>
             <p>"This removes your account for good. Your password confirms it."</p>
             <ActionForm action>
-                <TextField
-                    label="Password to confirm deletion"
-                    name="password"
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                    error
-                />
+                <PasswordField label="Password to confirm deletion" error />
                 <FormMessage error />
                 <button type="submit" class="button danger">"Delete my account"</button>
             </ActionForm>

@@ -2,33 +2,18 @@
 
 use super::api::{SignIn, SignUp};
 use crate::accounts::api::{get_invite, RedeemInvite};
-use crate::components::form::{last_error, CountrySelect, FormMessage, Problem, TextField};
+use crate::components::form::{
+    last_error, CountrySelect, FormMessage, Notice, PasswordField, Problem, TextField,
+};
 use crate::components::nav::AuthContext;
-use crate::domain::account::{PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
+use crate::domain::account::{USERNAME_MAX, USERNAME_MIN};
 use crate::error::AppError;
-use crate::wire::SessionUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-const PASSWORD_HINT: &str = "At least 10 characters. A few random words work well.";
 const USERNAME_HINT: &str = "3–32 letters, digits, '_' or '-'. Shown on leaderboards.";
-
-/// After a successful sign-in: reload who is signed in and go on.
-fn on_signed_in<S>(value: S, next: Signal<String>)
-where
-    S: Get<Value = Option<Result<SessionUser, AppError>>> + Send + Sync + 'static,
-{
-    let auth = AuthContext::get();
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Ok(_)) = value.get() {
-            auth.refresh();
-            navigate(&next.get_untracked(), Default::default());
-        }
-    });
-}
 
 /// Where to go after signing in: `?next=/path` when it is a local path, else home.
 fn next_path() -> Signal<String> {
@@ -46,21 +31,14 @@ fn next_path() -> Signal<String> {
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = last_error(action.value());
-    on_signed_in(action.value(), next_path());
+    AuthContext::follow_success(action.value(), next_path());
     view! {
         <Title text="Sign in" />
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <ActionForm action>
                 <TextField label="Username" name="username" autocomplete="username" required=true error />
-                <TextField
-                    label="Password"
-                    name="password"
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                    error
-                />
+                <PasswordField label="Password" error />
                 <FormMessage error />
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
                     "Sign in"
@@ -75,7 +53,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = last_error(action.value());
-    on_signed_in(action.value(), Signal::derive(|| "/profile".to_string()));
+    AuthContext::follow_success(action.value(), Signal::derive(|| "/profile".to_string()));
     view! {
         <Title text="Sign up" />
         <section class="card narrow">
@@ -94,16 +72,7 @@ pub fn SignUpPage() -> impl IntoView {
                 />
                 <TextField label="Email" name="email" kind="email" autocomplete="email" required=true error />
                 <CountrySelect error />
-                <TextField
-                    label="Password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=PASSWORD_HINT
-                    required=true
-                    minlength=PASSWORD_MIN as u32
-                    error
-                />
+                <PasswordField label="Password" new=true error />
                 <FormMessage error />
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>
                     "Sign up"
@@ -122,7 +91,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let info = Resource::new(token, get_invite);
     let action = ServerAction::<RedeemInvite>::new();
     let error = last_error(action.value());
-    on_signed_in(action.value(), Signal::derive(|| "/profile".to_string()));
+    AuthContext::follow_success(action.value(), Signal::derive(|| "/profile".to_string()));
     view! {
         <Title text="Set your password" />
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -134,16 +103,7 @@ pub fn SetPasswordPage() -> impl IntoView {
                             <p>"Set a password to finish your racer account. This link works once."</p>
                             <ActionForm action>
                                 <input type="hidden" name="token" value=token() />
-                                <TextField
-                                    label="New password"
-                                    name="password"
-                                    kind="password"
-                                    autocomplete="new-password"
-                                    hint=PASSWORD_HINT
-                                    required=true
-                                    minlength=PASSWORD_MIN as u32
-                                    error
-                                />
+                                <PasswordField label="New password" new=true error />
                                 <FormMessage error />
                                 <button type="submit" class="button primary">"Set password"</button>
                             </ActionForm>
@@ -151,13 +111,9 @@ pub fn SetPasswordPage() -> impl IntoView {
                     }
                     .into_any(),
                     Err(AppError::NotFound(_)) => view! {
-                        <section class="notice" role="alert">
-                            <h1>"This link no longer works"</h1>
-                            <p>
-                                "It was used already or has expired. Ask the registration desk for a new link, or sign in if you set a password."
-                            </p>
-                            <A href="/sign-in" attr:class="button">"Sign in"</A>
-                        </section>
+                        <Notice title="This link no longer works"
+                            text="It was used already or has expired. Ask the registration desk for a new link, or sign in if you set a password."
+                            href="/sign-in".to_string() link="Sign in" />
                     }
                     .into_any(),
                     Err(e) => view! { <Problem error=e /> }.into_any(),

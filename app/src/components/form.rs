@@ -111,6 +111,30 @@ pub fn CountrySelect(
     }
 }
 
+/// A password field: the account's current password, or (`new`) a new one, with the
+/// rule it must meet as its hint and the browser's own length check.
+#[component]
+pub fn PasswordField(
+    label: &'static str,
+    #[prop(default = "password")] name: &'static str,
+    #[prop(optional)] new: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let (autocomplete, hint, minlength) = if new {
+        (
+            "new-password",
+            "At least 10 characters. A few random words work well.",
+            crate::domain::account::PASSWORD_MIN as u32,
+        )
+    } else {
+        // Whatever rule held when it was set: the server judges it.
+        ("current-password", "", 0)
+    };
+    view! {
+        <TextField label name kind="password" autocomplete hint minlength required=true error />
+    }
+}
+
 /// On the server: the page's HTTP status becomes the error's (takes effect where the
 /// page is rendered before its head goes out: the public pages).
 pub fn answer_with_status_of(error: &AppError) {
@@ -124,6 +148,28 @@ pub fn answer_with_status_of(error: &AppError) {
     let _ = error;
 }
 
+/// A page-wide notice in place of the page: what happened and where to go from here.
+#[component]
+pub fn Notice(
+    title: &'static str,
+    #[prop(into)] text: String,
+    /// Where to go (the sign-in page's link depends on the page it is on).
+    #[prop(into)]
+    href: Signal<String>,
+    link: &'static str,
+    /// Refused for the caller's role (shown as such).
+    #[prop(optional)]
+    denied: bool,
+) -> impl IntoView {
+    view! {
+        <section class="notice" class:denied=denied role="alert">
+            <h1>{title}</h1>
+            <p>{text}</p>
+            <A href=move || href.get() attr:class="button">{link}</A>
+        </section>
+    }
+}
+
 /// What a page shows instead of its content when loading it failed. On the server it
 /// also sets the page's HTTP status (404 for an unknown event, 403, 401), where the
 /// page is rendered before its head goes out (the public pages).
@@ -133,31 +179,22 @@ pub fn Problem(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthenticated => view! {
             <Title text="Please sign in" />
-            <section class="notice" role="alert">
-                <h1>"Please sign in"</h1>
-                <p>"This page is for signed-in users."</p>
-                <A href=crate::auth::next::sign_in_here() attr:class="button">"Sign in"</A>
-            </section>
+            <Notice title="Please sign in" text="This page is for signed-in users."
+                href=crate::auth::next::sign_in_here() link="Sign in" />
         }
         .into_any(),
         AppError::Forbidden => view! {
             <Title text="Not allowed" />
-            <section class="notice denied" role="alert">
-                <h1>"Not allowed"</h1>
-                <p>
-                    "Your role does not allow this page. If you need it, ask an event admin to grant you the role."
-                </p>
-                <A href="/" attr:class="button">"Back to the start page"</A>
-            </section>
+            <Notice title="Not allowed" denied=true
+                text="Your role does not allow this page. If you need it, ask an event admin to grant you the role."
+                href="/".to_string() link="Back to the start page" />
         }
         .into_any(),
         AppError::NotFound(what) => view! {
             <Title text="Not found" />
-            <section class="notice" role="alert">
-                <h1>"Not found"</h1>
-                <p>{format!("{what} was not found. It may have been deleted, or the link is mistyped.")}</p>
-                <A href="/" attr:class="button">"Back to the start page"</A>
-            </section>
+            <Notice title="Not found"
+                text=format!("{what} was not found. It may have been deleted, or the link is mistyped.")
+                href="/".to_string() link="Back to the start page" />
         }
         .into_any(),
         // Expected refusals say what happened in their own words.

@@ -2,6 +2,7 @@
 
 pub mod callouts;
 pub mod copy_link;
+pub mod filter;
 pub mod flag;
 pub mod form;
 pub mod gate;

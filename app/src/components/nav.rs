@@ -46,6 +46,22 @@ impl AuthContext {
             }
         });
     }
+
+    /// Once an action's `value` is a success (signed in or out, account deleted): reads
+    /// who is signed in again and goes to `to`.
+    pub fn follow_success<S, T>(value: S, to: Signal<String>)
+    where
+        S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    {
+        let auth = Self::get();
+        let navigate = use_navigate();
+        Effect::new(move || {
+            if let Some(Ok(_)) = value.get() {
+                auth.refresh();
+                navigate(&to.get_untracked(), Default::default());
+            }
+        });
+    }
 }
 
 /// The links one role may use, in the order they appear.

@@ -185,6 +185,15 @@ impl Race {
         self.laps.iter().filter(|l| l.valid).count()
     }
 
+    /// The fastest lap that counts, if one does.
+    pub fn best_lap_ms(&self) -> Option<u64> {
+        self.laps
+            .iter()
+            .filter(|l| l.valid)
+            .map(|l| l.time_ms)
+            .min()
+    }
+
     /// Whether "undo false finish" is possible now: there is a lap, and the race is on
     /// or was ended by that lap's capture.
     pub fn can_undo(&self) -> bool {

@@ -3,6 +3,7 @@
 use super::api::*;
 use super::tracks::TracksEditor;
 use crate::components::copy_link::CopyLink;
+use crate::components::filter::FilterSelect;
 use crate::components::form::{FieldMessage, FormMessage, Problem};
 use crate::components::loaded::{Loaded, LoadedList};
 use crate::components::rules::RulesFields;
@@ -21,8 +22,8 @@ pub fn EventsPage() -> impl IntoView {
     let events = Resource::new(move || kind.get(), |k| list_events(EventKind::parse(&k)));
     let kinds = EventKind::ALL
         .into_iter()
-        .map(|k| view! { <option value=k.as_str()>{k.label()}</option> })
-        .collect_view();
+        .map(|k| (k.as_str().to_string(), k.label().to_string()))
+        .collect();
     view! {
         <Title text="Events" />
         <div class="page-head">
@@ -30,11 +31,7 @@ pub fn EventsPage() -> impl IntoView {
             <A href="/events/new" attr:class="button primary">"New event"</A>
         </div>
         <div class="field search">
-            <label for="kind-filter">"Show"</label>
-            <select id="kind-filter" on:change=move |ev| kind.set(event_target_value(&ev))>
-                <option value="">"All kinds"</option>
-                {kinds}
-            </select>
+            <FilterSelect id="kind-filter" label="Show" all="All kinds" options=kinds chosen=kind />
         </div>
         <LoadedList of=events empty="No events yet. Create one to set up tracks and race rules." let:list>
             <div class="tiles">

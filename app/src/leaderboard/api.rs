@@ -50,11 +50,7 @@ pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppErro
     Ok(crate::wire::Landing {
         qr_svg: crate::ssr::qr::svg(&url, 200)?,
         url,
-        tracks: event
-            .tracks
-            .iter()
-            .map(|t| (t.id.clone(), t.title.clone()))
-            .collect(),
+        tracks: event.track_titles(),
         event_name: event.name,
         date: event.date,
         country: event.country,

@@ -5,7 +5,7 @@
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
 use crate::components::flag::Flag;
-use crate::components::live::board::{use_board_from_url, LiveBoard, Ticking};
+use crate::components::live::board::{use_board_from_url, Ticking};
 use crate::domain::commentary::{lap_class, run_stats, time_up_on_track};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::Ranking;
@@ -26,7 +26,7 @@ fn chroma_colour(raw: Option<String>) -> String {
 #[component]
 pub fn OverlayPage() -> impl IntoView {
     let query = use_query_map();
-    let (_, live_board) = use_board_from_url();
+
     let flag = move |name: &str| query.read().get(name).is_none_or(|v| v != "0");
     let chroma = move || query.read().get("chroma").as_deref() == Some("1");
     let background = move || {
@@ -36,13 +36,8 @@ pub fn OverlayPage() -> impl IntoView {
             "transparent".to_string()
         }
     };
-    let LiveBoard {
-        board,
-        on_track,
-        live,
-        now,
-        ..
-    } = live_board;
+    let shown = use_board_from_url();
+    let (board, on_track, live, now) = (shown.board, shown.on_track, shown.live, shown.now);
     let i18n = use_i18n();
     view! {
         <Title text="Overlay" />
@@ -95,18 +90,13 @@ fn LowerThird(racing: Ticking, board: Arc<Leaderboard>, now: RwSignal<f64>) -> i
         &board.rows,
     );
     let race = t.on_track.race.clone();
+    let best = race.best_lap_ms();
     let own_best = bests
         .iter()
         .find(|(n, _)| *n == t.on_track.name)
         .map(|(_, ms)| *ms)
         .into_iter()
-        .chain(race.laps.iter().filter(|l| l.valid).map(|l| l.time_ms))
-        .min();
-    let best = race
-        .laps
-        .iter()
-        .filter(|l| l.valid)
-        .map(|l| l.time_ms)
+        .chain(best)
         .min();
     // A lap on track that beats every submitted one is the event's best too.
     let event_best = event_best.into_iter().chain(best).min();

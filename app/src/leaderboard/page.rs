@@ -5,7 +5,7 @@
 use super::big_screen::{use_fresh_results, use_slow_scroll, LandingQr};
 use crate::components::flag::Flag;
 use crate::components::form::Problem;
-use crate::components::live::board::{use_board_from_url, LiveBoard, Ticking};
+use crate::components::live::board::{use_board_from_url, Ticking};
 use crate::domain::laptime::format_ms;
 use crate::i18n::*;
 use crate::i18n_page::{moved_text, ranking_text, rules_text};
@@ -17,15 +17,12 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LeaderboardPage() -> impl IntoView {
     let query = use_query_map();
-    let (_, live_board) = use_board_from_url();
+    // The board's loads are made first: with `use_i18n` before them, a visitor's page
+    // rendered on the server now and then never finished under load (seen in the API
+    // test of the page cache); why is not understood yet.
+    let shown = use_board_from_url();
+    let (board, on_track, live, now) = (shown.board, shown.on_track, shown.live, shown.now);
     let i18n = use_i18n();
-    let LiveBoard {
-        board,
-        on_track,
-        live,
-        now,
-        ..
-    } = live_board;
     // `?flag=0` hides the racers' flags.
     let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");
     let fresh = use_fresh_results(board);
@@ -153,12 +150,7 @@ fn OnTrackList(on_track: RwSignal<Vec<Ticking>>, now: RwSignal<f64>) -> impl Int
                 let at = t.at_local_ms;
                 let server_now = t.on_track.server_now_ms;
                 let clock = move || server_now + (now.get() - at).max(0.0) as u64;
-                let best = race
-                    .laps
-                    .iter()
-                    .filter(|l| l.valid)
-                    .map(|l| l.time_ms)
-                    .min();
+                let best = race.best_lap_ms();
                 let left = {
                     let race = race.clone();
                     move || race.remaining(clock()).map(format_ms).unwrap_or_else(|| t_string!(i18n, no_limit).to_string())

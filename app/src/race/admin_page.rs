@@ -2,6 +2,7 @@
 //! metrics over the selection, and the CSV downloads.
 
 use super::admin_api::*;
+use crate::components::filter::FilterSelect;
 use crate::components::form::Problem;
 use crate::components::loaded::Loaded;
 use crate::components::url_choice::UrlChoice;
@@ -219,29 +220,17 @@ fn RaceList(
     });
     let track_options = tracks
         .iter()
-        .map(|t| view! { <option value=t.id.0.clone()>{t.title.clone()}</option> })
-        .collect_view();
-    let racer_options = racers
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id>{name}</option> })
-        .collect_view();
+        .map(|t| (t.id.0.clone(), t.title.clone()))
+        .collect();
     view! {
         <section aria-label="Races">
             <h2>"Races"</h2>
             <div class="field-row">
                 <div class="field">
-                    <label for="filter-track">"Track"</label>
-                    <select id="filter-track" on:change=move |ev| track_filter.set(event_target_value(&ev))>
-                        <option value="">"All tracks"</option>
-                        {track_options}
-                    </select>
+                    <FilterSelect id="filter-track" label="Track" all="All tracks" options=track_options chosen=track_filter />
                 </div>
                 <div class="field">
-                    <label for="filter-racer">"Racer"</label>
-                    <select id="filter-racer" on:change=move |ev| racer_filter.set(event_target_value(&ev))>
-                        <option value="">"All racers"</option>
-                        {racer_options}
-                    </select>
+                    <FilterSelect id="filter-racer" label="Racer" all="All racers" options=racers chosen=racer_filter />
                 </div>
             </div>
             {move || {

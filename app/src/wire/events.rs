@@ -159,6 +159,14 @@ pub struct Event {
 }
 
 impl Event {
+    /// Each track's id and title, in the event's order.
+    pub fn track_titles(&self) -> Vec<(TrackId, String)> {
+        self.tracks
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect()
+    }
+
     /// The rules a race on `track` runs under.
     pub fn rules_for(&self, track: &TrackId) -> crate::domain::rules::RaceRules {
         self.tracks

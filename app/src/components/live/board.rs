@@ -62,11 +62,8 @@ pub struct LiveBoard {
 }
 
 /// The board a public page's URL names: `/events/ID/...?track=…&format=…`, followed
-/// live. Returns the event's id too, for the page's other loads.
-pub fn use_board_from_url() -> (
-    impl Fn() -> EventId + Clone + Send + Sync + 'static,
-    LiveBoard,
-) {
+/// live.
+pub fn use_board_from_url() -> LiveBoard {
     use leptos_router::hooks::{use_params_map, use_query_map};
     let params = use_params_map();
     let query = use_query_map();
@@ -78,7 +75,7 @@ pub fn use_board_from_url() -> (
             .get("format")
             .and_then(|f| BoardFormat::parse(&f))
     };
-    (event, use_live_board(event, track, format))
+    use_live_board(event, track, format)
 }
 
 /// Loads the board of `event` (one `track`, or all; ranked as the event says or by

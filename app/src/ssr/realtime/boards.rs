@@ -244,11 +244,7 @@ async fn compute(db: &Db, key: &BoardKey) -> Result<Leaderboard, AppError> {
         .map(|r| r.name.clone());
     Ok(Leaderboard {
         version: 0,
-        tracks: event
-            .tracks
-            .iter()
-            .map(|t| (t.id.clone(), t.title.clone()))
-            .collect(),
+        tracks: event.track_titles(),
         event_name: event.name,
         combined: chosen.is_none(),
         shown_track: chosen,

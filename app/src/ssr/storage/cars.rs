@@ -172,17 +172,15 @@ pub async fn update(
 /// Removes a car (tracks racing it race none).
 pub async fn delete(db: &Db, id: &CarId) -> Result<(), AppError> {
     get(db, id).await?;
-    let res = db
-        .query(
-            "BEGIN TRANSACTION;
-             UPDATE track SET car = NONE WHERE car = type::record('car', $id);
-             DELETE type::record('car', $id);
-             COMMIT TRANSACTION;",
-        )
-        .bind(("id", id.0.clone()))
-        .await;
-    super::check_cause(res)?;
-    Ok(())
+    super::in_transaction(
+        db,
+        &[
+            "UPDATE track SET car = NONE WHERE car = type::record('car', $id)",
+            "DELETE type::record('car', $id)",
+        ],
+        &id.0,
+    )
+    .await
 }
 
 /// What one poll (or action) saw of a car.

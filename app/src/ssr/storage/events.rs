@@ -194,16 +194,16 @@ pub async fn update(db: &Db, id: &EventId, input: &EventInput) -> Result<(), App
 /// Deletes an event with its tracks and races.
 pub async fn delete(db: &Db, id: &EventId) -> Result<(), AppError> {
     get(db, id).await?;
-    let res = db
-        .query("BEGIN TRANSACTION")
-        .query("DELETE race WHERE event = type::record('event', $id)")
-        .query("DELETE track WHERE event = type::record('event', $id)")
-        .query("DELETE type::record('event', $id)")
-        .query("COMMIT TRANSACTION")
-        .bind(("id", id.0.clone()))
-        .await;
-    super::check_cause(res)?;
-    Ok(())
+    super::in_transaction(
+        db,
+        &[
+            "DELETE race WHERE event = type::record('event', $id)",
+            "DELETE track WHERE event = type::record('event', $id)",
+            "DELETE type::record('event', $id)",
+        ],
+        &id.0,
+    )
+    .await
 }
 
 /// One track.
@@ -263,13 +263,13 @@ pub async fn update_track(db: &Db, id: &TrackId, input: &TrackInput) -> Result<(
 /// Deletes a track and its races.
 pub async fn delete_track(db: &Db, id: &TrackId) -> Result<(), AppError> {
     track(db, id).await?;
-    let res = db
-        .query("BEGIN TRANSACTION")
-        .query("DELETE race WHERE track = type::record('track', $id)")
-        .query("DELETE type::record('track', $id)")
-        .query("COMMIT TRANSACTION")
-        .bind(("id", id.0.clone()))
-        .await;
-    super::check_cause(res)?;
-    Ok(())
+    super::in_transaction(
+        db,
+        &[
+            "DELETE race WHERE track = type::record('track', $id)",
+            "DELETE type::record('track', $id)",
+        ],
+        &id.0,
+    )
+    .await
 }

@@ -74,18 +74,16 @@ pub async fn rename(db: &Db, fleet: &FleetId, name: &str) -> Result<(), AppError
 /// Deletes a fleet: its cars stay, in no fleet; tracks that raced it race none.
 pub async fn delete(db: &Db, fleet: &FleetId) -> Result<(), AppError> {
     exists(db, fleet).await?;
-    let res = db
-        .query(
-            "BEGIN TRANSACTION;
-             UPDATE car SET fleet = NONE WHERE fleet = type::record('fleet', $id);
-             UPDATE track SET fleet = NONE WHERE fleet = type::record('fleet', $id);
-             DELETE type::record('fleet', $id);
-             COMMIT TRANSACTION;",
-        )
-        .bind(("id", fleet.0.clone()))
-        .await;
-    super::check_cause(res)?;
-    Ok(())
+    super::in_transaction(
+        db,
+        &[
+            "UPDATE car SET fleet = NONE WHERE fleet = type::record('fleet', $id)",
+            "UPDATE track SET fleet = NONE WHERE fleet = type::record('fleet', $id)",
+            "DELETE type::record('fleet', $id)",
+        ],
+        &fleet.0,
+    )
+    .await
 }
 
 /// `NotFound` unless the fleet exists.

@@ -69,6 +69,25 @@ pub(crate) fn check_cause(
     Err(errors.swap_remove(cause).1)
 }
 
+/// Runs `statements` (which name the record `$id`) as one transaction, and returns
+/// the cause of a failure (a delete that also clears what points to the record).
+pub(crate) async fn in_transaction(
+    db: &Db,
+    statements: &[&'static str],
+    id: &str,
+) -> Result<(), AppError> {
+    let mut query = db.query("BEGIN TRANSACTION");
+    for statement in statements {
+        query = query.query(*statement);
+    }
+    let res = query
+        .query("COMMIT TRANSACTION")
+        .bind(("id", id.to_string()))
+        .await;
+    check_cause(res)?;
+    Ok(())
+}
+
 /// Answers when the database does.
 pub async fn ping(db: &Db) -> Result<(), AppError> {
     db.query("RETURN true").await?.check()?;
