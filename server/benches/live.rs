@@ -29,7 +29,7 @@ mod results;
 mod subscribers;
 mod support;
 
-use results::command;
+use results::{capture_lap, command};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use subscribers::{ms, Figures, Kind, Subscribers};
@@ -123,13 +123,7 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     for _ in 0..LAPS {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
-        race = command(
-            &op,
-            &base,
-            &race,
-            json!({"command": "capture_lap", "source": "manual"}),
-        )
-        .await?;
+        race = capture_lap(&op, &base, &race).await?;
         round_trips.push(sent.elapsed());
         let (message, _) = subscribers
             .await_update(sent, Kind::Race, &mut latencies)

@@ -18,7 +18,7 @@ mod subscribers;
 mod support;
 
 use reqwest::Client;
-use results::{command, event_with_track, register, started};
+use results::{capture_lap, command, event_with_track, register, started};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
@@ -218,13 +218,7 @@ async fn operate(
             while laps < LAPS_PER_RACE {
                 ticks.tick().await;
                 let sent = Instant::now();
-                race = command(
-                    op,
-                    base,
-                    &race,
-                    json!({"command": "capture_lap", "source": "manual"}),
-                )
-                .await?;
+                race = capture_lap(op, base, &race).await?;
                 timed(sent);
                 laps += 1;
             }

@@ -29,6 +29,17 @@ pub async fn command(
     .await
 }
 
+/// Captures a lap of `race` by hand, as the operator's space bar does; the race after.
+pub async fn capture_lap(client: &Client, base: &str, race: &Value) -> Result<Value, Failure> {
+    command(
+        client,
+        base,
+        race,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+}
+
 /// A new event with one track; its id and the track's.
 pub async fn event_with_track(
     op: &Client,
@@ -77,13 +88,7 @@ pub async fn started(
 /// A race of one lap by `racer` on `track`, ended and ready to submit.
 async fn one_lap(op: &Client, base: &str, track: &Value, racer: &Value) -> Result<Value, Failure> {
     let race = started(op, base, track, racer).await?;
-    let race = command(
-        op,
-        base,
-        &race,
-        json!({"command": "capture_lap", "source": "manual"}),
-    )
-    .await?;
+    let race = capture_lap(op, base, &race).await?;
     command(op, base, &race, json!({"command": "end"})).await
 }
 
@@ -169,13 +174,7 @@ impl Operator {
             let mut round_trips = Vec::new();
             while !stopped.load(Ordering::Relaxed) {
                 let sent = Instant::now();
-                race = command(
-                    &op,
-                    &base,
-                    &race,
-                    json!({"command": "capture_lap", "source": "manual"}),
-                )
-                .await?;
+                race = capture_lap(&op, &base, &race).await?;
                 round_trips.push(sent.elapsed());
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
