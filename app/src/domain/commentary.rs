@@ -32,6 +32,7 @@ pub fn state_label(state: RaceState) -> &'static str {
 pub fn run_stats(ranking: Ranking, laps: &[Lap]) -> RacerStats {
     let record = RaceRecord {
         racer: String::new(),
+        listed_as: Default::default(),
         order: 0,
         laps: laps
             .iter()
@@ -39,6 +40,7 @@ pub fn run_stats(ranking: Ranking, laps: &[Lap]) -> RacerStats {
                 time_ms: l.time_ms,
                 resets: l.resets,
                 valid: l.valid,
+                ended_at: l.ended_at,
             })
             .collect(),
     };
@@ -115,6 +117,7 @@ mod tests {
             valid,
             dnf: false,
             source: LapSource::Manual,
+            ended_at: None,
         }
     }
 

@@ -62,6 +62,11 @@ pub struct Lap {
     /// Marked "did not finish" by the operator.
     pub dnf: bool,
     pub source: LapSource,
+    /// When the lap ended on the race clock (ms since the epoch; a timer's crossing as
+    /// stamped): a tie goes to whoever set the time first. `None` on laps stored
+    /// before drem kept it.
+    #[serde(default)]
+    pub ended_at: Option<Millis>,
 }
 
 /// A manual capture this soon after a timer crossing is the same pass of the line.
@@ -238,6 +243,7 @@ impl Race {
             valid: !dnf && self.rules.resets_allowed(resets),
             dnf,
             source,
+            ended_at: Some(now),
         });
         self.lap_ms_before = 0;
         self.current_resets = 0;

@@ -12,28 +12,52 @@ pub struct LapRecord {
     pub time_ms: u64,
     pub resets: u32,
     pub valid: bool,
+    /// When it ended, ms since the epoch (`None` for laps stored before drem kept it).
+    pub ended_at: Option<u64>,
+}
+
+/// How a racer is listed where no result ranks them: by the name shown (display name,
+/// else username; letter case aside), then by username, which is unique. Never by the
+/// internal id, which is random and differs from one database to the next.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedAs {
+    pub shown: String,
+    pub username: String,
+}
+
+impl ListedAs {
+    fn order(&self, other: &Self) -> std::cmp::Ordering {
+        (self.shown.to_lowercase(), &self.username)
+            .cmp(&(other.shown.to_lowercase(), &other.username))
+    }
 }
 
 /// One submitted race of a racer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RaceRecord {
     pub racer: String,
+    pub listed_as: ListedAs,
     /// Submission order (e.g. milliseconds since the epoch): earlier wins a tie.
     pub order: u64,
     pub laps: Vec<LapRecord>,
 }
 
-/// A time and when it was achieved (race order, lap index), for tie-breaking.
+/// A time and when it was achieved, for ties: the moment (ms since the epoch) the
+/// lap that set it ended (the lap itself, the last lap of the window, the Nth valid
+/// lap), then the race's order, then the lap's index. Laps stored before drem kept
+/// their end count as ending when their race was submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Achieved {
     pub value_ms: u64,
-    pub at: (u64, u32),
+    pub at: (u64, u64, u32),
 }
 
 /// Everything the pages show about one racer on one track.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RacerStats {
     pub racer: String,
+    #[serde(default)]
+    pub listed_as: ListedAs,
     pub races: u32,
     pub laps: u32,
     pub valid_laps: u32,
@@ -110,6 +134,10 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
     let n = window(ranking);
     let mut s = RacerStats {
         racer: racer.to_string(),
+        listed_as: races
+            .first()
+            .map(|r| r.listed_as.clone())
+            .unwrap_or_default(),
         races: races.len() as u32,
         laps: 0,
         valid_laps: 0,
@@ -131,7 +159,7 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
         let mut window_sum: u64 = 0;
         let mut lap_count: (usize, u64) = (0, 0);
         for (index, lap) in race.laps.iter().enumerate() {
-            let at = (race.order, index as u32);
+            let at = (lap.ended_at.unwrap_or(race.order), race.order, index as u32);
             s.laps += 1;
             s.resets = s.resets.saturating_add(lap.resets);
             if !lap.valid {
@@ -240,11 +268,14 @@ pub fn rank(ranking: Ranking, stats: Vec<RacerStats>) -> Vec<Standing> {
             (key, row)
         })
         .collect();
-    rows.sort_by(|(ka, a), (kb, b)| match (ka, kb) {
-        (Some(x), Some(y)) => x.cmp(y).then_with(|| a.stats.racer.cmp(&b.stats.racer)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.stats.racer.cmp(&b.stats.racer),
+    rows.sort_by(|(ka, a), (kb, b)| {
+        let by_name = || a.stats.listed_as.order(&b.stats.listed_as);
+        match (ka, kb) {
+            (Some(x), Some(y)) => x.cmp(y).then_with(by_name),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => by_name(),
+        }
     });
     let mut previous: Option<(u64, u32)> = None;
     for (index, (key, row)) in rows.iter_mut().enumerate() {

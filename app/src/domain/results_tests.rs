@@ -8,12 +8,17 @@ fn lap(time_ms: u64, valid: bool) -> LapRecord {
         time_ms,
         resets: 0,
         valid,
+        ended_at: None,
     }
 }
 
 fn race(racer: &str, order: u64, laps: &[(u64, bool)]) -> RaceRecord {
     RaceRecord {
         racer: racer.to_string(),
+        listed_as: ListedAs {
+            shown: racer.to_string(),
+            username: racer.to_string(),
+        },
         order,
         laps: laps.iter().map(|&(t, v)| lap(t, v)).collect(),
     }
@@ -88,6 +93,71 @@ fn ties_share_a_position_and_the_earlier_time_comes_first() {
             (Some(2), "cy".into(), Some(9_000)),
             (Some(4), "di".into(), Some(9_500)),
         ]
+    );
+}
+
+/// A race submitted at `order` whose laps ended at the given moments.
+fn timed_race(racer: &str, order: u64, laps: &[(u64, u64)]) -> RaceRecord {
+    RaceRecord {
+        laps: laps
+            .iter()
+            .map(|&(time_ms, ended_at)| LapRecord {
+                ended_at: Some(ended_at),
+                ..lap(time_ms, true)
+            })
+            .collect(),
+        ..race(racer, order, &[])
+    }
+}
+
+#[test]
+fn a_tie_goes_to_who_set_the_time_first_not_to_who_was_submitted_first() {
+    // Two tracks racing at once: bo's race is submitted first, but ann's 9.000 lap
+    // ended a second before bo's.
+    let races = [
+        timed_race("bo", 2_000, &[(9_000, 1_001_000)]),
+        timed_race("ann", 3_000, &[(9_000, 1_000_000)]),
+    ];
+    assert_eq!(
+        board(Ranking::BestLap, &races),
+        vec![
+            (Some(1), "ann".into(), Some(9_000)),
+            (Some(1), "bo".into(), Some(9_000)),
+        ]
+    );
+}
+
+#[test]
+fn an_average_ties_by_its_last_lap_and_a_lap_count_by_its_nth_lap() {
+    // Both average 10.000 over 3 laps and finish 3 laps in 30.000; ann's window closes
+    // at 100, bo's at 90, though ann's first lap ended first.
+    let races = [
+        timed_race("ann", 9, &[(10_000, 10), (10_000, 20), (10_000, 100)]),
+        timed_race("bo", 8, &[(10_000, 50), (10_000, 60), (10_000, 90)]),
+    ];
+    for ranking in [
+        Ranking::BestAverage { laps: 3 },
+        Ranking::LapCount { laps: 3 },
+    ] {
+        let order: Vec<String> = board(ranking, &races).into_iter().map(|r| r.1).collect();
+        assert_eq!(order, ["bo", "ann"], "{ranking:?}");
+    }
+}
+
+#[test]
+fn laps_stored_before_their_end_was_kept_tie_by_submission() {
+    let races = [
+        race("cy", 5, &[(9_000, true)]),
+        timed_race("ann", 9, &[(9_000, 4)]),
+    ];
+    let order: Vec<String> = board(Ranking::BestLap, &races)
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    assert_eq!(
+        order,
+        ["ann", "cy"],
+        "ann's lap ended at 4, cy's race was submitted at 5"
     );
 }
 
@@ -199,8 +269,54 @@ fn metrics_over_selected_races() {
     assert_eq!(metrics(&[]), Metrics::default());
 }
 
+/// The generated racers' names: not in the order of their ids, two shown alike but
+/// for letter case.
+fn listed_as_in_arb(racer: &str) -> ListedAs {
+    let shown = match racer {
+        "a" => "Zoe",
+        "b" => "ann",
+        "c" => "Bob",
+        "d" => "Ann",
+        _ => "carl",
+    };
+    ListedAs {
+        shown: shown.into(),
+        username: format!("user-{racer}"),
+    }
+}
+
+#[test]
+fn racers_without_a_result_are_listed_by_name_then_username_never_by_id() {
+    let named = |id: &str, shown: &str, username: &str| RaceRecord {
+        listed_as: ListedAs {
+            shown: shown.into(),
+            username: username.into(),
+        },
+        ..race(id, 0, &[(9_000, false)])
+    };
+    let races = [
+        named("id-1", "bo", "bo"),
+        named("id-2", "Ann", "zed"),
+        named("id-3", "ann", "amy"),
+        named("id-4", "Cy", "cy"),
+    ];
+    let order: Vec<String> = rank(Ranking::BestLap, compute(Ranking::BestLap, &races))
+        .into_iter()
+        .map(|s| s.stats.listed_as.username)
+        .collect();
+    assert_eq!(order, ["amy", "zed", "bo", "cy"]);
+}
+
 fn arb_races() -> impl Strategy<Value = Vec<RaceRecord>> {
-    let lap = (1_000u64..60_000, any::<bool>()).prop_map(|(t, v)| lap(t, v));
+    let lap = (
+        1_000u64..60_000,
+        any::<bool>(),
+        proptest::option::of(0u64..100_000),
+    )
+        .prop_map(|(t, v, ended_at)| LapRecord {
+            ended_at,
+            ..lap(t, v)
+        });
     let racer = prop::sample::select(vec!["a", "b", "c", "d", "e"]).prop_map(String::from);
     let race = (racer, proptest::collection::vec(lap, 0..12));
     proptest::collection::vec(race, 0..12).prop_map(|races| {
@@ -208,6 +324,7 @@ fn arb_races() -> impl Strategy<Value = Vec<RaceRecord>> {
             .into_iter()
             .enumerate()
             .map(|(i, (racer, laps))| RaceRecord {
+                listed_as: listed_as_in_arb(&racer),
                 racer,
                 order: i as u64,
                 laps,
@@ -246,10 +363,15 @@ proptest! {
             match (key(&pair[0]), key(&pair[1])) {
                 (Some(a), Some(b)) => {
                     prop_assert!(a.value_ms <= b.value_ms);
+                    prop_assert!(a <= b, "a tie goes to who set the time first");
                     prop_assert!(pair[0].position <= pair[1].position);
                     prop_assert_eq!(a.value_ms == b.value_ms, pair[0].position == pair[1].position);
                 }
                 (None, Some(_)) => prop_assert!(false, "an unranked racer before a ranked one"),
+                (None, None) => prop_assert!(
+                    pair[0].stats.listed_as.order(&pair[1].stats.listed_as).is_le(),
+                    "racers without a result are listed by name, then username"
+                ),
                 _ => {}
             }
             prop_assert_eq!(pair[0].result.is_some(), pair[0].position.is_some());
@@ -287,6 +409,7 @@ proptest! {
             .enumerate()
             .map(|(i, chunk)| RaceRecord {
                 racer: "ann".into(),
+                listed_as: ListedAs::default(),
                 order: i as u64,
                 laps: chunk.iter().map(|&t| lap(t, true)).collect(),
             })

@@ -43,6 +43,8 @@ pub struct RaceSummary {
     pub track: TrackId,
     pub racer: UserId,
     pub racer_name: String,
+    /// Unique, unlike the name shown: tells two racers of one display name apart.
+    pub racer_username: String,
     pub by_proxy: bool,
     pub version: u64,
     pub race: crate::domain::race::Race,
@@ -57,6 +59,10 @@ impl RaceSummary {
     pub fn record(&self) -> crate::domain::results::RaceRecord {
         crate::domain::results::RaceRecord {
             racer: self.racer.0.clone(),
+            listed_as: crate::domain::results::ListedAs {
+                shown: self.racer_name.clone(),
+                username: self.racer_username.clone(),
+            },
             order: self.order,
             laps: self
                 .race
@@ -66,6 +72,7 @@ impl RaceSummary {
                     time_ms: l.time_ms,
                     resets: l.resets,
                     valid: l.valid,
+                    ended_at: l.ended_at,
                 })
                 .collect(),
         }

@@ -199,6 +199,7 @@ struct SummaryRow {
     track: String,
     racer: String,
     racer_name: String,
+    racer_username: String,
     by_proxy: bool,
     version: i64,
     doc: String,
@@ -217,6 +218,7 @@ pub async fn submitted(
         .query(
             "SELECT record::id(id) AS id, record::id(track) AS track, record::id(racer) AS racer,
                 racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
+                racer.username ?? '' AS racer_username,
                 by_proxy, version, doc,
                 time::format(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at,
                 time::millis(submitted_at) AS order
@@ -243,6 +245,7 @@ pub async fn submitted(
                 track: TrackId(r.track),
                 racer: UserId(r.racer),
                 racer_name: r.racer_name,
+                racer_username: r.racer_username,
                 by_proxy: r.by_proxy,
                 version: r.version.max(0) as u64,
                 race,
