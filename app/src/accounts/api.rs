@@ -8,7 +8,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{
     domain::{account, roles::Action},
-    ssr::{guard::require, password, storage::invites, storage::users},
+    ssr::{
+        guard::require,
+        password,
+        storage::{changes, invites, races, users},
+    },
 };
 
 /// The caller's own profile.
@@ -30,8 +34,10 @@ pub async fn update_profile(
     let country = account::validate_country(&country)?;
     let colour = account::validate_highlight_colour(&highlight_colour)?;
     let id = &caller.user()?.id;
-    users::update_profile(&caller.state.db, id, display_name, country, colour).await?;
-    users::profile(&caller.state.db, id).await
+    let db = &caller.state.db;
+    users::update_profile(db, id, display_name, country, colour).await?;
+    changes::record_racer(db, &races::events_raced_by(db, id).await?).await;
+    users::profile(db, id).await
 }
 
 /// Changes the caller's password after checking the current one.
@@ -94,7 +100,9 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
         return Err(AppError::invalid("password", "That is not your password."));
     }
     // The account first: the last admin's is refused, and must keep its models.
+    let raced = races::events_raced_by(db, &user.id).await?;
     users::delete(db, &user.id).await?;
+    changes::record_racer(db, &raced).await;
     crate::ssr::model_files::remove_all_of(&caller.state, &user.id).await?;
     tracing::info!(user = %user.username, "account deleted by its owner");
     caller.session.end().await
@@ -132,7 +140,9 @@ pub async fn set_user_disabled(user: UserId, disabled: bool) -> Result<(), AppEr
 #[server(endpoint = "delete_user")]
 pub async fn delete_user(user: UserId) -> Result<(), AppError> {
     let caller = require(Action::ManageUsers).await?;
+    let raced = races::events_raced_by(&caller.state.db, &user).await?;
     users::delete(&caller.state.db, &user).await?;
+    changes::record_racer(&caller.state.db, &raced).await;
     crate::ssr::model_files::remove_all_of(&caller.state, &user).await?;
     tracing::info!(target_user = %user, "account deleted by an admin");
     Ok(())

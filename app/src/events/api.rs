@@ -52,7 +52,7 @@ pub async fn update_event(id: EventId, input: EventInput) -> Result<Event, AppEr
     let input = event::validate_event(input)?;
     events::update(&caller.state.db, &id, &input).await?;
     tracing::info!(event = %id.0, "event updated");
-    changes::record(&caller.state.db, &id, None, true).await;
+    changes::record(&caller.state.db, &id, None, changes::Results::All).await;
     events::get(&caller.state.db, &id).await
 }
 
@@ -72,7 +72,7 @@ pub async fn add_track(event: EventId, input: TrackInput) -> Result<Track, AppEr
     let input = event::validate_track(input)?;
     let id = events::add_track(&caller.state.db, &event, &input).await?;
     tracing::info!(event = %event.0, track = %id.0, "track added");
-    changes::record(&caller.state.db, &event, None, true).await;
+    changes::record(&caller.state.db, &event, None, changes::Results::All).await;
     events::track(&caller.state.db, &id).await
 }
 
@@ -83,7 +83,7 @@ pub async fn update_track(id: TrackId, input: TrackInput) -> Result<Track, AppEr
     let input = event::validate_track(input)?;
     events::update_track(&caller.state.db, &id, &input).await?;
     let track = events::track(&caller.state.db, &id).await?;
-    changes::record(&caller.state.db, &track.event, None, true).await;
+    changes::record(&caller.state.db, &track.event, None, changes::Results::All).await;
     Ok(track)
 }
 
@@ -101,6 +101,6 @@ pub async fn delete_track(id: TrackId, delete_races: bool) -> Result<(), AppErro
     let event = events::track(db, &id).await?.event;
     events::delete_track(db, &id).await?;
     tracing::info!(track = %id.0, "track deleted");
-    changes::record(db, &event, None, true).await;
+    changes::record(db, &event, None, changes::Results::All).await;
     Ok(())
 }

@@ -40,7 +40,7 @@ pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), A
         .map_err(|e| AppError::invalid("lap", e.to_string()))?;
     races::save(db, &race, version, &live.race).await?;
     tracing::info!(race = %race.0, ?edit, "lap corrected");
-    changes::record(db, &live.event, None, true).await;
+    changes::record(db, &live.event, None, changes::Results::Race(&race)).await;
     Ok(())
 }
 
@@ -51,7 +51,13 @@ pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
     let event = races::get(&caller.state.db, &race, 0).await?.event;
     races::delete(&caller.state.db, &race).await?;
     tracing::info!(race = %race.0, "race deleted");
-    changes::record(&caller.state.db, &event, None, true).await;
+    changes::record(
+        &caller.state.db,
+        &event,
+        None,
+        changes::Results::Race(&race),
+    )
+    .await;
     Ok(())
 }
 

@@ -108,7 +108,7 @@ pub async fn start_race(
         track: &track.id,
         race: Some(&live),
     };
-    changes::record(db, &live.event, Some(change), false).await;
+    changes::record(db, &live.event, Some(change), changes::Results::Same).await;
     Ok(live)
 }
 
@@ -143,6 +143,11 @@ pub async fn race_command(
         track: &live.track,
         race: (!done).then_some(&live),
     };
-    changes::record(db, &live.event, Some(change), state == RaceState::Submitted).await;
+    let results = if state == RaceState::Submitted {
+        changes::Results::Race(&race)
+    } else {
+        changes::Results::Same
+    };
+    changes::record(db, &live.event, Some(change), results).await;
     Ok(live)
 }

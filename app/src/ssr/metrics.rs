@@ -45,6 +45,8 @@ pub struct Metrics {
     handle: PrometheusHandle,
     /// Boards computed (once per change of results per kept board, ideally).
     pub board_computations: Counter,
+    /// How long computing a board took (its reads, ranking and frames).
+    pub board_compute_seconds: Histogram,
     /// Messages written to live subscribers.
     pub frames_sent: Counter,
     /// From a change reaching this process to a subscriber's message being written.
@@ -61,6 +63,8 @@ impl Default for Metrics {
         let counter = |name: &'static str| recorder.register_counter(&Key::from_name(name), &META);
         Self {
             board_computations: counter("drem_board_computations_total"),
+            board_compute_seconds: recorder
+                .register_histogram(&Key::from_name("drem_board_compute_seconds"), &META),
             frames_sent: counter("drem_live_frames_sent_total"),
             fan_out_seconds: recorder
                 .register_histogram(&Key::from_name("drem_live_fan_out_seconds"), &META),

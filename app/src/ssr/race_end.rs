@@ -51,7 +51,7 @@ async fn end_if_due(state: &AppState, id: &RaceId) -> Result<(), AppError> {
                     track: &live.track,
                     race: Some(&live),
                 };
-                changes::record(&state.db, &live.event, Some(change), false).await;
+                changes::record(&state.db, &live.event, Some(change), changes::Results::Same).await;
                 return Ok(());
             }
             Err(AppError::Conflict(_)) => continue,

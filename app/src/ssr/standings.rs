@@ -6,7 +6,7 @@ use super::storage::Db;
 use crate::domain::results::{self, RaceRecord, RacerStats, Standing};
 use crate::domain::rules::Ranking;
 use crate::error::AppError;
-use crate::wire::{Event, EventResults, NamedStanding, RaceSummary, TrackId};
+use crate::wire::{Event, EventId, EventResults, NamedStanding, RaceId, RaceSummary, TrackId};
 use std::collections::{HashMap, HashSet};
 
 /// Statistics per racer on each track, each computed for the ranking `ranking_of`
@@ -37,27 +37,64 @@ pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStat
 
 /// The event's results: per track by each track's ranking, combined by the event's.
 pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppError> {
-    results_of(db, event, None, false).await
+    let races = EventRaces::read(db, &event.id).await?;
+    Ok(results_of(event, &races, None, false))
 }
 
-/// The event's results as leaderboards show them: every board ranked by `ranking` when
-/// given (a leaderboard's `format`), else as `event_results`, and each racer's position
-/// before the board's latest race.
-pub async fn event_results_by(
-    db: &Db,
-    event: &Event,
-    ranking: Option<Ranking>,
-) -> Result<EventResults, AppError> {
-    results_of(db, event, ranking, true).await
+/// An event's submitted races, oldest first, and their racers' looks: what its
+/// results are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct EventRaces {
+    pub races: Vec<RaceSummary>,
+    pub looks: races::Looks,
 }
 
-async fn results_of(
-    db: &Db,
+impl EventRaces {
+    /// Reads them all.
+    pub async fn read(db: &Db, event: &EventId) -> Result<Self, AppError> {
+        let mut races = races::submitted(db, event, None, None).await?;
+        by_submission(&mut races);
+        let racers: HashSet<String> = races.iter().map(|r| r.racer.0.clone()).collect();
+        let looks = races::racer_looks(db, racers.into_iter().collect()).await?;
+        Ok(Self { races, looks })
+    }
+
+    /// These races with `changed` read again (each one submitted now, or not any
+    /// more), and the looks of their racers.
+    pub async fn with_read_again(&self, db: &Db, changed: &[RaceId]) -> Result<Self, AppError> {
+        let mut races: Vec<RaceSummary> = self
+            .races
+            .iter()
+            .filter(|r| !changed.contains(&r.id))
+            .cloned()
+            .collect();
+        let mut looks = self.looks.clone();
+        for id in changed {
+            if let Some(race) = races::submitted_one(db, id).await? {
+                looks.extend(races::racer_looks(db, vec![race.racer.0.clone()]).await?);
+                races.push(race);
+            }
+        }
+        by_submission(&mut races);
+        Ok(Self { races, looks })
+    }
+}
+
+/// Oldest submission first; the id orders two of the same millisecond, so a full read
+/// and a patched one list races alike.
+fn by_submission(races: &mut [RaceSummary]) {
+    races.sort_by(|a, b| (a.order, &a.id.0).cmp(&(b.order, &b.id.0)));
+}
+
+/// The event's results as leaderboards show them: every board ranked by `forced` when
+/// given (a leaderboard's `format`), else as `event_results`, and (`moves`) each
+/// racer's position before the board's latest race.
+pub fn results_of(
     event: &Event,
+    EventRaces { races, looks }: &EventRaces,
     forced: Option<Ranking>,
     moves: bool,
-) -> Result<EventResults, AppError> {
-    let races = races::submitted(db, &event.id, None, None).await?;
+) -> EventResults {
     let names: HashMap<String, (String, bool)> = races
         .iter()
         .map(|r| (r.racer.0.clone(), (r.racer_name.clone(), false)))
@@ -67,7 +104,6 @@ async fn results_of(
         .filter(|r| r.by_proxy)
         .map(|r| r.racer.0.clone())
         .collect();
-    let looks = races::racer_looks(db, names.keys().cloned().collect()).await?;
     let name = |standing: Standing| {
         let id = &standing.stats.racer;
         let (country, colour) = looks.get(id).cloned().unwrap_or_default();
@@ -80,9 +116,9 @@ async fn results_of(
             standing,
         }
     };
-    let boards = Boards::of(event, &races, forced);
+    let boards = Boards::of(event, races, forced);
     let previous = if moves {
-        Boards::before_latest(event, &races, forced)
+        Boards::before_latest(event, races, forced)
     } else {
         Boards::default()
     };
@@ -119,11 +155,11 @@ async fn results_of(
         .map(|(i, (track, now))| (track, named(now, previous.tracks.get(i))))
         .collect();
     let ranking = forced.unwrap_or(event.rules.ranking);
-    Ok(EventResults {
+    EventResults {
         ranking,
         tracks,
         combined,
-    })
+    }
 }
 
 /// An event's boards from some of its races: each track's by its ranking, and the

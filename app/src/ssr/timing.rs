@@ -76,7 +76,13 @@ async fn apply_on(state: &AppState, track: &TrackId, at: u64) -> Result<String, 
                     track,
                     race: Some(&saved),
                 };
-                changes::record(&state.db, &saved.event, Some(change), false).await;
+                changes::record(
+                    &state.db,
+                    &saved.event,
+                    Some(change),
+                    changes::Results::Same,
+                )
+                .await;
                 super::cars::race_lights::follow(state, Some(before), &saved);
                 super::race_end::watch(state, &saved);
                 tracing::info!(race = %saved.id.0, at, ?before, "timer crossing");

@@ -198,6 +198,10 @@ pub struct Submissions {
     /// Each change's board message as a viewer received it.
     pub board_messages: Vec<Vec<u8>>,
     pub computations_per_change: f64,
+    /// drem's mean time to compute a board (its reads, ranking and frames).
+    pub compute_mean: Duration,
+    /// The submit call's own round trip.
+    pub submit: Figures,
     /// The operator's race commands while the boards went out.
     pub operator: Figures,
 }
@@ -218,6 +222,8 @@ pub async fn submissions(
 ) -> Result<Submissions, Failure> {
     settle(viewers).await;
     let computed_before = metric(op, base, "drem_board_computations_total").await?;
+    let seconds_before = metric(op, base, "drem_board_compute_seconds_sum").await?;
+    let mut submits = Vec::new();
     let operator = Operator::start(op.clone(), base.to_string(), side_race);
     let (mut latencies, mut board_messages, mut held) = (Vec::new(), Vec::new(), 0);
     let mut greeting = Vec::new();
@@ -230,6 +236,7 @@ pub async fn submissions(
         }
         let sent = Instant::now();
         command(op, base, &race, json!({"command": "submit"})).await?;
+        submits.push(sent.elapsed());
         let (message, version) = viewers
             .await_update(sent, Kind::Board, &mut latencies)
             .await?;
@@ -242,7 +249,10 @@ pub async fn submissions(
     }
     let operator = operator.stop().await?;
     let computed = metric(op, base, "drem_board_computations_total").await? - computed_before;
+    let seconds = metric(op, base, "drem_board_compute_seconds_sum").await? - seconds_before;
     Ok(Submissions {
+        compute_mean: Duration::from_secs_f64(seconds / computed.max(1.0)),
+        submit: Figures::of(submits),
         latencies: Figures::of(latencies),
         greeting,
         board_messages,

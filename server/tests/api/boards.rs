@@ -305,3 +305,64 @@ async fn a_public_page_is_rendered_once_a_second_for_visitors_and_never_for_the_
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_ne!(get(visitor).await, before, "a second later, rendered again");
 }
+
+/// The board a process keeps current race by race (a submission, a correction, a
+/// deletion, a racer's new name) is the board another process reads whole.
+#[tokio::test]
+async fn a_board_kept_race_by_race_is_the_board_read_whole() {
+    let (first, second) = spawn_pair().await;
+    let (op, _) = first.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({})).await;
+    let mut racers = Vec::new();
+    for i in 0..3u64 {
+        let (racer, _) = first.signed_in_as(Role::Racer).await;
+        let user = racer.current_user().await.unwrap();
+        crate::race_admin::race(&op, &track, &user.id, 2, 60 + 40 * i).await;
+        racers.push((racer, user));
+    }
+    let path = format!("/live/events/{}", track.event.0);
+    let mut viewer = Viewer::open(&first, &path).await;
+
+    let fastest = crate::race_admin::race(&op, &track, &racers[2].1.id, 1, 20).await;
+    assert_eq!(
+        viewer.next_board().await.0.rows[0].name,
+        racers[2].1.username
+    );
+    op.call_json::<app::race::admin_api::EditLap, ()>(json!({"race": fastest.id,
+        "version": fastest.version, "edit": {"edit": "set_valid", "lap": 0, "valid": false}}))
+        .await
+        .unwrap();
+    let corrected = viewer.next_board().await.0;
+    assert_ne!(
+        corrected.rows[0].name, racers[2].1.username,
+        "its only fast lap no longer counts"
+    );
+    op.call_json::<app::race::admin_api::DeleteRace, ()>(json!({"race": fastest.id}))
+        .await
+        .unwrap();
+    viewer.next_board().await;
+    racers[0]
+        .0
+        .call::<app::accounts::api::UpdateProfile, app::wire::Profile>(&[
+            ("display_name", "Renamed Racer"),
+            ("country", "JP"),
+            ("highlight_colour", "#FF00FF"),
+        ])
+        .await
+        .unwrap();
+    let kept = viewer.next_board().await.0;
+    let renamed = kept.rows.iter().find(|r| r.name == "Renamed Racer");
+    assert_eq!(
+        renamed.map(|r| r.country.as_str()),
+        Some("JP"),
+        "a new name and country reach the board: {:?}",
+        kept.rows
+    );
+
+    let read_whole = Viewer::open(&second, &path).await.board.unwrap();
+    let without_version = |b: &Leaderboard| Leaderboard {
+        version: 0,
+        ..b.clone()
+    };
+    assert_eq!(without_version(&kept), without_version(&read_whole));
+}

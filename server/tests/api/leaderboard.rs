@@ -60,19 +60,19 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
     command(&op, &race, json!({"command": "submit"}))
         .await
         .unwrap();
+    // Results changed: the board, computed once, pushed to the page first.
+    let (pushed, snapshot) = crate::helpers::board(next_update(&mut stream).await);
+    assert!(!snapshot, "standings only");
+    assert_eq!(pushed.rows.len(), 1);
+    assert_eq!(pushed.rows[0].name, racer.username);
     assert_eq!(
         next_update(&mut stream).await,
         PublicUpdate::Race {
             track: track.id.clone(),
             on_track: None
         },
-        "the track is free"
+        "then: the track is free"
     );
-    // Results changed: the board, computed once, pushed to the page.
-    let (pushed, snapshot) = crate::helpers::board(next_update(&mut stream).await);
-    assert!(!snapshot, "standings only");
-    assert_eq!(pushed.rows.len(), 1);
-    assert_eq!(pushed.rows[0].name, racer.username);
 
     let (status, body) = public
         .post_json::<GetLeaderboard>(&json!({"event": track.event, "track": null}))

@@ -7,14 +7,20 @@
 //! pushes it to that board's subscribers as one shared frame. A page loading or
 //! reconnecting gets the kept board of the current version; only a board nobody asked
 //! for since the change is computed, once however many ask at the same moment.
+//!
+//! The event and its submitted races are kept too: read whole once, then only the race
+//! a change names is read again (a submission, a correction, a deletion), so a change
+//! costs one race's read and the ranking, not every race's read. Any other change of
+//! the event's results (its tracks, rules, a racer's name) reads it all again.
 
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
-use crate::ssr::standings;
+use crate::ssr::standings::{self, EventRaces};
 use crate::ssr::storage::Db;
 use crate::ssr::storage::{events, races};
 use crate::wire::{
-    BoardDelta, BoardRow, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate, TrackId,
+    BoardDelta, BoardRow, Event, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate,
+    RaceId, TrackId,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -44,8 +50,14 @@ pub struct Boards {
     versions: Mutex<HashMap<EventId, u64>>,
     /// One computation of a board at a time; others wait for it and take its result.
     computing: Mutex<HashMap<BoardKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Each event and its races as last read (one reader at a time), and what changed
+    /// since.
+    races: Mutex<HashMap<EventId, Slot>>,
+    stale: Mutex<HashMap<EventId, Stale>>,
     /// Boards computed (`drem_board_computations_total`).
     computed: metrics::Counter,
+    /// How long each took, reads and frames included (`drem_board_compute_seconds`).
+    compute_seconds: metrics::Histogram,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -53,13 +65,17 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Boards {
-    /// No board yet; each one computed is counted on `computed`.
-    pub fn new(computed: metrics::Counter) -> Self {
+    /// No board yet; each one computed is counted on `computed`, its time on
+    /// `compute_seconds`.
+    pub fn new(computed: metrics::Counter, compute_seconds: metrics::Histogram) -> Self {
         Self {
             kept: Mutex::default(),
             versions: Mutex::default(),
             computing: Mutex::default(),
+            races: Mutex::default(),
+            stale: Mutex::default(),
             computed,
+            compute_seconds,
         }
     }
 
@@ -87,9 +103,11 @@ impl Boards {
         if let Some(board) = self.current(key) {
             return Ok(board);
         }
+        let started = std::time::Instant::now();
         let version = self.version(&key.event);
         let before = lock(&self.kept).get(key).cloned();
-        let mut board = compute(db, key).await?;
+        let results = self.results(db, &key.event).await?;
+        let mut board = compute(key, &results)?;
         board.version = version;
         self.computed.increment(1);
         let frame = frame(key, &board, false);
@@ -102,6 +120,7 @@ impl Boards {
             frame,
             delta,
         });
+        self.compute_seconds.record(started.elapsed().as_secs_f64());
         let mut kept = lock(&self.kept);
         // A change that came during the computation makes a newer one: keep the newest.
         if kept.get(key).is_none_or(|old| old.board.version <= version) {
@@ -110,15 +129,66 @@ impl Boards {
         Ok(board)
     }
 
-    /// `event`'s results changed: a new version. Returns the boards of the event this
-    /// process keeps, to compute again and push.
-    pub fn results_changed(&self, event: &EventId) -> Vec<BoardKey> {
+    /// `event`'s results changed (`race`'s alone, when named): a new version. Returns
+    /// the boards of the event this process keeps, to compute again and push.
+    pub fn results_changed(&self, event: &EventId, race: Option<RaceId>) -> Vec<BoardKey> {
         *lock(&self.versions).entry(event.clone()).or_default() += 1;
+        // Only the races of an event already read can go stale.
+        if lock(&self.races).contains_key(event) {
+            let mut stale = lock(&self.stale);
+            match (
+                stale
+                    .entry(event.clone())
+                    .or_insert(Stale::Races(Vec::new())),
+                race,
+            ) {
+                (Stale::Races(ids), Some(race)) => ids.push(race),
+                (any, _) => *any = Stale::All,
+            }
+        }
         lock(&self.kept)
             .keys()
             .filter(|k| k.event == *event)
             .cloned()
             .collect()
+    }
+}
+
+/// An event's results as read last, one reader at a time.
+type Slot = Arc<tokio::sync::Mutex<Option<Arc<Results>>>>;
+
+/// What an event's boards are computed from.
+struct Results {
+    event: Event,
+    races: EventRaces,
+}
+
+/// What changed in an event's races since they were last read.
+enum Stale {
+    Races(Vec<RaceId>),
+    All,
+}
+
+impl Boards {
+    /// `event` and its races now: those kept, with what changed since read again.
+    async fn results(&self, db: &Db, event: &EventId) -> Result<Arc<Results>, AppError> {
+        let slot = Arc::clone(lock(&self.races).entry(event.clone()).or_default());
+        let mut slot = slot.lock().await;
+        // Taken with the slot held: a change from now on is read by the next caller.
+        let stale = lock(&self.stale).remove(event);
+        let results = match (slot.take(), stale) {
+            (Some(kept), None) => kept,
+            (Some(kept), Some(Stale::Races(ids))) => Arc::new(Results {
+                event: kept.event.clone(),
+                races: kept.races.with_read_again(db, &ids).await?,
+            }),
+            (_, _) => Arc::new(Results {
+                event: events::get(db, event).await?,
+                races: EventRaces::read(db, event).await?,
+            }),
+        };
+        *slot = Some(Arc::clone(&results));
+        Ok(results)
     }
 }
 
@@ -192,8 +262,7 @@ fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
 
 /// One track's board (`track`), or the event's: its only track's, or the combined
 /// board of several tracks; ranked as the event says, or by `format`.
-async fn compute(db: &Db, key: &BoardKey) -> Result<Leaderboard, AppError> {
-    let event = events::get(db, &key.event).await?;
+fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderboard, AppError> {
     let chosen = key
         .track
         .clone()
@@ -201,7 +270,7 @@ async fn compute(db: &Db, key: &BoardKey) -> Result<Leaderboard, AppError> {
     let rules = chosen.as_ref().map_or(event.rules, |t| event.rules_for(t));
     let shown = rules.ranking;
     let forced = key.format.map(|f| f.ranking(shown));
-    let results = standings::event_results_by(db, &event, forced).await?;
+    let results = standings::results_of(event, races, forced, true);
     let (title, footer, ranking, standings) = match &chosen {
         Some(id) => {
             let (track, standings) = results
@@ -245,7 +314,7 @@ async fn compute(db: &Db, key: &BoardKey) -> Result<Leaderboard, AppError> {
     Ok(Leaderboard {
         version: 0,
         tracks: event.track_titles(),
-        event_name: event.name,
+        event_name: event.name.clone(),
         combined: chosen.is_none(),
         shown_track: chosen,
         title,

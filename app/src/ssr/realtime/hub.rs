@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::ssr::clock::RaceClock;
 use crate::ssr::storage::Db;
 use crate::ssr::storage::{changes, races};
-use crate::wire::{EventId, LiveRace, OnTrack, PublicUpdate, TrackId};
+use crate::wire::{EventId, LiveRace, OnTrack, PublicUpdate, RaceId, TrackId};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -128,7 +128,10 @@ impl Default for Hub {
     fn default() -> Self {
         let metrics = crate::ssr::metrics::Metrics::default();
         Self {
-            boards: super::boards::Boards::new(metrics.board_computations.clone()),
+            boards: super::boards::Boards::new(
+                metrics.board_computations.clone(),
+                metrics.board_compute_seconds.clone(),
+            ),
             metrics,
             tracks: Channels::new(),
             events: Channels::new(),
@@ -224,33 +227,36 @@ impl Hub {
                 }
             };
             let title = self.title_of(db, &track).await;
+            if change.results {
+                // A submission: the new ranking goes out first, computed while the
+                // machine is not yet busy telling every page the track is free.
+                self.push_boards(db, &event, change.results_race.map(RaceId))
+                    .await;
+            }
             self.publish_race(&event, &track, race, &title);
+        } else if change.results {
+            self.push_boards(db, &event, change.results_race.map(RaceId))
+                .await;
         }
         if change.results {
             self.publish_results(&event);
-            self.push_boards(db, &event);
         }
     }
 
     /// The event's results changed: each board of it this process keeps is computed
-    /// again, once, and pushed to its pages (in the background: race news goes on).
-    fn push_boards(self: &Arc<Self>, db: &Db, event: &EventId) {
-        let keys = self.boards.results_changed(event);
-        if keys.is_empty() {
-            return;
-        }
-        let (hub, db, event) = (Arc::clone(self), db.clone(), event.clone());
-        tokio::spawn(async move {
-            for key in keys {
-                match hub.boards.get(&db, &key).await {
-                    Ok(board) => {
-                        let update = EventUpdate::Board(board, std::time::Instant::now());
-                        let _ = hub.events.sender(&event).send(update);
-                    }
-                    Err(e) => tracing::warn!(error = %e, ?key, "board not computed"),
+    /// again, once, and pushed to its pages. Awaited by the relay, so that the news
+    /// after it (the track free again) goes out after the board: a few milliseconds
+    /// per change of results.
+    async fn push_boards(self: &Arc<Self>, db: &Db, event: &EventId, race: Option<RaceId>) {
+        for key in self.boards.results_changed(event, race) {
+            match self.boards.get(db, &key).await {
+                Ok(board) => {
+                    let update = EventUpdate::Board(board, std::time::Instant::now());
+                    let _ = self.events.sender(event).send(update);
                 }
+                Err(e) => tracing::warn!(error = %e, ?key, "board not computed"),
             }
-        });
+        }
     }
 
     /// The track's title now (read once per change of the event's tracks).
@@ -278,7 +284,7 @@ impl Hub {
     async fn resync(self: &Arc<Self>, db: &Db, clock: &RaceClock) {
         for event in self.events.keys() {
             // Whatever changed meanwhile: every kept board is computed again.
-            self.boards.results_changed(&event);
+            self.boards.results_changed(&event, None);
             let _ = self.events.sender(&event).send(EventUpdate::Resync);
         }
         let _ = self.kit.send(());

@@ -5,7 +5,7 @@
 
 use super::Db;
 use crate::error::AppError;
-use crate::wire::{EventId, LiveRace, TrackId, UserId};
+use crate::wire::{EventId, LiveRace, RaceId, TrackId, UserId};
 use futures::{Stream, StreamExt};
 use std::pin::Pin;
 use surrealdb::types::SurrealValue;
@@ -22,6 +22,9 @@ pub struct Change {
     pub track: Option<String>,
     pub race: Option<String>,
     pub results: bool,
+    /// The one race whose result changed (submitted, corrected, deleted), when only one
+    /// did: followers read that race again instead of all of them.
+    pub results_race: Option<String>,
     /// Cars, fleets or timers changed (status, battery, a timer connecting).
     pub kit: Option<bool>,
 }
@@ -33,10 +36,20 @@ pub struct RaceChange<'a> {
     pub race: Option<&'a LiveRace>,
 }
 
+/// What a change did to its event's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Results<'a> {
+    Same,
+    /// One race's result: submitted, corrected or deleted.
+    Race(&'a RaceId),
+    /// Anything else: tracks, rules, the event.
+    All,
+}
+
 /// Records a change for every process to pass on to its live pages. The change itself
 /// is already stored, so a failure here is logged, not returned: the operator's lap
 /// counts, and pages catch up with the next change or when they reconnect.
-pub async fn record(db: &Db, event: &EventId, race: Option<RaceChange<'_>>, results: bool) {
+pub async fn record(db: &Db, event: &EventId, race: Option<RaceChange<'_>>, results: Results<'_>) {
     let json = race
         .as_ref()
         .and_then(|r| r.race)
@@ -44,16 +57,31 @@ pub async fn record(db: &Db, event: &EventId, race: Option<RaceChange<'_>>, resu
     let res = db
         .query(
             "CREATE live_change SET event = $event, track = $track, race = $race,
-                results = $results",
+                results = $results, results_race = $results_race",
         )
         .bind(("event", event.0.clone()))
         .bind(("track", race.map(|r| r.track.0.clone())))
         .bind(("race", json))
-        .bind(("results", results))
+        .bind(("results", results != Results::Same))
+        .bind((
+            "results_race",
+            match results {
+                Results::Race(id) => Some(id.0.clone()),
+                _ => None,
+            },
+        ))
         .await
         .and_then(|r| r.check());
     if let Err(e) = res {
         tracing::warn!(error = %e, event = %event.0, "change not announced to live pages");
+    }
+}
+
+/// `racer`'s name or looks changed (a profile saved, the account deleted): the boards
+/// of `events`, where they raced (read before a deletion), show them anew.
+pub async fn record_racer(db: &Db, events: &[EventId]) {
+    for event in events {
+        record(db, event, None, Results::All).await;
     }
 }
 
@@ -94,7 +122,9 @@ impl Feed {
 /// them, so none made after this call is missed.
 pub async fn follow(db: &Db) -> Result<Feed, AppError> {
     let mut res = db
-        .query("LIVE SELECT event, models, track, race, results, kit FROM live_change")
+        .query(
+            "LIVE SELECT event, models, track, race, results, results_race, kit FROM live_change",
+        )
         .await?;
     let notifications = res.stream::<surrealdb::Notification<Change>>(0)?;
     Ok(Feed(Box::pin(notifications.filter_map(

@@ -207,6 +207,31 @@ struct SummaryRow {
     order: i64,
 }
 
+/// The events in which `racer` has a submitted race.
+pub async fn events_raced_by(db: &Db, racer: &UserId) -> Result<Vec<EventId>, AppError> {
+    let mut res = db
+        .query(
+            "SELECT VALUE record::id(event) FROM race
+             WHERE racer = type::record('user', $racer) AND state = $submitted",
+        )
+        .bind(("racer", racer.0.clone()))
+        .bind(("submitted", SUBMITTED))
+        .await?;
+    let mut events: Vec<String> = res.take(0)?;
+    events.sort();
+    events.dedup();
+    Ok(events.into_iter().map(EventId).collect())
+}
+
+/// What a race summary reads: the race, its racer's names, its submission.
+const SUMMARY_FIELDS: &str = "record::id(id) AS id, record::id(track) AS track,
+    record::id(racer) AS racer,
+    racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
+    racer.username ?? '' AS racer_username,
+    by_proxy, version, doc,
+    time::format(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at,
+    time::millis(submitted_at) AS order";
+
 /// Submitted races of an event, oldest first, optionally of one track or racer.
 pub async fn submitted(
     db: &Db,
@@ -215,45 +240,55 @@ pub async fn submitted(
     racer: Option<&UserId>,
 ) -> Result<Vec<RaceSummary>, AppError> {
     let mut res = db
-        .query(
-            "SELECT record::id(id) AS id, record::id(track) AS track, record::id(racer) AS racer,
-                racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
-                racer.username ?? '' AS racer_username,
-                by_proxy, version, doc,
-                time::format(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at,
-                time::millis(submitted_at) AS order
-             FROM race
+        .query(format!(
+            "SELECT {SUMMARY_FIELDS} FROM race
              WHERE event = type::record('event', $event) AND state = $submitted
                 AND ($track = NONE OR track = type::record('track', $track))
                 AND ($racer = NONE OR racer = type::record('user', $racer))
-             ORDER BY order",
-        )
+             ORDER BY order"
+        ))
         .bind(("event", event.0.clone()))
         .bind(("submitted", SUBMITTED))
         .bind(("track", track.map(|t| t.0.clone())))
         .bind(("racer", racer.map(|r| r.0.clone())))
         .await?;
     let rows: Vec<SummaryRow> = res.take(0)?;
-    rows.into_iter()
-        .map(|r| {
-            let race: Race = serde_json::from_str(&r.doc).map_err(|e| {
-                tracing::error!(error = %e, race = %r.id, "stored race unreadable");
-                AppError::Internal
-            })?;
-            Ok(RaceSummary {
-                id: RaceId(r.id),
-                track: TrackId(r.track),
-                racer: UserId(r.racer),
-                racer_name: r.racer_name,
-                racer_username: r.racer_username,
-                by_proxy: r.by_proxy,
-                version: r.version.max(0) as u64,
-                race,
-                submitted_at: r.submitted_at,
-                order: r.order.max(0) as u64,
-            })
+    rows.into_iter().map(SummaryRow::summary).collect()
+}
+
+/// One race if it is submitted (`None` when it is not, or no longer exists).
+pub async fn submitted_one(db: &Db, id: &RaceId) -> Result<Option<RaceSummary>, AppError> {
+    let mut res = db
+        .query(format!(
+            "SELECT {SUMMARY_FIELDS} FROM race
+             WHERE id = type::record('race', $id) AND state = $submitted"
+        ))
+        .bind(("id", id.0.clone()))
+        .bind(("submitted", SUBMITTED))
+        .await?;
+    let rows: Vec<SummaryRow> = res.take(0)?;
+    rows.into_iter().next().map(SummaryRow::summary).transpose()
+}
+
+impl SummaryRow {
+    fn summary(self) -> Result<RaceSummary, AppError> {
+        let race: Race = serde_json::from_str(&self.doc).map_err(|e| {
+            tracing::error!(error = %e, race = %self.id, "stored race unreadable");
+            AppError::Internal
+        })?;
+        Ok(RaceSummary {
+            id: RaceId(self.id),
+            track: TrackId(self.track),
+            racer: UserId(self.racer),
+            racer_name: self.racer_name,
+            racer_username: self.racer_username,
+            by_proxy: self.by_proxy,
+            version: self.version.max(0) as u64,
+            race,
+            submitted_at: self.submitted_at,
+            order: self.order.max(0) as u64,
         })
-        .collect()
+    }
 }
 
 /// Deletes a race.
@@ -276,23 +311,25 @@ pub async fn track_has_races(db: &Db, track: &TrackId) -> Result<bool, AppError>
     Ok(!ids.is_empty())
 }
 
-/// Racers' country and colour for leaderboards, by racer id.
-pub async fn racer_looks(
-    db: &Db,
-    racers: Vec<String>,
-) -> Result<std::collections::HashMap<String, (String, String)>, AppError> {
-    #[derive(SurrealValue)]
-    struct Look {
-        id: String,
-        country: String,
-        colour: String,
-    }
+/// Racers' country and colour by racer id.
+pub type Looks = std::collections::HashMap<String, (String, String)>;
+
+#[derive(SurrealValue)]
+struct Look {
+    id: String,
+    country: String,
+    colour: String,
+}
+
+/// Racers' country and colour for leaderboards, by racer id (each read by its id).
+pub async fn racer_looks(db: &Db, racers: Vec<String>) -> Result<Looks, AppError> {
+    let ids: Vec<surrealdb::types::RecordId> = racers
+        .into_iter()
+        .map(|id| surrealdb::types::RecordId::new("user", id))
+        .collect();
     let mut res = db
-        .query(
-            "SELECT record::id(id) AS id, country, highlight_colour AS colour FROM user
-             WHERE record::id(id) IN $racers",
-        )
-        .bind(("racers", racers))
+        .query("SELECT record::id(id) AS id, country, highlight_colour AS colour FROM $ids")
+        .bind(("ids", ids))
         .await?;
     let looks: Vec<Look> = res.take(0)?;
     Ok(looks

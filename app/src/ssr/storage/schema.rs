@@ -204,6 +204,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD IF NOT EXISTS session_epoch ON user TYPE int DEFAULT 0;
     "#,
+    // 14: the race whose result a change changed (followers read it alone), and an
+    // event's races found by the event, not by reading every race.
+    r#"
+    DEFINE FIELD IF NOT EXISTS results_race ON live_change TYPE option<string>;
+    DEFINE INDEX IF NOT EXISTS race_event ON race FIELDS event, state;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
