@@ -266,7 +266,7 @@ async fn export(
             "summary.csv" => export::summary_csv(&event, &races)?,
             _ => return Err(AppError::NotFound("Export".into())),
         };
-        Ok((event.name, bytes))
+        Ok((event.about.name, bytes))
     }
     .await;
     match result {

@@ -1,7 +1,7 @@
 //! The checker against good, broken and hostile archives.
 
-use super::samples::{self, archive, Entry, Kind, METADATA};
 use super::*;
+use crate::samples::{self, archive, Entry, Kind, METADATA};
 
 fn check_bytes(bytes: &[u8]) -> Result<ModelFacts, Problem> {
     check(bytes, &Limits::default())

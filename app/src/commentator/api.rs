@@ -22,7 +22,7 @@ pub async fn list_commentary_tracks() -> Result<Vec<TrackChoice>, AppError> {
         .flat_map(|e| {
             e.tracks.into_iter().map(move |t| TrackChoice {
                 event: e.id.clone(),
-                event_name: e.name.clone(),
+                event_name: e.about.name.clone(),
                 track: t.id,
                 track_title: t.title,
             })
@@ -123,7 +123,7 @@ pub async fn get_commentary(track: TrackId) -> Result<Commentary, AppError> {
     let (fastest, slowest) = lap_records(&all);
     Ok(Commentary {
         event: event.id,
-        event_name: event.name,
+        event_name: event.about.name,
         track_title: track.title,
         ranking,
         racer,

@@ -49,9 +49,9 @@ fn EventTile(event: Event) -> impl IntoView {
     };
     view! {
         <A href=format!("/events/{}", event.id.0) attr:class="tile">
-            <h2>{event.name.clone()}</h2>
-            <p>{event.kind.label()} " · " {event.date.clone()} " · " {countries::name(&event.country).to_string()}</p>
-            <p>{tracks} " · " {event.rules.ranking.describe()}</p>
+            <h2>{event.about.name.clone()}</h2>
+            <p>{event.about.kind.label()} " · " {event.about.date.clone()} " · " {countries::name(&event.about.country).to_string()}</p>
+            <p>{tracks} " · " {event.about.rules.ranking.describe()}</p>
         </A>
     }
 }
@@ -73,8 +73,8 @@ pub fn EventPage() -> impl IntoView {
                 Some(event) => {
                     let tracks = RwSignal::new(event.tracks.clone());
                     view! {
-                        <Title text=event.name.clone() />
-                        <h1>{event.name.clone()}</h1>
+                        <Title text=event.about.name.clone() />
+                        <h1>{event.about.name.clone()}</h1>
                         <PublicLinks event=event.clone() tracks />
                         <div class="columns wide-first">
                             <EventForm event=Some(event.clone()) />
@@ -96,15 +96,7 @@ pub fn EventPage() -> impl IntoView {
 
 fn input_of(event: &Option<Event>) -> EventInput {
     match event {
-        Some(e) => EventInput {
-            name: e.name.clone(),
-            kind: e.kind,
-            date: e.date.clone(),
-            country: e.country.clone(),
-            sponsor: e.sponsor.clone(),
-            links: e.links.clone(),
-            rules: e.rules,
-        },
+        Some(e) => e.about.clone(),
         None => EventInput {
             name: String::new(),
             kind: EventKind::PrivateTrackRace,

@@ -51,9 +51,9 @@ pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppErro
         qr_svg: crate::ssr::qr::svg(&url, 200)?,
         url,
         tracks: event.track_titles(),
-        event_name: event.name,
-        date: event.date,
-        country: event.country,
-        links: event.links,
+        event_name: event.about.name,
+        date: event.about.date,
+        country: event.about.country,
+        links: event.about.links,
     })
 }

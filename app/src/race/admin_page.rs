@@ -31,7 +31,7 @@ pub fn RaceAdminPage() -> impl IntoView {
         <h1>"Race admin"</h1>
         <Loaded of=events quiet=true let:list>
             {
-                let options = list.into_iter().map(|e| (e.id.0, e.name)).collect();
+                let options = list.into_iter().map(|e| (e.id.0, e.about.name)).collect();
                 view! {
                     <UrlChoice id="event-pick" label="Event" placeholder="Choose an event"
                         page="/race-admin" key="event" current=event.get_untracked().map(|e| e.0) options />

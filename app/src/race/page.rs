@@ -79,7 +79,7 @@ fn TrackPicker(current: Signal<Option<TrackId>>) -> impl IntoView {
                     .flat_map(|e| {
                         e.tracks
                             .iter()
-                            .map(|t| (t.id.0.clone(), format!("{} · {}", e.name, t.title)))
+                            .map(|t| (t.id.0.clone(), format!("{} · {}", e.about.name, t.title)))
                     })
                     .collect();
                 view! {
@@ -258,7 +258,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
                 {move || if live.get() { "Live" } else { "Reconnecting…" }}
             </span>
             <h2 class="track-title">{move || desk.with(|d| d.track.title.clone())}</h2>
-            <p class="hint">{move || desk.with(|d| format!("{} · {}", d.event.name, d.rules.ranking.describe()))}</p>
+            <p class="hint">{move || desk.with(|d| format!("{} · {}", d.event.about.name, d.rules.ranking.describe()))}</p>
             <CalloutSwitch enabled=callouts />
             <div class="race-kit">
                 <TrackTimer track=track.clone() kit />

@@ -154,7 +154,7 @@ pub fn results_of(
         .enumerate()
         .map(|(i, (track, now))| (track, named(now, previous.tracks.get(i))))
         .collect();
-    let ranking = forced.unwrap_or(event.rules.ranking);
+    let ranking = forced.unwrap_or(event.about.rules.ranking);
     EventResults {
         ranking,
         tracks,
@@ -217,7 +217,7 @@ fn combined_board(
     races: &[RaceSummary],
     forced: Option<Ranking>,
 ) -> Option<Vec<Standing>> {
-    let ranking = forced.unwrap_or(event.rules.ranking);
+    let ranking = forced.unwrap_or(event.about.rules.ranking);
     (event.tracks.len() > 1).then(|| {
         let by_event_method = stats_per_track(event, races, |_| ranking);
         results::combined(ranking, &by_event_method)

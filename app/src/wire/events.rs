@@ -147,14 +147,10 @@ pub struct Track {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
     pub id: EventId,
-    pub name: String,
-    pub kind: EventKind,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    pub country: String,
-    pub sponsor: String,
-    pub links: Vec<LandingLink>,
-    pub rules: crate::domain::rules::RaceRules,
+    /// Name, kind, date, country, sponsor, links and rules: what the event form edits
+    /// (flattened: the same JSON as when they were fields of their own).
+    #[serde(flatten)]
+    pub about: EventInput,
     pub tracks: Vec<Track>,
 }
 
@@ -173,7 +169,7 @@ impl Event {
             .iter()
             .find(|t| &t.id == track)
             .and_then(|t| t.rules)
-            .unwrap_or(self.rules)
+            .unwrap_or(self.about.rules)
     }
 }
 

@@ -45,16 +45,7 @@ impl ModelStatus {
 }
 
 /// What the check found in a valid archive.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelInfo {
-    pub sensors: Vec<String>,
-    pub action_space_type: String,
-    pub action_space: String,
-    pub training_algorithm: String,
-    pub model_md5: String,
-    pub metadata_md5: String,
-    pub openvino_files: Vec<String>,
-}
+pub use model_archive::ModelFacts as ModelInfo;
 
 /// One uploaded model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

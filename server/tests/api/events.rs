@@ -32,10 +32,10 @@ async fn operators_set_up_an_event_with_tracks() {
         .call_json::<CreateEvent, _>(json!({"input": summit()}))
         .await
         .unwrap();
-    assert_eq!(event.country, "SE");
-    assert_eq!(event.rules.ranking, Ranking::BestAverage { laps: 3 });
+    assert_eq!(event.about.country, "SE");
+    assert_eq!(event.about.rules.ranking, Ranking::BestAverage { laps: 3 });
     assert_eq!(
-        event.rules.race_time_ms,
+        event.about.rules.race_time_ms,
         Some(120_000),
         "missing rules get defaults"
     );

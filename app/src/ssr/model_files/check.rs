@@ -7,20 +7,8 @@ use crate::error::AppError;
 use crate::ssr::state::AppState;
 use crate::ssr::storage::changes;
 use crate::ssr::storage::models::{self, StoredModel};
-use crate::wire::{ModelId, ModelInfo, ModelStatus};
+use crate::wire::{ModelId, ModelStatus};
 use std::sync::Arc;
-
-fn info_of(facts: model_archive::ModelFacts) -> ModelInfo {
-    ModelInfo {
-        sensors: facts.sensors,
-        action_space_type: facts.action_space_type,
-        action_space: facts.action_space,
-        training_algorithm: facts.training_algorithm,
-        model_md5: facts.model_md5,
-        metadata_md5: facts.metadata_md5,
-        openvino_files: facts.openvino_files,
-    }
-}
 
 /// Checks a stored model off the request path: checking, then available (replacing
 /// the owner's older model of the same name) or invalid with its reason and without
@@ -126,7 +114,7 @@ async fn run_check(state: &AppState, id: &ModelId) -> Result<Checked, AppError> 
     }
     match verdict {
         Ok(facts) => {
-            models::set_status(db, id, ModelStatus::Available, None, Some(&info_of(facts))).await?;
+            models::set_status(db, id, ModelStatus::Available, None, Some(&facts)).await?;
             tracing::info!(model = %id.0, name = %model.summary.name, "model available");
             // The model is available whatever happens next: a failed clean-up of the
             // older one is logged, not turned into "invalid".

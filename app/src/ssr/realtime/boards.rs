@@ -267,7 +267,9 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
         .track
         .clone()
         .or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
-    let rules = chosen.as_ref().map_or(event.rules, |t| event.rules_for(t));
+    let rules = chosen
+        .as_ref()
+        .map_or(event.about.rules, |t| event.rules_for(t));
     let shown = rules.ranking;
     let forced = key.format.map(|f| f.ranking(shown));
     let results = standings::results_of(event, races, forced, true);
@@ -292,7 +294,7 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
                 .first()
                 .map(|t| t.footer.clone())
                 .unwrap_or_default(),
-            forced.unwrap_or(event.rules.ranking),
+            forced.unwrap_or(event.about.rules.ranking),
             results.combined.unwrap_or_default(),
         ),
     };
@@ -314,7 +316,7 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
     Ok(Leaderboard {
         version: 0,
         tracks: event.track_titles(),
-        event_name: event.name.clone(),
+        event_name: event.about.name.clone(),
         combined: chosen.is_none(),
         shown_track: chosen,
         title,

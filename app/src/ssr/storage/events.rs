@@ -8,17 +8,14 @@ use crate::wire::{
     Event, EventId, EventInput, EventKind, LandingLink, Track, TrackId, TrackInput, TrackLayout,
 };
 use surrealdb::types::SurrealValue;
+// `#[surreal(flatten)]`'s derived code names `Value` unqualified.
+use surrealdb::types::Value;
 
 #[derive(SurrealValue)]
 struct EventRow {
     id: String,
-    name: String,
-    kind: String,
-    date: String,
-    country: String,
-    sponsor: String,
-    links: String,
-    rules: String,
+    #[surreal(flatten)]
+    fields: EventFields,
 }
 
 #[derive(SurrealValue)]
@@ -64,15 +61,18 @@ impl TrackRow {
 
 impl EventRow {
     fn into_event(self, tracks: Vec<Track>) -> Event {
+        let fields = self.fields;
         Event {
             id: EventId(self.id),
-            name: self.name,
-            kind: EventKind::parse(&self.kind).unwrap_or(EventKind::Other),
-            date: self.date,
-            country: self.country,
-            sponsor: self.sponsor,
-            links: from_json::<Vec<LandingLink>>("event links", &self.links),
-            rules: from_json::<RaceRules>("event rules", &self.rules),
+            about: EventInput {
+                name: fields.name,
+                kind: EventKind::parse(&fields.kind).unwrap_or(EventKind::Other),
+                date: fields.date,
+                country: fields.country,
+                sponsor: fields.sponsor,
+                links: from_json::<Vec<LandingLink>>("event links", &fields.links),
+                rules: from_json::<RaceRules>("event rules", &fields.rules),
+            },
             tracks,
         }
     }
@@ -143,7 +143,8 @@ pub async fn get(db: &Db, id: &EventId) -> Result<Event, AppError> {
     Ok(event.into_event(tracks.into_iter().map(TrackRow::into_track).collect()))
 }
 
-/// The stored fields of an event, bound as one value so creating and saving agree.
+/// The stored fields of an event, bound as one value so creating, saving and reading
+/// agree.
 #[derive(SurrealValue)]
 struct EventFields {
     name: String,
