@@ -158,6 +158,11 @@ test('race admin shows the ranking, re-ranks after a lap edit and exports the la
   page.on('pageerror', e => console.log('race page error:', e.message.slice(0, 400)));
   const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
   await expect(status).toHaveText('Ready');
+  // A choice in a select lets the focus go: the next key is the race's.
+  const car = page.getByLabel('Car on track');
+  await car.focus();
+  await car.selectOption('');
+  await expect(car).not.toBeFocused();
   await page.keyboard.press('Space');
   await expect(status).toHaveText('Running');
   for (const n of [1, 2]) {
@@ -169,6 +174,16 @@ test('race admin shows the ranking, re-ranks after a lap edit and exports the la
   await page.keyboard.press('y');
   await expect(status).toHaveText('Race over');
   await page.keyboard.press('s');
+  await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
+
+  // A second race, discarded by keys after the question: Q, then Y.
+  await page.getByLabel('Find racer').fill('admin');
+  await expect(page.getByText('1 run', { exact: true })).toBeVisible();
+  await page.getByLabel('Find racer').press('Enter');
+  await expect(status).toHaveText('Ready');
+  await page.keyboard.press('q');
+  await expect(page.getByRole('region', { name: 'Race' }).getByRole('alert')).toContainText('Discard this race?');
+  await page.keyboard.press('y');
   await expect(page.getByRole('region', { name: 'Next racer' })).toBeVisible();
 
   await open(page, '/race-admin');

@@ -193,7 +193,12 @@ pub async fn register_racer(
     )
     .await?;
     tracing::info!(racer = %username, "walk-up racer registered");
-    ssr::new_invite(&caller.state, &id, username).await
+    let same_name = users::shown_as(db, &username, &id).await?;
+    let invite = ssr::new_invite(&caller.state, &id, username).await?;
+    Ok(Invite {
+        same_name,
+        ..invite
+    })
 }
 
 /// Registration: a fresh invite link for a racer who has not set a password yet
@@ -283,6 +288,7 @@ mod ssr {
             link,
             qr_svg,
             expires_at,
+            same_name: Vec::new(),
         })
     }
 }

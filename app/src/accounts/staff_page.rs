@@ -43,6 +43,13 @@ fn InviteCard(invite: Invite) -> impl IntoView {
                 <a href=invite.link.clone() data-testid="invite-link">{invite.link.clone()}</a>
             </p>
             <p class="hint">"The link works once, until " {invite.expires_at.clone()} " (48 hours)."</p>
+            {(!invite.same_name.is_empty()).then(|| view! {
+                <p class="warning" role="status">
+                    "Another racer is shown by this name too ("
+                    {invite.same_name.join(", ")}
+                    "): public boards add the country to tell them apart. A display name of their own (on the profile page) tells them apart better."
+                </p>
+            })}
         </section>
     }
 }

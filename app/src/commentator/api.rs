@@ -106,6 +106,7 @@ pub async fn get_commentary(track: TrackId) -> Result<Commentary, AppError> {
                 })
                 .collect();
             Some(RacerOnTrack {
+                handle: live.racer_handle,
                 name: live.racer_name,
                 country,
                 colour: if colour.is_empty() {

@@ -152,7 +152,7 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
     let race = ticking.on_track.race.clone();
     let c = info.get();
     let ranking = c.ranking;
-    let racer = c.racer.filter(|r| r.name == ticking.on_track.name);
+    let racer = c.racer.filter(|r| r.handle == ticking.on_track.handle);
     let run = run_stats(ranking, &race.laps);
     let run_result = run.ranked_result(ranking).map(|a| a.value_ms);
     let before = racer.as_ref().and_then(|r| r.result_ms);

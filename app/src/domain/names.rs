@@ -59,6 +59,44 @@ pub fn name(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fi
     Ok(value)
 }
 
+/// The names of racers shown side by side (`(name, country, handle)`), each told apart
+/// from the others: a name two racers share (case aside) gets the racer's country,
+/// "Anna (SE)", and a number too where they share that as well, "Anna (SE 1)", "Anna
+/// (SE 2)", counted in handle order so a racer keeps their label as rows move.
+pub fn told_apart(racers: &[(&str, &str, &str)]) -> Vec<String> {
+    use std::collections::HashMap;
+    let folded = |name: &str| name.to_lowercase();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name_and_country: HashMap<(String, &str), Vec<&str>> = HashMap::new();
+    for &(name, country, handle) in racers {
+        *by_name.entry(folded(name)).or_default() += 1;
+        by_name_and_country
+            .entry((folded(name), country))
+            .or_default()
+            .push(handle);
+    }
+    for handles in by_name_and_country.values_mut() {
+        handles.sort_unstable();
+    }
+    racers
+        .iter()
+        .map(|&(name, country, handle)| {
+            if by_name[&folded(name)] < 2 {
+                return name.to_string();
+            }
+            let same = &by_name_and_country[&(folded(name), country)];
+            let number =
+                (same.len() > 1).then(|| same.iter().position(|h| *h == handle).unwrap_or(0) + 1);
+            match (country.is_empty(), number) {
+                (false, None) => format!("{name} ({country})"),
+                (false, Some(n)) => format!("{name} ({country} {n})"),
+                (true, Some(n)) => format!("{name} ({n})"),
+                (true, None) => name.to_string(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +135,29 @@ mod tests {
         assert_eq!(text("f", "—", 0, 10).unwrap(), "—");
         assert!(reason(text("f", "x", 2, 10)).contains("required"));
         assert!(reason(text("f", "ééé", 0, 2)).contains("at most 2"));
+    }
+
+    #[test]
+    fn racers_of_one_name_are_told_apart_by_country_then_number() {
+        let shown = told_apart(&[
+            ("Anna", "SE", "b2"),
+            ("Ben", "DE", "c3"),
+            ("anna", "DE", "a1"),
+            ("Anna", "SE", "a0"),
+            ("Cleo", "", "d4"),
+            ("Cleo", "", "d5"),
+        ]);
+        assert_eq!(
+            shown,
+            [
+                "Anna (SE 2)",
+                "Ben",
+                "anna (DE)",
+                "Anna (SE 1)",
+                "Cleo (1)",
+                "Cleo (2)"
+            ]
+        );
+        assert_eq!(told_apart(&[("Anna", "SE", "x")]), ["Anna"]);
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::collections::{HashMap, HashSet};
 
-/// The racers whose result is new or better since the board was last shown (by name),
+/// The racers whose result is new or better since the board was last shown (by handle),
 /// the first of them scrolled into view. The first load is the baseline.
 pub fn use_fresh_results(
     board: Resource<Result<Leaderboard, AppError>>,
@@ -22,7 +22,7 @@ pub fn use_fresh_results(
             let now_shown: HashMap<String, Option<u64>> = b
                 .rows
                 .iter()
-                .map(|r| (r.name.clone(), r.result_ms))
+                .map(|r| (r.handle.clone(), r.result_ms))
                 .collect();
             if let Some(before) = shown.get_value() {
                 fresh.set(new_or_improved(&before, &now_shown));

@@ -93,7 +93,7 @@ fn LowerThird(racing: Ticking, board: Arc<Leaderboard>, now: RwSignal<f64>) -> i
     let best = race.best_lap_ms();
     let own_best = bests
         .iter()
-        .find(|(n, _)| *n == t.on_track.name)
+        .find(|(h, _)| *h == t.on_track.handle)
         .map(|(_, ms)| *ms)
         .into_iter()
         .chain(best)
@@ -129,7 +129,7 @@ fn LowerThird(racing: Ticking, board: Arc<Leaderboard>, now: RwSignal<f64>) -> i
             let board_best = rows.first().and_then(|r| r.result_ms);
             let own_before = rows
                 .iter()
-                .find(|r| r.name == t.on_track.name)
+                .find(|r| r.handle == t.on_track.handle)
                 .and_then(|r| r.result_ms);
             (
                 t_string!(i18n, best_average),
@@ -189,9 +189,9 @@ fn TopFour(
             <ol>
                 {top.iter().chain(
                     // The newest finisher below the top four, in their place.
-                    timed.iter().skip(4).find(|r| newest.as_ref() == Some(&r.name))
+                    timed.iter().skip(4).find(|r| newest.as_ref() == Some(&r.handle))
                 ).map(|r| view! {
-                    <li class:newest=newest.as_ref() == Some(&r.name)>
+                    <li class:newest=newest.as_ref() == Some(&r.handle)>
                         <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
                         <span class="racer-dot" style=format!("background:{}", r.colour)></span>
                         {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}

@@ -103,8 +103,8 @@ fn Rows(
                 .zip(row.position)
                 .map(|(before, now)| i64::from(before) - i64::from(now))
                 .filter(|places| *places != 0);
-            let name = row.name.clone();
-            let is_fresh = move || fresh.with(|f| f.contains(&name));
+            let handle = row.handle.clone();
+            let is_fresh = move || fresh.with(|f| f.contains(&handle));
             view! {
                 <tr class=podium class:fresh=is_fresh>
                     <td class="pos">

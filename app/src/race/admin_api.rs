@@ -24,12 +24,26 @@ pub async fn list_races(
     races::submitted(&caller.state.db, &event, track.as_ref(), racer.as_ref()).await
 }
 
+/// Race admin corrects and deletes races once they are over and submitted: a race
+/// still on track belongs to the race manager, whose every change its live pages follow.
+#[cfg(feature = "ssr")]
+fn refuse_open(live: &crate::wire::LiveRace) -> Result<(), AppError> {
+    if live.race.state.is_open() {
+        return Err(AppError::Conflict(
+            "This race is still on track: correct it on the race manager, or here once it is submitted."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Corrects one lap of a race made against `version`.
 #[server(endpoint = "edit_lap", input = Json)]
 pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;
     let mut live = races::get(db, &race, 0).await?;
+    refuse_open(&live)?;
     if live.version != version {
         return Err(AppError::Conflict(
             "The race changed meanwhile; reload to see the latest laps.".into(),
@@ -48,12 +62,13 @@ pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), A
 #[server(endpoint = "delete_race", input = Json)]
 pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
-    let event = races::get(&caller.state.db, &race, 0).await?.event;
+    let live = races::get(&caller.state.db, &race, 0).await?;
+    refuse_open(&live)?;
     races::delete(&caller.state.db, &race).await?;
     tracing::info!(race = %race.0, "race deleted");
     changes::record(
         &caller.state.db,
-        &event,
+        &live.event,
         None,
         changes::Results::Race(&race),
     )

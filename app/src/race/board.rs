@@ -1,5 +1,6 @@
 //! The race board: racer, state, the ticking clocks, one big button per action, laps.
 
+use super::keys::Question;
 use super::ticking::Received;
 use crate::domain::commentary::{state_label, time_up_on_track, TIME_UP};
 use crate::domain::laptime::format_ms;
@@ -15,7 +16,7 @@ pub fn RaceBoard(
     received: Received,
     send: impl Fn(Command) + Copy + Send + Sync + 'static,
     server_now: Signal<u64>,
-    confirm_end: RwSignal<bool>,
+    asking: RwSignal<Option<Question>>,
 ) -> impl IntoView {
     let live = received.live.clone();
     let race = live.race.clone();
@@ -70,6 +71,18 @@ pub fn RaceBoard(
             </button>
         }
     };
+    // A button for a command asked about first; its key is the one the key list shows.
+    let ask = move |question: Question| {
+        let (label, key) = match question {
+            Question::End => ("End race", "X"),
+            Question::Discard => ("Discard", "Q"),
+        };
+        view! {
+            <button class="button big danger" on:click=move |_| asking.set(Some(question))>
+                {label} " " <kbd>{key}</kbd>
+            </button>
+        }
+    };
     view! {
         <section class=format!("race-board state-{}", state_label(state).to_lowercase().replace(' ', "-")) aria-label="Race">
             <div class="race-status">
@@ -104,23 +117,24 @@ pub fn RaceBoard(
                     }.into_any(),
                     RaceState::Over => view! {
                         {big("Submit", "S", Command::Submit, "primary")}
-                        {big("Discard", "—", Command::Discard, "danger")}
+                        {ask(Question::Discard)}
                         {race.can_undo().then(|| big(UNDO_LAP, "U", Command::UndoFalseFinish, ""))}
                     }.into_any(),
                     _ => ().into_any(),
                 }}
-                {matches!(state, RaceState::Running | RaceState::Paused).then(|| view! {
-                    <button class="button big danger" on:click=move |_| confirm_end.set(true)>"End race " <kbd>"X"</kbd></button>
-                })}
-                {(state == RaceState::Ready).then(|| big("Discard", "—", Command::Discard, "danger"))}
+                {Question::End.applies(state).then(|| ask(Question::End))}
+                {(state == RaceState::Ready).then(|| ask(Question::Discard))}
             </div>
-            <Show when=move || confirm_end.get()>
-                <div class="confirm" role="alert">
-                    "End the race? The lap in progress will not count. "
-                    <button class="button danger" on:click=move |_| { confirm_end.set(false); send(Command::End) }>"End race " <kbd>"Y"</kbd></button>
-                    <button class="button" on:click=move |_| confirm_end.set(false)>"Keep racing " <kbd>"N"</kbd></button>
-                </div>
-            </Show>
+            {move || asking.get().map(|question| {
+                let (text, yes, no) = question.words();
+                view! {
+                    <div class="confirm" role="alert">
+                        {text} " "
+                        <button class="button danger" on:click=move |_| { asking.set(None); send(question.command()) }>{yes} " " <kbd>"Y"</kbd></button>
+                        <button class="button" on:click=move |_| asking.set(None)>{no} " " <kbd>"N"</kbd></button>
+                    </div>
+                }
+            })}
             <table class="laps">
                 <thead><tr><th>"Lap"</th><th class="num">"Time"</th><th class="num">"Resets"</th><th>"Counts"</th></tr></thead>
                 <tbody>{laps}</tbody>

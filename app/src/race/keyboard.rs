@@ -7,6 +7,17 @@ use crate::domain::race::{Command, RaceState};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
+/// The race keys' listeners, removed together.
+pub struct Listening([WindowListenerHandle; 2]);
+
+impl Listening {
+    pub fn remove(self) {
+        for handle in self.0 {
+            handle.remove();
+        }
+    }
+}
+
 /// Listens for the race keys until `on_cleanup` removes the returned handle. `state` is
 /// the race's state now (`None`: no race); `to_command` turns what a key asks for into
 /// the command to send, if any, which then goes to `send`.
@@ -14,8 +25,19 @@ pub fn listen(
     state: Memo<Option<RaceState>>,
     to_command: impl Fn(KeyAction) -> Option<Command> + 'static,
     send: impl Fn(Command) + 'static,
-) -> WindowListenerHandle {
-    window_event_listener(leptos::ev::keydown, move |ev| {
+) -> Listening {
+    // A select keeps the focus after a choice (the fleet, the car), and keys typed into
+    // a field are the field's: once chosen, it lets go, so the next key is the race's.
+    let chosen = window_event_listener(leptos::ev::change, |ev| {
+        let select = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+            .filter(|el| el.tag_name() == "SELECT");
+        if let Some(select) = select {
+            let _ = select.blur();
+        }
+    });
+    let pressed = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.repeat() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
@@ -40,5 +62,6 @@ pub fn listen(
             }
         }
         send(cmd);
-    })
+    });
+    Listening([chosen, pressed])
 }

@@ -11,12 +11,53 @@ pub enum KeyAction {
     Send(Command),
     /// Counts the last lap or not (the page knows which lap is last).
     ToggleLastLap,
-    /// Asks "end the race?" before ending it.
-    AskToEnd,
-    /// Ends the race, if "end the race?" is being asked.
-    ConfirmEnd,
-    /// Answers "end the race?" with no.
+    /// Asks before a command that cannot be taken back.
+    Ask(Question),
+    /// Sends the command asked about, if a question is being asked.
+    Confirm,
+    /// Answers the question with no.
     KeepRacing,
+}
+
+/// A command the race control asks about first: it cannot be taken back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    End,
+    Discard,
+}
+
+impl Question {
+    /// The command a yes sends.
+    pub fn command(self) -> Command {
+        match self {
+            Question::End => Command::End,
+            Question::Discard => Command::Discard,
+        }
+    }
+
+    /// Whether the race in `state` can still be asked it.
+    pub fn applies(self, state: RaceState) -> bool {
+        match self {
+            Question::End => matches!(state, RaceState::Running | RaceState::Paused),
+            Question::Discard => matches!(state, RaceState::Ready | RaceState::Over),
+        }
+    }
+
+    /// The question, and its yes and no.
+    pub fn words(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Question::End => (
+                "End the race? The lap in progress will not count.",
+                "End race",
+                "Keep racing",
+            ),
+            Question::Discard => (
+                "Discard this race? Its laps will not count and the track is free for the next racer.",
+                "Discard race",
+                "Keep it",
+            ),
+        }
+    }
 }
 
 /// One key (or its spellings) of the race control.
@@ -81,12 +122,21 @@ pub const KEYS: &[Key] = &[
     Key {
         pressed: &["x", "X"],
         shown: Some(("X", "end race")),
-        action: |state| matches!(state, Running | Paused).then_some(AskToEnd),
+        action: |state| Question::End.applies(state).then_some(Ask(Question::End)),
+    },
+    Key {
+        pressed: &["q", "Q"],
+        shown: Some(("Q", "discard race")),
+        action: |state| {
+            Question::Discard
+                .applies(state)
+                .then_some(Ask(Question::Discard))
+        },
     },
     Key {
         pressed: &["y", "Y"],
         shown: None,
-        action: |state| matches!(state, Running | Paused).then_some(ConfirmEnd),
+        action: |_| Some(Confirm),
     },
     Key {
         pressed: &["n", "N", "Escape"],
@@ -130,15 +180,34 @@ mod tests {
 
     #[test]
     fn ending_takes_x_then_y_and_submitting_takes_s_on_the_finish_screen() {
-        assert_eq!(action_for("x", Running), Some(AskToEnd));
-        assert_eq!(action_for("X", Paused), Some(AskToEnd));
+        assert_eq!(action_for("x", Running), Some(Ask(Question::End)));
+        assert_eq!(action_for("X", Paused), Some(Ask(Question::End)));
         assert_eq!(action_for("x", Ready), None);
-        assert_eq!(action_for("Y", Running), Some(ConfirmEnd));
+        assert_eq!(action_for("Y", Running), Some(Confirm));
         assert_eq!(action_for("Escape", Running), Some(KeepRacing));
         assert_eq!(action_for("s", Over), Some(Send(Command::Submit)));
         assert_eq!(action_for("s", Running), None);
         assert_eq!(action_for("v", Over), Some(ToggleLastLap));
-        assert_eq!(action_for("q", Running), None);
+        assert_eq!(action_for("j", Running), None);
+    }
+
+    #[test]
+    fn discarding_takes_q_then_y_before_the_start_and_on_the_finish_screen() {
+        for state in STATES {
+            let asks = matches!(state, Ready | Over);
+            assert_eq!(
+                action_for("q", state),
+                asks.then_some(Ask(Question::Discard)),
+                "{state:?}"
+            );
+            assert_eq!(Question::Discard.applies(state), asks);
+        }
+        assert_eq!(Question::Discard.command(), Command::Discard);
+        assert_eq!(Question::End.command(), Command::End);
+        assert!(
+            !Question::End.applies(Over),
+            "a yes after the race ended sends nothing"
+        );
     }
 
     #[test]

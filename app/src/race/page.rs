@@ -6,7 +6,7 @@ use super::api::*;
 use super::board::RaceBoard;
 use super::command_queue::command_queue;
 use super::keyboard;
-use super::keys::{KeyAction, KEYS};
+use super::keys::{KeyAction, Question, KEYS};
 use super::picker::RacerPicker;
 use super::ticking::Received;
 use crate::cars::track_kit::TrackKitPicker;
@@ -16,7 +16,7 @@ use crate::components::loaded::Loaded;
 use crate::components::local_clock::local_ms;
 use crate::components::url_choice::UrlChoice;
 use crate::domain::commentary::time_up_on_track;
-use crate::domain::race::{Command, RaceState};
+use crate::domain::race::Command;
 use crate::error::AppError;
 use crate::events::api::list_events;
 use crate::timers::track_timer::TrackTimer;
@@ -171,14 +171,17 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
     };
     let live = RwSignal::new(false);
     let now = RwSignal::new(local_ms());
-    let confirm_end = RwSignal::new(false);
+    let asking = RwSignal::new(None::<Question>);
     let error = RwSignal::new(None::<AppError>);
     let sync = StoredValue::new(sync);
     let send = command_queue(received, move |answer| match answer {
         Ok(live) => {
             error.set(None);
-            if !matches!(live.race.state, RaceState::Running | RaceState::Paused) {
-                confirm_end.set(false);
+            if asking
+                .get_untracked()
+                .is_some_and(|q| !q.applies(live.race.state))
+            {
+                asking.set(None);
             }
             received.set(shown(live));
         }
@@ -216,19 +219,20 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
                 .get_untracked()
                 .and_then(|r| r.live.race.laps.len().checked_sub(1))
                 .map(|lap| Command::ToggleValid { lap }),
-            KeyAction::AskToEnd => {
-                confirm_end.set(true);
+            KeyAction::Ask(question) => {
+                asking.set(Some(question));
                 None
             }
-            KeyAction::ConfirmEnd if confirm_end.get_untracked() => {
-                confirm_end.set(false);
-                Some(Command::End)
+            KeyAction::Confirm => {
+                let question = asking.get_untracked()?;
+                asking.set(None);
+                let now = state.get_untracked()?;
+                question.applies(now).then(|| question.command())
             }
             KeyAction::KeepRacing => {
-                confirm_end.set(false);
+                asking.set(None);
                 None
             }
-            KeyAction::ConfirmEnd => None,
         };
         let keys = keyboard::listen(state, to_command, send);
         on_cleanup(move || {
@@ -274,7 +278,7 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             }
             Some(r) => {
                 let server_now = move || received.get().map(|r| r.server_now(now.get())).unwrap_or(0);
-                view! { <RaceBoard received=r send server_now=Signal::derive(server_now) confirm_end /> }.into_any()
+                view! { <RaceBoard received=r send server_now=Signal::derive(server_now) asking /> }.into_any()
             }
         }}
         <section class="keys" aria-label="Keyboard shortcuts">

@@ -1,7 +1,7 @@
 //! CSV exports of an event (domain.md §4): every lap, and the racer summary. Written
 //! with the csv crate; every text cell passes `safe_cell` against formula injection.
 
-use super::standings::stats_by_track;
+use super::standings::{results_of, EventRaces};
 use crate::domain::export::safe_cell;
 use crate::error::AppError;
 use crate::wire::{Event, RaceSummary};
@@ -58,32 +58,53 @@ pub fn laps_csv(event: &Event, races: &[RaceSummary]) -> Result<Vec<u8>, AppErro
     write(rows)
 }
 
-/// One row per racer and track, from the results engine.
+/// One row per racer and board (each track's, and the combined one of several
+/// tracks), in board order: the position and the ranked figure as the board shows
+/// them, then the racer's statistics on that track.
 pub fn summary_csv(event: &Event, races: &[RaceSummary]) -> Result<Vec<u8>, AppError> {
-    let names: HashMap<&str, &str> = races
-        .iter()
-        .map(|r| (r.racer.0.as_str(), r.racer_name.as_str()))
-        .collect();
+    let races = EventRaces {
+        races: races.to_vec(),
+        looks: Default::default(),
+    };
+    let results = results_of(event, &races, None, false);
     let ms = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     let mut rows = vec![[
+        "position",
         "racer",
-        "track",
+        "username",
+        "board",
+        "ranked by",
+        "result ms",
         "races",
         "laps",
         "valid",
         "invalid",
         "fastest ms",
-        "average ms",
+        "mean of valid laps ms",
         "resets",
         "completion %",
     ]
     .map(String::from)
     .to_vec()];
-    for (track, stats) in event.tracks.iter().zip(stats_by_track(event, races)) {
-        for s in stats {
+    let boards = results
+        .tracks
+        .into_iter()
+        .map(|(track, board)| (event.rules_for(&track.id).ranking, track.title, board))
+        .chain(
+            results
+                .combined
+                .map(|board| (results.ranking, "All tracks".to_string(), board)),
+        );
+    for (ranking, title, board) in boards {
+        for row in board {
+            let (standing, s) = (&row.standing, &row.standing.stats);
             rows.push(vec![
-                names.get(s.racer.as_str()).unwrap_or(&"").to_string(),
-                track.title.clone(),
+                standing.position.map(|p| p.to_string()).unwrap_or_default(),
+                row.name.clone(),
+                s.listed_as.username.clone(),
+                title.clone(),
+                ranking.describe(),
+                ms(standing.result.map(|r| r.value_ms)),
                 s.races.to_string(),
                 s.laps.to_string(),
                 s.valid_laps.to_string(),

@@ -6,6 +6,7 @@ pub mod cars;
 pub mod clock;
 pub mod export;
 pub mod guard;
+pub mod handle;
 pub mod metrics;
 pub mod model_files;
 pub mod model_quota;

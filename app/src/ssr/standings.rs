@@ -30,11 +30,6 @@ fn stats_per_track(
         .collect()
 }
 
-/// Statistics per racer on each track, by each track's own ranking.
-pub fn stats_by_track(event: &Event, races: &[RaceSummary]) -> Vec<Vec<RacerStats>> {
-    stats_per_track(event, races, |track| event.rules_for(track).ranking)
-}
-
 /// The event's results: per track by each track's ranking, combined by the event's.
 pub async fn event_results(db: &Db, event: &Event) -> Result<EventResults, AppError> {
     let races = EventRaces::read(db, &event.id).await?;

@@ -67,7 +67,7 @@ impl Item for BoardRow {
     type Edit = RowMove;
 
     fn key(&self) -> &str {
-        &self.name
+        &self.handle
     }
 
     fn edit_from(&self, old: &Self) -> Option<RowMove> {

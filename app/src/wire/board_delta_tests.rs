@@ -4,6 +4,7 @@ fn row(name: &str, result_ms: u64) -> BoardRow {
     BoardRow {
         position: None,
         previous_position: None,
+        handle: format!("h-{name}"),
         name: name.into(),
         country: "SE".into(),
         colour: "#112233".into(),

@@ -34,6 +34,8 @@ pub struct LapHolder {
 /// The racer on track, as the commentator needs them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RacerOnTrack {
+    /// Their public handle: the live race on track names the same one.
+    pub handle: String,
     pub name: String,
     pub country: String,
     pub colour: String,

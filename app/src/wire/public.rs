@@ -10,6 +10,11 @@ pub struct BoardRow {
     pub position: Option<u32>,
     /// Before the event's latest race: the leaderboard shows the move.
     pub previous_position: Option<u32>,
+    /// The racer's public handle: names can repeat, handles do not.
+    #[serde(default)]
+    pub handle: String,
+    /// The name shown: the display name, with the country (and a number) when another
+    /// racer on the board shows the same name.
     pub name: String,
     pub country: String,
     pub colour: String,
@@ -25,6 +30,9 @@ pub struct BoardRow {
 pub struct OnTrack {
     pub track: TrackId,
     pub track_title: String,
+    /// The racer's public handle (as on the board's rows).
+    #[serde(default)]
+    pub handle: String,
     pub name: String,
     pub colour: String,
     pub race: crate::domain::race::Race,
@@ -55,9 +63,10 @@ pub struct Leaderboard {
     pub on_track: Vec<OnTrack>,
     /// The fastest valid lap on this board's track(s): the overlay's purple lap.
     pub fastest_lap_ms: Option<u64>,
-    /// Each racer's fastest valid lap so far, by name: the overlay's green lap.
+    /// Each racer's fastest valid lap so far, by handle: the overlay's green lap.
     pub personal_best_ms: Vec<(String, u64)>,
-    /// Who finished a race last on this board: the overlay highlights them.
+    /// The handle of who finished a race last on this board: the overlay highlights
+    /// them.
     pub latest_finisher: Option<String>,
 }
 
@@ -67,6 +76,7 @@ impl OnTrack {
         OnTrack {
             track: live.track.clone(),
             track_title: track_title.to_string(),
+            handle: live.racer_handle.clone(),
             name: live.racer_name.clone(),
             colour: live.racer_colour.clone(),
             race: live.race.clone(),

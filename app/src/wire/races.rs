@@ -16,6 +16,9 @@ pub struct LiveRace {
     pub track: TrackId,
     pub racer: UserId,
     pub racer_name: String,
+    /// The racer's public handle (`ssr::handle`), for public pages.
+    #[serde(default)]
+    pub racer_handle: String,
     pub racer_colour: String,
     pub by_proxy: bool,
     /// Bumped by every change; a command names the version it was made against, so a

@@ -70,6 +70,10 @@ pub struct Invite {
     /// The same link as an SVG QR code, to show on screen.
     pub qr_svg: String,
     pub expires_at: String,
+    /// Other racers shown by the same name (their usernames): public boards tell them
+    /// apart by country, and the desk is told so.
+    #[serde(default)]
+    pub same_name: Vec<String>,
 }
 
 /// What the set-password page shows about an invite before it is used.

@@ -86,8 +86,8 @@ async fn anyone_sees_the_leaderboard_and_follows_it_live() {
     assert_eq!(board.rows[0].position, Some(1));
     assert!(board.rows[0].result_ms.is_some());
     assert_eq!(
-        board.latest_finisher.as_deref(),
-        Some(racer.username.as_str()),
+        board.latest_finisher,
+        Some(app::ssr::handle::of(&racer.id.0)),
         "the overlay highlights who finished last, even on a fresh load"
     );
     assert!(!body.contains(&racer.id.0), "no user ids on a public page");
@@ -217,4 +217,78 @@ async fn the_board_shows_each_racers_move_since_the_latest_race_and_the_rules() 
             (bo.username.clone(), Some(2), Some(1)),
         ]
     );
+}
+
+/// Two racers shown by one name: the desk is told when the second is registered, the
+/// board tells them apart by country, and everything public keys them by handle.
+#[tokio::test]
+async fn racers_of_one_name_are_told_apart_on_the_board_and_at_the_desk() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (first, first_username) = app.signed_in_as(Role::Racer).await;
+    first
+        .call::<app::accounts::api::UpdateProfile, app::wire::Profile>(&[
+            ("display_name", "Speedy"),
+            ("country", "DE"),
+            ("highlight_colour", "#FF00FF"),
+        ])
+        .await
+        .unwrap();
+    let (desk, _) = app.signed_in_as(Role::Registration).await;
+    let invite: app::wire::Invite = desk
+        .call::<app::accounts::api::RegisterRacer, _>(&[
+            ("username", "speedy"),
+            ("email", ""),
+            ("country", "SE"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(invite.same_name, vec![first_username], "the desk is told");
+    let lone: app::wire::Invite = desk
+        .call::<app::accounts::api::RegisterRacer, _>(&[
+            ("username", "lonely"),
+            ("email", ""),
+            ("country", "SE"),
+        ])
+        .await
+        .unwrap();
+    assert!(lone.same_name.is_empty());
+
+    let first = first.current_user().await.unwrap();
+    let second: Vec<app::wire::UserSummary> = op
+        .call::<app::accounts::api::ListRacers, _>(&[("search", "speedy")])
+        .await
+        .unwrap();
+    let second = second.into_iter().find(|r| r.username == "speedy").unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    crate::race_admin::race(&op, &track, &first.id, 1, 40).await;
+    crate::race_admin::race(&op, &track, &second.id, 1, 80).await;
+    let board: Leaderboard = app
+        .browser()
+        .call_json::<GetLeaderboard, _>(json!({"event": track.event, "track": null}))
+        .await
+        .unwrap();
+    let shown: Vec<(&str, &str)> = board
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.handle.as_str()))
+        .collect();
+    let (first_handle, second_handle) = (
+        app::ssr::handle::of(&first.id.0),
+        app::ssr::handle::of(&second.id.0),
+    );
+    assert_eq!(
+        shown,
+        vec![
+            ("Speedy (DE)", first_handle.as_str()),
+            ("speedy (SE)", second_handle.as_str())
+        ]
+    );
+    assert_eq!(board.latest_finisher, Some(second_handle.clone()));
+    let bests: Vec<&str> = board
+        .personal_best_ms
+        .iter()
+        .map(|(h, _)| h.as_str())
+        .collect();
+    assert_eq!(bests, vec![first_handle.as_str(), second_handle.as_str()]);
 }

@@ -24,3 +24,4 @@ mod sessions;
 mod slow_clients;
 mod throttles;
 mod timers;
+mod two_tracks;

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 /// GETs a path with the browser's cookies: status and body.
-async fn download(b: &Browser, path: &str) -> (StatusCode, String) {
+pub async fn download(b: &Browser, path: &str) -> (StatusCode, String) {
     let res = b
         .client
         .get(format!("{}{path}", b.base_url))
@@ -190,4 +190,33 @@ async fn csv_cells_cannot_run_formulas() {
     assert!(!text.contains(",=HYPERLINK"), "{text}");
     assert!(text.contains("x;'=1+1;"), "{text}");
     assert!(!text.contains(";=1+1"), "{text}");
+}
+
+#[tokio::test]
+async fn a_race_on_track_is_neither_corrected_nor_deleted_from_race_admin() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let racer = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let lap = json!({"command": "capture_lap", "source": "manual"});
+    let race = crate::races::start(&op, &track, &racer.id).await.unwrap();
+    let race = command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let race = command(&op, &race, lap.clone()).await.unwrap();
+    let edited = op
+        .call_json::<EditLap, ()>(json!({"race": race.id, "version": race.version,
+            "edit": {"edit": "set_time", "lap": 0, "time_ms": 1}}))
+        .await
+        .unwrap_err();
+    assert_eq!(edited.status, StatusCode::CONFLICT);
+    let deleted = op
+        .call_json::<DeleteRace, ()>(json!({"race": race.id}))
+        .await
+        .unwrap_err();
+    assert_eq!(deleted.status, StatusCode::CONFLICT);
+    // Untouched, and still the race manager's to run.
+    let race = command(&op, &race, lap).await.unwrap();
+    assert_eq!(race.race.laps.len(), 2);
+    assert_ne!(race.race.laps[0].time_ms, 1);
 }

@@ -13,8 +13,10 @@
 //! costs one race's read and the ranking, not every race's read. Any other change of
 //! the event's results (its tracks, rules, a racer's name) reads it all again.
 
+use crate::domain::names;
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
+use crate::ssr::handle;
 use crate::ssr::standings::{self, EventRaces};
 use crate::ssr::storage::Db;
 use crate::ssr::storage::{events, races};
@@ -240,9 +242,21 @@ fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
         .first()
         .and_then(|r| r.standing.result)
         .map(|r| r.value_ms);
+    let handles: Vec<String> = standings
+        .iter()
+        .map(|r| handle::of(&r.standing.stats.racer))
+        .collect();
+    let shown = names::told_apart(
+        &standings
+            .iter()
+            .zip(&handles)
+            .map(|(r, h)| (r.name.as_str(), r.country.as_str(), h.as_str()))
+            .collect::<Vec<_>>(),
+    );
     standings
         .into_iter()
-        .map(|row| {
+        .zip(handles.into_iter().zip(shown))
+        .map(|(row, (handle, name))| {
             let result_ms = row.standing.result.map(|r| r.value_ms);
             BoardRow {
                 position: row.standing.position,
@@ -251,7 +265,8 @@ fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
                 result_ms,
                 valid_laps: row.standing.stats.valid_laps,
                 laps: row.standing.stats.laps,
-                name: row.name,
+                handle,
+                name,
                 country: row.country,
                 colour: row.colour,
                 by_proxy: row.by_proxy,
@@ -301,18 +316,22 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
     let personal_best_ms: Vec<(String, u64)> = standings
         .iter()
         .filter_map(|r| {
-            r.standing
-                .stats
+            let stats = &r.standing.stats;
+            stats
                 .fastest_lap
-                .map(|f| (r.name.clone(), f.value_ms))
+                .map(|f| (handle::of(&stats.racer), f.value_ms))
         })
         .collect();
     let fastest_lap_ms = personal_best_ms.iter().map(|(_, ms)| *ms).min();
-    let latest_finisher = standings
+    // The racer of the board's latest race, whatever track it ran on (a combined
+    // board's row holds the racer's best track, not their latest).
+    let latest_racer = races
+        .races
         .iter()
-        .filter(|r| r.standing.stats.races > 0)
-        .max_by_key(|r| r.standing.stats.last_race_order)
-        .map(|r| r.name.clone());
+        .filter(|r| chosen.as_ref().is_none_or(|t| &r.track == t))
+        .max_by_key(|r| (r.order, &r.id.0))
+        .map(|r| r.racer.0.as_str());
+    let latest_finisher = latest_racer.map(handle::of);
     Ok(Leaderboard {
         version: 0,
         tracks: event.track_titles(),

@@ -48,6 +48,7 @@ impl RaceRow {
             id: RaceId(self.id),
             event: EventId(self.event),
             track: TrackId(self.track),
+            racer_handle: crate::ssr::handle::of(&self.racer),
             racer: UserId(self.racer),
             racer_name: self.racer_name,
             racer_colour: self.racer_colour,

@@ -142,6 +142,22 @@ pub async fn username_taken(db: &Db, username: &str) -> Result<bool, AppError> {
     Ok(credentials(db, username).await?.is_some())
 }
 
+/// The usernames of other accounts than `except` shown as `name` (their display name,
+/// or their username without one; case aside).
+pub async fn shown_as(db: &Db, name: &str, except: &UserId) -> Result<Vec<String>, AppError> {
+    let mut res = db
+        .query(
+            "SELECT VALUE username FROM user
+             WHERE string::lowercase(display_name ?? username) = string::lowercase($name)
+                AND id != type::record('user', $except)
+             ORDER BY username",
+        )
+        .bind(("name", name.to_string()))
+        .bind(("except", except.0.clone()))
+        .await?;
+    Ok(res.take(0)?)
+}
+
 /// Whether an account has this email (as the unique index compares it).
 pub async fn email_taken(db: &Db, email: &str) -> Result<bool, AppError> {
     let mut res = db
