@@ -117,5 +117,21 @@ test('registration adds a walk-up racer who sets a password through the link', a
   await signIn(later, walkUp, PASSWORD);
   await open(later, link!);
   await expect(later.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
+
+  // The racer forgets the password: the desk shows a reset link; the racer's phone sets
+  // a new one, and the laptop signed in before is signed out.
+  await open(desk, '/racers');
+  await desk.getByLabel('Find a racer').fill(walkUp);
+  await desk.getByRole('button', { name: `Password reset link for ${walkUp}` }).click();
+  const reset = await desk.getByRole('region', { name: 'Invite link' }).getByTestId('invite-link').getAttribute('href');
+  expect(reset).not.toBe(link);
+  await open(phone, reset!);
+  await expect(phone.getByRole('heading', { name: `New password for ${walkUp}` })).toBeVisible();
+  await phone.getByLabel('New password').fill('a-fresh-password-77');
+  await phone.getByRole('button', { name: 'Set password' }).click();
+  await expect(phone.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  await open(later, '/profile');
+  await expect(mainNav(later).getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await signIn(later, walkUp, 'a-fresh-password-77');
   for (const c of [adminContext, deskContext, phoneContext, laterContext]) await c.close();
 });

@@ -194,7 +194,7 @@ pub async fn register_racer(
     .await?;
     tracing::info!(racer = %username, "walk-up racer registered");
     let same_name = users::shown_as(db, &username, &id).await?;
-    let invite = ssr::new_invite(&caller.state, &id, username).await?;
+    let invite = ssr::new_invite(&caller.state, &id, username, false).await?;
     Ok(Invite {
         same_name,
         ..invite
@@ -206,21 +206,35 @@ pub async fn register_racer(
 #[server(endpoint = "renew_invite")]
 pub async fn renew_invite(user: UserId) -> Result<Invite, AppError> {
     let caller = require(Action::RegisterRacer).await?;
-    let profile = users::profile(&caller.state.db, &user).await?;
-    // Staff accounts get their links from an admin: a registration desk must not be
-    // able to take over an operator's or admin's account before its owner signs in.
-    if profile.roles.iter().any(|r| *r != Role::Racer) && !caller.user()?.has(Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
+    let username = ssr::link_for(&caller, &user).await?;
     if users::password_hash(&caller.state.db, &user)
         .await?
         .is_some()
     {
         return Err(AppError::Conflict(
-            "This racer has set a password already; they can sign in.".into(),
+            "This racer has set a password already; they can sign in, or get a reset link.".into(),
         ));
     }
-    ssr::new_invite(&caller.state, &user, profile.username).await
+    ssr::new_invite(&caller.state, &user, username, false).await
+}
+
+/// Registration: a one-time link (48 hours) where a racer who forgot their password
+/// sets a new one; using it ends the account's other sessions. No e-mail needed: the
+/// desk shows it as a QR code, as for a walk-up racer.
+#[server(endpoint = "reset_password_link")]
+pub async fn reset_password_link(user: UserId) -> Result<Invite, AppError> {
+    let caller = require(Action::RegisterRacer).await?;
+    let username = ssr::link_for(&caller, &user).await?;
+    if users::password_hash(&caller.state.db, &user)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Conflict(
+            "This racer has no password yet: give them a new invite link.".into(),
+        ));
+    }
+    tracing::info!(target_user = %user, "password reset link issued");
+    ssr::new_invite(&caller.state, &user, username, true).await
 }
 
 /// Anyone holding an invite link: whose it is and until when it works.
@@ -233,6 +247,7 @@ pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
     Ok(InviteInfo {
         username: invite.username,
         expires_at: invite.expires_at,
+        reset: invite.reset,
     })
 }
 
@@ -249,7 +264,7 @@ pub async fn redeem_invite(token: String, password: String) -> Result<SessionUse
     if !invites::redeem(db, &hash, password::hash(password).await?).await? {
         return Err(ssr::invite_gone());
     }
-    tracing::info!(user = %invite.username, "invite redeemed");
+    tracing::info!(user = %invite.username, reset = invite.reset, "invite redeemed");
     caller.session.start(&caller.state.db, &invite.user).await?;
     users::session_user(db, &invite.user.0)
         .await?
@@ -267,6 +282,24 @@ mod ssr {
     /// How long a walk-up racer's link works.
     const INVITE_HOURS: i64 = 48;
 
+    /// The username of `user`, whose link the caller may issue. Staff accounts get
+    /// their links from an admin: a registration desk must not be able to take over an
+    /// operator's or admin's account.
+    pub async fn link_for(
+        caller: &crate::ssr::guard::Caller,
+        user: &UserId,
+    ) -> Result<String, AppError> {
+        let profile = crate::ssr::storage::users::profile(&caller.state.db, user).await?;
+        let staff = profile
+            .roles
+            .iter()
+            .any(|r| *r != crate::domain::roles::Role::Racer);
+        if staff && !caller.user()?.has(crate::domain::roles::Role::Admin) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(profile.username)
+    }
+
     pub fn invite_gone() -> AppError {
         // Used, expired and never issued look the same: nothing to probe.
         AppError::NotFound("This invite link".into())
@@ -277,10 +310,11 @@ mod ssr {
         state: &AppState,
         user: &UserId,
         username: String,
+        reset: bool,
     ) -> Result<Invite, AppError> {
         let token = crate::ssr::tokens::new_secret();
         let expires_at =
-            invites::create(&state.db, user, &token_hash(&token), INVITE_HOURS).await?;
+            invites::create(&state.db, user, &token_hash(&token), INVITE_HOURS, reset).await?;
         let link = format!("{}/invite/{token}", state.public_url);
         let qr_svg = crate::ssr::qr::svg(&link, 240)?;
         Ok(Invite {

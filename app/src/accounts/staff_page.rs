@@ -1,7 +1,8 @@
 //! Staff pages: registration's "Add racer", the racer finder, and the admin's users.
 
 use super::api::{
-    list_racers, list_users, DeleteUser, RegisterRacer, RenewInvite, SetUserDisabled, SetUserRole,
+    list_racers, list_users, DeleteUser, RegisterRacer, RenewInvite, ResetPasswordLink,
+    SetUserDisabled, SetUserRole,
 };
 use crate::components::form::{last_error, CountrySelect, FormMessage, TextField};
 use crate::components::loaded::{Loaded, LoadedList};
@@ -122,21 +123,27 @@ fn roles_text(user: &UserSummary) -> String {
 pub fn RacersPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let renew = ServerAction::<RenewInvite>::new();
+    let reset = ServerAction::<ResetPasswordLink>::new();
     let racers = Resource::new(move || search.get(), list_racers);
     let auth = AuthContext::get();
-    let may_register = Signal::derive(move || {
-        auth.user
-            .get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| u.has(Role::Registration))
-    });
+    let may = move |role: Role| {
+        Signal::derive(move || {
+            auth.user
+                .get()
+                .and_then(Result::ok)
+                .flatten()
+                .is_some_and(|u| u.has(role))
+        })
+    };
+    let (may_register, is_admin) = (may(Role::Registration), may(Role::Admin));
     view! {
         <Title text="Racers" />
         <h1>"Racers"</h1>
         <SearchBox search label="Find a racer" />
         <FormMessage error=last_error(renew.value()) />
+        <FormMessage error=last_error(reset.value()) />
         {move || renew.value().get().and_then(Result::ok).map(|invite| view! { <InviteCard invite /> })}
+        {move || reset.value().get().and_then(Result::ok).map(|invite| view! { <InviteCard invite /> })}
         <LoadedList of=racers empty="No racer matches." let:list>
             {
                 let rows = list
@@ -144,6 +151,9 @@ pub fn RacersPage() -> impl IntoView {
                     .map(|r| {
                         let id = r.id.clone();
                         let pending = r.pending_invite;
+                        let name = r.username.clone();
+                        // A staff account's links come from an admin.
+                        let staff = r.roles.iter().any(|role| *role != Role::Racer);
                         view! {
                             <tr>
                                 <td>{r.username.clone()}</td>
@@ -152,12 +162,22 @@ pub fn RacersPage() -> impl IntoView {
                                 <td>{roles_text(&r)}</td>
                                 <td>
                                     {pending.then(|| view! { <span class="badge">"No password yet"</span> })}
-                                    {move || (pending && may_register.get()).then(|| {
+                                    {move || (may_register.get() && (!staff || is_admin.get())).then(|| {
                                         let id = id.clone();
-                                        view! {
-                                            <button class="button small" on:click=move |_| {
-                                                renew.dispatch(RenewInvite { user: id.clone() });
-                                            }>"New invite link"</button>
+                                        if pending {
+                                            view! {
+                                                <button class="button small" on:click=move |_| {
+                                                    renew.dispatch(RenewInvite { user: id.clone() });
+                                                }>"New invite link"</button>
+                                            }
+                                            .into_any()
+                                        } else {
+                                            view! {
+                                                <button class="button small" aria-label=format!("Password reset link for {name}") on:click=move |_| {
+                                                    reset.dispatch(ResetPasswordLink { user: id.clone() });
+                                                }>"Password reset link"</button>
+                                            }
+                                            .into_any()
                                         }
                                     })}
                                 </td>

@@ -99,8 +99,19 @@ pub fn SetPasswordPage() -> impl IntoView {
                 match info.await {
                     Ok(invite) => view! {
                         <section class="card narrow">
-                            <h1>"Welcome, " {invite.username.clone()}</h1>
-                            <p>"Set a password to finish your racer account. This link works once."</p>
+                            {if invite.reset {
+                                view! {
+                                    <h1>"New password for " {invite.username.clone()}</h1>
+                                    <p>"Choose a new password. Every device signed in to this account is signed out. This link works once."</p>
+                                }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <h1>"Welcome, " {invite.username.clone()}</h1>
+                                    <p>"Set a password to finish your racer account. This link works once."</p>
+                                }
+                                .into_any()
+                            }}
                             <ActionForm action>
                                 <input type="hidden" name="token" value=token() />
                                 <PasswordField label="New password" new=true error />

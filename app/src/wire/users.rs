@@ -81,4 +81,7 @@ pub struct Invite {
 pub struct InviteInfo {
     pub username: String,
     pub expires_at: String,
+    /// A reset link: the account has a password, which this one replaces.
+    #[serde(default)]
+    pub reset: bool,
 }

@@ -341,3 +341,79 @@ async fn the_registration_desk_cannot_renew_a_staff_members_link() {
         .await
         .expect("an admin may renew a staff member's link");
 }
+
+/// A racer who forgot their password: the desk issues a reset link (no e-mail), the
+/// racer sets a new password through it once, and every device signed in before is
+/// signed out.
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once_and_signs_out_every_device() {
+    let app = spawn_app().await;
+    let (desk, _) = app.signed_in_as(Role::Registration).await;
+    let (racer, username) = app.signed_in_as(Role::Racer).await;
+    let id = racer.current_user().await.unwrap().id;
+
+    // Only for an account with a password, and only by the desk.
+    desk.call::<RegisterRacer, Invite>(&[("username", "nopass"), ("email", ""), ("country", "SE")])
+        .await
+        .unwrap();
+    let racers: Vec<UserSummary> = desk
+        .call::<ListRacers, _>(&[("search", "nopass")])
+        .await
+        .unwrap();
+    let nopass = racers.into_iter().find(|r| r.username == "nopass").unwrap();
+    let no_password = desk
+        .call::<ResetPasswordLink, Invite>(&[("user", &nopass.id.0)])
+        .await
+        .unwrap_err();
+    assert_eq!(no_password.status, StatusCode::CONFLICT);
+    let by_racer = racer
+        .call::<ResetPasswordLink, Invite>(&[("user", &id.0)])
+        .await
+        .unwrap_err();
+    assert_eq!(by_racer.status, StatusCode::FORBIDDEN);
+    let (operator, _) = app.signed_in_as(Role::Operator).await;
+    let staff_id = operator.current_user().await.unwrap().id;
+    let staff = desk
+        .call::<ResetPasswordLink, Invite>(&[("user", &staff_id.0)])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        staff.status,
+        StatusCode::FORBIDDEN,
+        "a staff account is the admin's"
+    );
+
+    let link: Invite = desk
+        .call::<ResetPasswordLink, _>(&[("user", &id.0)])
+        .await
+        .unwrap();
+    let token = token_of(&link);
+    let phone = app.browser();
+    let info: InviteInfo = phone
+        .call::<GetInvite, _>(&[("token", &token)])
+        .await
+        .unwrap();
+    assert!(info.reset);
+    assert_eq!(info.username, username);
+    let new_password = "a-brand-new-password-42";
+    phone
+        .call::<RedeemInvite, SessionUser>(&[("token", &token), ("password", new_password)])
+        .await
+        .unwrap();
+    assert_eq!(phone.current_user().await.unwrap().username, username);
+    assert!(
+        racer.current_user().await.is_none(),
+        "the device signed in before is signed out"
+    );
+    assert!(app.browser().sign_in(&username, PASSWORD).await.is_err());
+    app.browser()
+        .sign_in(&username, new_password)
+        .await
+        .expect("the new password");
+    let spent = app
+        .browser()
+        .call::<RedeemInvite, SessionUser>(&[("token", &token), ("password", "yet-another-one-42")])
+        .await
+        .unwrap_err();
+    assert_eq!(spent.status, StatusCode::NOT_FOUND, "a link works once");
+}

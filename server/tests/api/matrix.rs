@@ -123,6 +123,11 @@ fn rows() -> Vec<Row> {
             Who::Registration,
             Args::Form(&[("user", "nobody")]),
         ),
+        (
+            ResetPasswordLink::PATH,
+            Who::Registration,
+            Args::Form(&[("user", "nobody")]),
+        ),
         (ListUsers::PATH, Who::Admin, Args::Form(&[("search", "")])),
         (
             SetUserRole::PATH,

@@ -210,6 +210,10 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD IF NOT EXISTS results_race ON live_change TYPE option<string>;
     DEFINE INDEX IF NOT EXISTS race_event ON race FIELDS event, state;
     "#,
+    // 15: password reset links: an invite for an account that has a password.
+    r#"
+    DEFINE FIELD IF NOT EXISTS reset ON invite TYPE bool DEFAULT false;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
