@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cars;
+pub mod codec;
 pub mod commentator;
 pub mod components;
 pub mod domain;

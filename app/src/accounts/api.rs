@@ -16,14 +16,14 @@ use crate::{
 };
 
 /// The caller's own profile.
-#[server(endpoint = "get_profile")]
+#[server(endpoint = "get_profile", output = crate::codec::JsonText)]
 pub async fn get_profile() -> Result<Profile, AppError> {
     let caller = require(Action::ManageOwnAccount).await?;
     users::profile(&caller.state.db, &caller.user()?.id).await
 }
 
 /// Saves display name, country and highlight colour.
-#[server(endpoint = "update_profile")]
+#[server(endpoint = "update_profile", output = crate::codec::JsonText)]
 pub async fn update_profile(
     display_name: String,
     country: String,
@@ -41,7 +41,7 @@ pub async fn update_profile(
 }
 
 /// Changes the caller's password after checking the current one.
-#[server(endpoint = "change_password")]
+#[server(endpoint = "change_password", output = crate::codec::JsonText)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -78,7 +78,7 @@ pub async fn change_password(
 
 /// Signs the caller's account out everywhere: every session, this one included (a
 /// phone left signed in at the venue, a shared laptop).
-#[server(endpoint = "sign_out_everywhere")]
+#[server(endpoint = "sign_out_everywhere", output = crate::codec::JsonText)]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let caller = require(Action::ManageOwnAccount).await?;
     let user = caller.user()?;
@@ -88,7 +88,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 }
 
 /// Deletes the caller's own account after checking the password, and signs out.
-#[server(endpoint = "delete_account")]
+#[server(endpoint = "delete_account", output = crate::codec::JsonText)]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     let caller = require(Action::ManageOwnAccount).await?;
     let user = caller.user()?;
@@ -109,14 +109,14 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 }
 
 /// Admin: users matching `search` (username, display name or email).
-#[server(endpoint = "list_users")]
+#[server(endpoint = "list_users", output = crate::codec::JsonText)]
 pub async fn list_users(search: String) -> Result<Vec<UserSummary>, AppError> {
     let caller = require(Action::ManageUsers).await?;
     users::list(&caller.state.db, &search, 500).await
 }
 
 /// Admin: grants (`granted = true`) or revokes a role. The last admin keeps theirs.
-#[server(endpoint = "set_user_role")]
+#[server(endpoint = "set_user_role", output = crate::codec::JsonText)]
 pub async fn set_user_role(user: UserId, role: Role, granted: bool) -> Result<(), AppError> {
     let caller = require(Action::ManageUsers).await?;
     if role == Role::Racer {
@@ -128,7 +128,7 @@ pub async fn set_user_role(user: UserId, role: Role, granted: bool) -> Result<()
 }
 
 /// Admin: disables or re-enables an account. The last admin stays enabled.
-#[server(endpoint = "set_user_disabled")]
+#[server(endpoint = "set_user_disabled", output = crate::codec::JsonText)]
 pub async fn set_user_disabled(user: UserId, disabled: bool) -> Result<(), AppError> {
     let caller = require(Action::ManageUsers).await?;
     users::set_disabled(&caller.state.db, &user, disabled).await?;
@@ -137,7 +137,7 @@ pub async fn set_user_disabled(user: UserId, disabled: bool) -> Result<(), AppEr
 }
 
 /// Admin: deletes an account. The last admin cannot be deleted.
-#[server(endpoint = "delete_user")]
+#[server(endpoint = "delete_user", output = crate::codec::JsonText)]
 pub async fn delete_user(user: UserId) -> Result<(), AppError> {
     let caller = require(Action::ManageUsers).await?;
     let raced = races::events_raced_by(&caller.state.db, &user).await?;
@@ -149,7 +149,7 @@ pub async fn delete_user(user: UserId) -> Result<(), AppError> {
 }
 
 /// Staff: racers matching `search`, for finding a walk-up racer or the next one to race.
-#[server(endpoint = "list_racers")]
+#[server(endpoint = "list_racers", output = crate::codec::JsonText)]
 pub async fn list_racers(search: String) -> Result<Vec<UserSummary>, AppError> {
     let caller = require(Action::ViewRacers).await?;
     let mut racers = users::list(&caller.state.db, &search, 500).await?;
@@ -167,7 +167,7 @@ pub async fn list_racers(search: String) -> Result<Vec<UserSummary>, AppError> {
 
 /// Registration: creates an account for a walk-up racer and returns a one-time link
 /// (valid 48 hours) where the racer sets a password.
-#[server(endpoint = "register_racer")]
+#[server(endpoint = "register_racer", output = crate::codec::JsonText)]
 pub async fn register_racer(
     username: String,
     email: String,
@@ -203,7 +203,7 @@ pub async fn register_racer(
 
 /// Registration: a fresh invite link for a racer who has not set a password yet
 /// (the old link stops working).
-#[server(endpoint = "renew_invite")]
+#[server(endpoint = "renew_invite", output = crate::codec::JsonText)]
 pub async fn renew_invite(user: UserId) -> Result<Invite, AppError> {
     let caller = require(Action::RegisterRacer).await?;
     let username = ssr::link_for(&caller, &user).await?;
@@ -221,7 +221,7 @@ pub async fn renew_invite(user: UserId) -> Result<Invite, AppError> {
 /// Registration: a one-time link (48 hours) where a racer who forgot their password
 /// sets a new one; using it ends the account's other sessions. No e-mail needed: the
 /// desk shows it as a QR code, as for a walk-up racer.
-#[server(endpoint = "reset_password_link")]
+#[server(endpoint = "reset_password_link", output = crate::codec::JsonText)]
 pub async fn reset_password_link(user: UserId) -> Result<Invite, AppError> {
     let caller = require(Action::RegisterRacer).await?;
     let username = ssr::link_for(&caller, &user).await?;
@@ -238,7 +238,7 @@ pub async fn reset_password_link(user: UserId) -> Result<Invite, AppError> {
 }
 
 /// Anyone holding an invite link: whose it is and until when it works.
-#[server(endpoint = "get_invite")]
+#[server(endpoint = "get_invite", output = crate::codec::JsonText)]
 pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
     let caller = require(Action::ViewPublic).await?;
     let invite = invites::find(&caller.state.db, &ssr::token_hash(&token))
@@ -252,7 +252,7 @@ pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
 }
 
 /// Anyone holding an invite link: sets the password once, then is signed in.
-#[server(endpoint = "redeem_invite")]
+#[server(endpoint = "redeem_invite", output = crate::codec::JsonText)]
 pub async fn redeem_invite(token: String, password: String) -> Result<SessionUser, AppError> {
     let caller = require(Action::ViewPublic).await?;
     let db = &caller.state.db;

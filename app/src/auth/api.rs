@@ -11,14 +11,14 @@ use crate::{
 };
 
 /// The signed-in user, or `None`.
-#[server(endpoint = "current_user")]
+#[server(endpoint = "current_user", output = crate::codec::JsonText)]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(require(Action::ViewPublic).await?.user)
 }
 
 /// Creates a racer account and signs it in. Throttled per client address; a taken
 /// username or email is refused before the password is hashed.
-#[server(endpoint = "sign_up")]
+#[server(endpoint = "sign_up", output = crate::codec::JsonText)]
 pub async fn sign_up(
     username: String,
     email: String,
@@ -76,7 +76,7 @@ pub async fn sign_up(
 
 /// Signs in with username and password. Failed attempts are throttled per account
 /// and address together, per account and per client address (`domain::throttle`).
-#[server(endpoint = "sign_in")]
+#[server(endpoint = "sign_in", output = crate::codec::JsonText)]
 pub async fn sign_in(username: String, password: String) -> Result<SessionUser, AppError> {
     let caller = require(Action::ViewPublic).await?;
     let state = &caller.state;
@@ -108,7 +108,7 @@ pub async fn sign_in(username: String, password: String) -> Result<SessionUser, 
 }
 
 /// Ends the session.
-#[server(endpoint = "sign_out")]
+#[server(endpoint = "sign_out", output = crate::codec::JsonText)]
 pub async fn sign_out() -> Result<(), AppError> {
     let caller = require(Action::ViewPublic).await?;
     caller.session.end().await

@@ -45,7 +45,7 @@ async fn fleet_exists(state: &AppState, fleet: Option<&FleetId>) -> Result<(), A
 }
 
 /// Every car (or one fleet's), by name, with any transfer under way.
-#[server(endpoint = "list_cars", input = Json)]
+#[server(endpoint = "list_cars", input = Json, output = crate::codec::JsonText)]
 pub async fn list_cars(
     #[server(default)] fleet: Option<FleetId>,
 ) -> Result<Vec<CarInfo>, AppError> {
@@ -59,7 +59,7 @@ pub async fn list_cars(
 
 /// Activates a car: drem signs in to its console (trusting the certificate it shows
 /// now), reads its device info and stores it. The password is sealed at rest.
-#[server(endpoint = "activate_car", input = Json)]
+#[server(endpoint = "activate_car", input = Json, output = crate::codec::JsonText)]
 pub async fn activate_car(
     name: String,
     address: String,
@@ -82,7 +82,7 @@ pub async fn activate_car(
 
 /// Renames a car, moves it to a fleet (or none), and changes its console address (the
 /// same car at a new address: its pinned certificate still has to match).
-#[server(endpoint = "update_car", input = Json)]
+#[server(endpoint = "update_car", input = Json, output = crate::codec::JsonText)]
 pub async fn update_car(
     car: CarId,
     name: String,
@@ -111,7 +111,7 @@ pub async fn update_car(
 }
 
 /// Removes a car from drem (the car itself is untouched).
-#[server(endpoint = "remove_car", input = Json)]
+#[server(endpoint = "remove_car", input = Json, output = crate::codec::JsonText)]
 pub async fn remove_car(car: CarId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     cars::delete(&caller.state.db, &car).await?;
@@ -123,7 +123,7 @@ pub async fn remove_car(car: CarId) -> Result<(), AppError> {
 
 /// Trusts the certificate the car showed instead of the pinned one (after the car was
 /// reinstalled), and checks the car at once.
-#[server(endpoint = "trust_car_certificate", input = Json)]
+#[server(endpoint = "trust_car_certificate", input = Json, output = crate::codec::JsonText)]
 pub async fn trust_car_certificate(car: CarId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let fingerprint = cars::trust_new_certificate(&caller.state.db, &car).await?;
@@ -137,7 +137,7 @@ pub async fn trust_car_certificate(car: CarId) -> Result<(), AppError> {
 /// Sends models to cars: each car receives them one after the other, in the
 /// background, with its progress on the car list. Answers per car: `None` when its
 /// transfer started, or why not.
-#[server(endpoint = "send_models", input = Json)]
+#[server(endpoint = "send_models", input = Json, output = crate::codec::JsonText)]
 pub async fn send_models(
     cars: Vec<CarId>,
     models: Vec<ModelId>,
@@ -158,14 +158,14 @@ pub async fn send_models(
 }
 
 /// The models on a car.
-#[server(endpoint = "list_car_models", input = Json)]
+#[server(endpoint = "list_car_models", input = Json, output = crate::codec::JsonText)]
 pub async fn list_car_models(car: CarId) -> Result<Vec<CarModel>, AppError> {
     let caller = require(Action::Operate).await?;
     actions::list_models(&caller.state, &car).await
 }
 
 /// Loads a model on a car (and waits until the car says it is loaded).
-#[server(endpoint = "load_car_model", input = Json)]
+#[server(endpoint = "load_car_model", input = Json, output = crate::codec::JsonText)]
 pub async fn load_car_model(car: CarId, folder: String) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     if folder.trim().is_empty() {
@@ -176,7 +176,7 @@ pub async fn load_car_model(car: CarId, folder: String) -> Result<(), AppError> 
 
 /// Deletes models from a car; with no folders named, all of them ("clean car",
 /// between racers). Answers how many were deleted.
-#[server(endpoint = "delete_car_models", input = Json)]
+#[server(endpoint = "delete_car_models", input = Json, output = crate::codec::JsonText)]
 pub async fn delete_car_models(
     car: CarId,
     #[server(default)] folders: Option<Vec<String>>,
@@ -186,7 +186,7 @@ pub async fn delete_car_models(
 }
 
 /// Sets a car's tail light, `#RRGGBB`.
-#[server(endpoint = "set_car_tail_light", input = Json)]
+#[server(endpoint = "set_car_tail_light", input = Json, output = crate::codec::JsonText)]
 pub async fn set_car_tail_light(car: CarId, colour: String) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let rgb = actions::parse_colour(&colour)
@@ -195,14 +195,14 @@ pub async fn set_car_tail_light(car: CarId, colour: String) -> Result<(), AppErr
 }
 
 /// The car's sensors and whether each is connected.
-#[server(endpoint = "car_sensors", input = Json)]
+#[server(endpoint = "car_sensors", input = Json, output = crate::codec::JsonText)]
 pub async fn car_sensors(car: CarId) -> Result<Vec<(String, String)>, AppError> {
     let caller = require(Action::Operate).await?;
     upkeep::sensors(&caller.state, &car).await
 }
 
 /// Whether a software update waits for the car (the car asks apt: up to minutes).
-#[server(endpoint = "car_update_available", input = Json)]
+#[server(endpoint = "car_update_available", input = Json, output = crate::codec::JsonText)]
 pub async fn car_update_available(car: CarId) -> Result<bool, AppError> {
     let caller = require(Action::Operate).await?;
     upkeep::update_available(&caller.state, &car).await
@@ -210,7 +210,7 @@ pub async fn car_update_available(car: CarId) -> Result<bool, AppError> {
 
 /// Sets a car's speed cap: 10 to 100 percent of full throttle in the autonomous mode,
 /// or `None` for full throttle.
-#[server(endpoint = "set_car_speed_cap", input = Json)]
+#[server(endpoint = "set_car_speed_cap", input = Json, output = crate::codec::JsonText)]
 pub async fn set_car_speed_cap(car: CarId, percent: Option<u8>) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     if percent.is_some_and(|p| !(10..=100).contains(&p)) {
@@ -223,21 +223,21 @@ pub async fn set_car_speed_cap(car: CarId, percent: Option<u8>) -> Result<(), Ap
 }
 
 /// Restarts the car's DeepRacer service over SSH.
-#[server(endpoint = "restart_car", input = Json)]
+#[server(endpoint = "restart_car", input = Json, output = crate::codec::JsonText)]
 pub async fn restart_car(car: CarId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     ssh::restart(&caller.state, &car).await
 }
 
 /// The SSH user for restarts, if a key is set (the key never leaves the server).
-#[server(endpoint = "get_car_ssh", input = Json)]
+#[server(endpoint = "get_car_ssh", input = Json, output = crate::codec::JsonText)]
 pub async fn get_car_ssh() -> Result<Option<String>, AppError> {
     let caller = require(Action::Operate).await?;
     ssh::key_user(&caller.state).await
 }
 
 /// Sets the SSH user and private key for restarts; an empty key removes them.
-#[server(endpoint = "set_car_ssh", input = Json)]
+#[server(endpoint = "set_car_ssh", input = Json, output = crate::codec::JsonText)]
 pub async fn set_car_ssh(user: String, key: String) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     if key.trim().is_empty() {
@@ -266,7 +266,7 @@ pub async fn set_car_ssh(user: String, key: String) -> Result<(), AppError> {
 
 /// A printable label per car: its name and a QR code of its console address (never
 /// its password).
-#[server(endpoint = "car_labels", input = Json)]
+#[server(endpoint = "car_labels", input = Json, output = crate::codec::JsonText)]
 pub async fn car_labels(
     #[server(default)] fleet: Option<FleetId>,
 ) -> Result<Vec<(String, String, String)>, AppError> {

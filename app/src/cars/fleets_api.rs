@@ -17,14 +17,14 @@ use crate::{
 };
 
 /// Every fleet with its number of cars.
-#[server(endpoint = "list_fleets", input = Json)]
+#[server(endpoint = "list_fleets", input = Json, output = crate::codec::JsonText)]
 pub async fn list_fleets() -> Result<Vec<FleetInfo>, AppError> {
     let caller = require(Action::Operate).await?;
     fleets::list(&caller.state.db).await
 }
 
 /// Creates a fleet (names are unique).
-#[server(endpoint = "create_fleet", input = Json)]
+#[server(endpoint = "create_fleet", input = Json, output = crate::codec::JsonText)]
 pub async fn create_fleet(name: String) -> Result<FleetId, AppError> {
     let caller = require(Action::Operate).await?;
     let id = fleets::create(&caller.state.db, &valid_name(&name, "fleet")?).await?;
@@ -33,7 +33,7 @@ pub async fn create_fleet(name: String) -> Result<FleetId, AppError> {
 }
 
 /// Renames a fleet.
-#[server(endpoint = "rename_fleet", input = Json)]
+#[server(endpoint = "rename_fleet", input = Json, output = crate::codec::JsonText)]
 pub async fn rename_fleet(fleet: FleetId, name: String) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     fleets::rename(&caller.state.db, &fleet, &valid_name(&name, "fleet")?).await?;
@@ -42,7 +42,7 @@ pub async fn rename_fleet(fleet: FleetId, name: String) -> Result<(), AppError> 
 }
 
 /// Deletes a fleet; its cars stay, in no fleet.
-#[server(endpoint = "delete_fleet", input = Json)]
+#[server(endpoint = "delete_fleet", input = Json, output = crate::codec::JsonText)]
 pub async fn delete_fleet(fleet: FleetId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     fleets::delete(&caller.state.db, &fleet).await?;
@@ -51,7 +51,7 @@ pub async fn delete_fleet(fleet: FleetId) -> Result<(), AppError> {
 }
 
 /// The track's fleet, its car on track, and the cars the race manager offers.
-#[server(endpoint = "get_track_kit", input = Json)]
+#[server(endpoint = "get_track_kit", input = Json, output = crate::codec::JsonText)]
 pub async fn get_track_kit(track: TrackId) -> Result<TrackKit, AppError> {
     let caller = require(Action::Operate).await?;
     let state = &caller.state;
@@ -74,7 +74,7 @@ pub async fn get_track_kit(track: TrackId) -> Result<TrackKit, AppError> {
 }
 
 /// Chooses the fleet a track races with.
-#[server(endpoint = "set_track_fleet", input = Json)]
+#[server(endpoint = "set_track_fleet", input = Json, output = crate::codec::JsonText)]
 pub async fn set_track_fleet(track: TrackId, fleet: Option<FleetId>) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;
@@ -88,7 +88,7 @@ pub async fn set_track_fleet(track: TrackId, fleet: Option<FleetId>) -> Result<(
 }
 
 /// Chooses the car on track now (its tail light follows the races).
-#[server(endpoint = "set_track_car", input = Json)]
+#[server(endpoint = "set_track_car", input = Json, output = crate::codec::JsonText)]
 pub async fn set_track_car(track: TrackId, car: Option<CarId>) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;

@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// Every event's tracks, for the commentator's track picker.
-#[server(endpoint = "list_commentary_tracks", input = Json)]
+#[server(endpoint = "list_commentary_tracks", input = Json, output = crate::codec::JsonText)]
 pub async fn list_commentary_tracks() -> Result<Vec<TrackChoice>, AppError> {
     let caller = require(Action::Commentate).await?;
     let events = events::list(&caller.state.db, None).await?;
@@ -56,7 +56,7 @@ fn lap_records(races: &[RaceSummary]) -> (Option<LapHolder>, Option<LapHolder>) 
 
 /// The racer on `track` now with their earlier runs, the other racers' results on the
 /// track, and the event's lap records. Remembers the track for this staff member.
-#[server(endpoint = "get_commentary", input = Json)]
+#[server(endpoint = "get_commentary", input = Json, output = crate::codec::JsonText)]
 pub async fn get_commentary(track: TrackId) -> Result<Commentary, AppError> {
     let caller = require(Action::Commentate).await?;
     let db = &caller.state.db;

@@ -189,11 +189,11 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
     let country_name = countries::name(&country).to_string();
     let runs = racer.map(|r| r.runs).unwrap_or_default();
     view! {
-        <section class=format!("comm-now state-{}", state_label(race.state).to_lowercase().replace(' ', "-")) aria-label="Racer on track">
+        <section class=format!("comm-now state-{}", state_label(race.state).to_ascii_lowercase().replace(' ', "-")) aria-label="Racer on track">
             <header>
                 <span class="racer-dot" style=format!("background:{}", ticking.on_track.colour)></span>
                 <strong class="comm-name">{ticking.on_track.name.clone()}</strong>
-                <Flag country=country.clone() />
+                <Flag country=country.clone() name=countries::normalize(&country).map(|_| country_name.clone()) />
                 <span class="country">{country_name}</span>
                 <span class="state-badge" role="status">{state_label(race.state)}</span>
             </header>

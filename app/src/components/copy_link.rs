@@ -34,8 +34,8 @@ pub fn CopyLink(label: String, url: String) -> impl IntoView {
     let id = format!(
         "link-{}",
         label
-            .to_lowercase()
-            .replace(|c: char| !c.is_alphanumeric(), "-")
+            .to_ascii_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     );
     view! {
         <div class="copy-link">

@@ -1,18 +1,30 @@
 //! A country's flag as an image served by drem (no internet needed at the venue),
 //! named for screen readers in the page's language; nothing for an unknown or empty
-//! country.
+//! country. The names come from the server with the page (`country_names`): the
+//! browser's wasm carries no country table.
 
 use crate::domain::countries;
+use crate::error::AppError;
+use crate::i18n_page::locale_from_query;
+use crate::leaderboard::api::country_names_in;
+use crate::wire::CountryNames;
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 
+/// The country names of the page's `?lang=`, loaded with the page (await it beside
+/// the page's data; unknown names show no flag).
+pub fn use_country_names() -> Resource<Result<CountryNames, AppError>> {
+    let locale = locale_from_query();
+    Resource::new(
+        move || locale.get(),
+        |locale| country_names_in(locale.as_str().to_string()),
+    )
+}
+
+/// `name`: the country's name in the page's language (`None`: not a country).
 #[component]
-pub fn Flag(#[prop(into)] country: String) -> impl IntoView {
-    // Named in the page's language on public pages (English elsewhere).
-    let lang = use_context::<leptos_i18n::I18nContext<crate::i18n::Locale>>()
-        .map_or("en", |i18n| i18n.get_locale_untracked().as_str());
-    countries::flag_url(&country).map(|src| {
-        let name = countries::name_in(&country, lang).to_string();
+pub fn Flag(#[prop(into)] country: String, name: Option<String>) -> impl IntoView {
+    name.zip(countries::flag_url(&country)).map(|(name, src)| {
         view! { <img class="flag" src=src alt=name.clone() title=name width="24" height="16" /> }
     })
 }

@@ -8,6 +8,7 @@ use crate::wire::SessionUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
+use server_fn::ServerFn as _;
 
 /// Who is signed in, shared through context. `refresh` after signing in or out.
 #[derive(Clone, Copy)]
@@ -157,11 +158,20 @@ pub fn NavBar() -> impl IntoView {
                                         <span class="who" title="Signed in">
                                             {user.shown_name().to_string()}
                                         </span>
-                                        <ActionForm action=sign_out_action>
+                                        // A plain form (posting without the wasm too): ActionForm
+                                        // would bring a form decoder into every page's wasm.
+                                        <form
+                                            method="post"
+                                            action=SignOut::url()
+                                            on:submit=move |ev| {
+                                                ev.prevent_default();
+                                                sign_out_action.dispatch(SignOut {});
+                                            }
+                                        >
                                             <button type="submit" class="link-button">
                                                 {move || td_string!(locale.get(), nav_sign_out).to_string()}
                                             </button>
-                                        </ActionForm>
+                                        </form>
                                     </div>
                                 }
                                     .into_any()

@@ -127,7 +127,7 @@ pub fn validate_username(raw: &str) -> Result<String, FieldError> {
 
 /// Checks an email address and lower-cases it, so uniqueness ignores case.
 pub fn validate_email(raw: &str) -> Result<String, FieldError> {
-    let email = raw.trim().to_lowercase();
+    let email = super::names::lowercase(raw.trim());
     let domain_has_dot = email
         .rsplit_once('@')
         .is_some_and(|(_, domain)| domain.contains('.') && !domain.ends_with('.'));
@@ -172,14 +172,14 @@ pub fn validate_password(password: &str, username: &str) -> Result<(), FieldErro
             format!("Use at most {PASSWORD_MAX} characters."),
         ));
     }
-    let lower = password.to_lowercase();
+    let lower = super::names::lowercase(password);
     if COMMON_PASSWORDS.contains(&lower.as_str()) {
         return Err(FieldError::new(
             "password",
             "This password is too common. Pick another.",
         ));
     }
-    if !username.is_empty() && lower.contains(&username.to_lowercase()) {
+    if !username.is_empty() && lower.contains(&super::names::lowercase(username)) {
         return Err(FieldError::new(
             "password",
             "The password must not contain the username.",
@@ -196,7 +196,7 @@ pub fn validate_display_name(raw: &str) -> Result<Option<String>, FieldError> {
 
 /// Checks a highlight colour against the eight presets and returns it upper-cased.
 pub fn validate_highlight_colour(raw: &str) -> Result<String, FieldError> {
-    let colour = raw.trim().to_uppercase();
+    let colour = raw.trim().to_ascii_uppercase();
     HIGHLIGHT_COLOURS
         .iter()
         .find(|(hex, _)| *hex == colour)

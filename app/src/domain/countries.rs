@@ -24,14 +24,15 @@ pub fn all() -> Vec<Country> {
 
 /// The canonical (upper-case) alpha-2 code, or `None` when `code` is not a country.
 pub fn normalize(code: &str) -> Option<&'static str> {
-    CountryCode::for_alpha2_caseless(code.trim())
+    // ASCII upper case: Unicode's case tables would weigh on every page's wasm.
+    CountryCode::for_alpha2(&code.trim().to_ascii_uppercase())
         .ok()
         .map(|c| c.alpha2())
 }
 
 /// The English name of a known code, or the code itself.
 pub fn name(code: &str) -> &str {
-    CountryCode::for_alpha2_caseless(code)
+    CountryCode::for_alpha2(&code.to_ascii_uppercase())
         .map(|c| c.name())
         .unwrap_or(code)
 }
@@ -55,9 +56,11 @@ pub fn name_in<'a>(code: &'a str, lang: &str) -> &'a str {
         .unwrap_or_else(|| name(canonical))
 }
 
-/// The address of a known country's flag image (served by drem from `public/flags`).
+/// The address of a country's flag image (served by drem from `public/flags`): two
+/// letters name a file, nothing else does. No table: flags show on every public page.
 pub fn flag_url(code: &str) -> Option<String> {
-    normalize(code).map(|c| format!("/flags/{c}.svg"))
+    (code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()))
+        .then(|| format!("/flags/{}.svg", code.to_ascii_uppercase()))
 }
 
 #[cfg(test)]
@@ -119,5 +122,6 @@ mod tests {
         }
         assert_eq!(flag_url("se").as_deref(), Some("/flags/SE.svg"));
         assert_eq!(flag_url("../x"), None);
+        assert_eq!(flag_url("S/"), None);
     }
 }

@@ -7,6 +7,20 @@
 use super::account::FieldError;
 use unicode_normalization::UnicodeNormalization;
 
+/// Unicode lower case, for comparing and searching names. In the browser it is
+/// JavaScript's (the same Unicode mapping): Rust's would put its 12 KB case table
+/// into every page's wasm.
+pub fn lowercase(text: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_sys::JsString::from(text).to_lower_case())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        text.to_lowercase()
+    }
+}
+
 /// Whether `c` is invisible or changes how the text around it is shown: controls,
 /// bidi marks, embeddings, overrides and isolates, zero-width and other format
 /// characters, line and paragraph separators, fillers, and tag characters.
@@ -65,7 +79,7 @@ pub fn name(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fi
 /// (SE 2)", counted in handle order so a racer keeps their label as rows move.
 pub fn told_apart(racers: &[(&str, &str, &str)]) -> Vec<String> {
     use std::collections::HashMap;
-    let folded = |name: &str| name.to_lowercase();
+    let folded = |name: &str| lowercase(name);
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut by_name_and_country: HashMap<(String, &str), Vec<&str>> = HashMap::new();
     for &(name, country, handle) in racers {

@@ -2,6 +2,7 @@
 //! takes is the one meant (typing "walkup_wim" must not race walkup_zoe because she
 //! signed up later).
 
+use super::names::lowercase;
 use std::cmp::Ordering;
 
 /// How well a racer's names match the search: exact before prefix before contains.
@@ -18,7 +19,7 @@ fn fit(query: &str, username: &str, display_name: Option<&str>) -> Fit {
     let names = [Some(username), display_name].into_iter().flatten();
     names
         .map(|name| {
-            let name = name.to_lowercase();
+            let name = lowercase(name);
             if name == query {
                 Fit::Exact
             } else if name.starts_with(query) {
@@ -38,17 +39,17 @@ fn fit(query: &str, username: &str, display_name: Option<&str>) -> Fit {
 /// shown (display name, else username), then username. `names` gives a racer's
 /// username and display name. An empty search keeps the given order.
 pub fn rank<T>(query: &str, racers: &mut [T], names: impl Fn(&T) -> (&str, Option<&str>)) {
-    let query = query.trim().to_lowercase();
+    let query = lowercase(query.trim());
     if query.is_empty() {
         return;
     }
     let key = |racer: &T| {
         let (username, display_name) = names(racer);
-        let shown = display_name.unwrap_or(username).to_lowercase();
+        let shown = lowercase(display_name.unwrap_or(username));
         (
             fit(&query, username, display_name),
             shown,
-            username.to_lowercase(),
+            lowercase(username),
         )
     };
     racers.sort_by(|a, b| key(a).partial_cmp(&key(b)).unwrap_or(Ordering::Equal));

@@ -27,8 +27,8 @@ pub struct ListedAs {
 
 impl ListedAs {
     fn order(&self, other: &Self) -> std::cmp::Ordering {
-        (self.shown.to_lowercase(), &self.username)
-            .cmp(&(other.shown.to_lowercase(), &other.username))
+        use super::names::lowercase;
+        (lowercase(&self.shown), &self.username).cmp(&(lowercase(&other.shown), &other.username))
     }
 }
 

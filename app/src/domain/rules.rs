@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// How racers are ranked.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "RankingFields")]
 pub enum Ranking {
     /// The fastest valid lap.
     #[default]
@@ -16,6 +16,35 @@ pub enum Ranking {
     BestAverage { laps: u8 },
     /// First to `laps` valid laps: ranked by the total time of those laps.
     LapCount { laps: u8 },
+}
+
+/// A `Ranking` as read, its fields in any order: read without serde's buffering of
+/// internally tagged enums, which the browser bundle would carry (see `PublicUpdate`).
+#[derive(Deserialize)]
+struct RankingFields {
+    kind: RankingKind,
+    laps: Option<u8>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RankingKind {
+    BestLap,
+    BestAverage,
+    LapCount,
+}
+
+impl TryFrom<RankingFields> for Ranking {
+    type Error = &'static str;
+
+    fn try_from(f: RankingFields) -> Result<Self, Self::Error> {
+        let laps = f.laps.ok_or("missing field `laps`");
+        Ok(match f.kind {
+            RankingKind::BestLap => Ranking::BestLap,
+            RankingKind::BestAverage => Ranking::BestAverage { laps: laps? },
+            RankingKind::LapCount => Ranking::LapCount { laps: laps? },
+        })
+    }
 }
 
 impl Ranking {
@@ -170,6 +199,30 @@ impl RaceRules {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rankings_read_as_written_in_any_field_order() {
+        for ranking in [
+            Ranking::BestLap,
+            Ranking::BestAverage { laps: 5 },
+            Ranking::LapCount { laps: 10 },
+        ] {
+            let json = serde_json::to_string(&ranking).unwrap();
+            assert_eq!(serde_json::from_str::<Ranking>(&json).unwrap(), ranking);
+        }
+        let read = |json: &str| serde_json::from_str::<Ranking>(json);
+        assert_eq!(
+            read(r#"{"laps": 4, "kind": "best_average"}"#).unwrap(),
+            Ranking::BestAverage { laps: 4 }
+        );
+        assert_eq!(
+            serde_json::to_string(&Ranking::LapCount { laps: 3 }).unwrap(),
+            r#"{"kind":"lap_count","laps":3}"#
+        );
+        assert!(read(r#"{"kind": "lap_count"}"#).is_err(), "laps missing");
+        assert!(read(r#"{"kind": "fastest"}"#).is_err(), "unknown kind");
+        assert!(read(r#"{"kind": "best_average", "laps": 300}"#).is_err());
+    }
 
     #[test]
     fn board_formats() {

@@ -14,14 +14,14 @@ use crate::{
 };
 
 /// Every event with its tracks, optionally of one kind.
-#[server(endpoint = "list_events", input = Json)]
+#[server(endpoint = "list_events", input = Json, output = crate::codec::JsonText)]
 pub async fn list_events(kind: Option<EventKind>) -> Result<Vec<Event>, AppError> {
     let caller = require(Action::Operate).await?;
     events::list(&caller.state.db, kind).await
 }
 
 /// One event with its tracks.
-#[server(endpoint = "get_event", input = Json)]
+#[server(endpoint = "get_event", input = Json, output = crate::codec::JsonText)]
 pub async fn get_event(id: EventId) -> Result<Event, AppError> {
     let caller = require(Action::Operate).await?;
     events::get(&caller.state.db, &id).await
@@ -29,14 +29,14 @@ pub async fn get_event(id: EventId) -> Result<Event, AppError> {
 
 /// The address people reach drem at (`--public-url`, or the machine's address on the
 /// venue network), for the links staff hand on: OBS sources, the hall's screens.
-#[server(endpoint = "get_public_url", input = Json)]
+#[server(endpoint = "get_public_url", input = Json, output = crate::codec::JsonText)]
 pub async fn get_public_url() -> Result<String, AppError> {
     let caller = require(Action::Operate).await?;
     Ok(caller.state.public_url.to_string())
 }
 
 /// Creates an event.
-#[server(endpoint = "create_event", input = Json)]
+#[server(endpoint = "create_event", input = Json, output = crate::codec::JsonText)]
 pub async fn create_event(input: EventInput) -> Result<Event, AppError> {
     let caller = require(Action::Operate).await?;
     let input = event::validate_event(input)?;
@@ -46,7 +46,7 @@ pub async fn create_event(input: EventInput) -> Result<Event, AppError> {
 }
 
 /// Saves an event. A race in progress keeps the rules it started with.
-#[server(endpoint = "update_event", input = Json)]
+#[server(endpoint = "update_event", input = Json, output = crate::codec::JsonText)]
 pub async fn update_event(id: EventId, input: EventInput) -> Result<Event, AppError> {
     let caller = require(Action::Operate).await?;
     let input = event::validate_event(input)?;
@@ -57,7 +57,7 @@ pub async fn update_event(id: EventId, input: EventInput) -> Result<Event, AppEr
 }
 
 /// Deletes an event and its tracks.
-#[server(endpoint = "delete_event", input = Json)]
+#[server(endpoint = "delete_event", input = Json, output = crate::codec::JsonText)]
 pub async fn delete_event(id: EventId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     events::delete(&caller.state.db, &id).await?;
@@ -66,7 +66,7 @@ pub async fn delete_event(id: EventId) -> Result<(), AppError> {
 }
 
 /// Adds a track to an event.
-#[server(endpoint = "add_track", input = Json)]
+#[server(endpoint = "add_track", input = Json, output = crate::codec::JsonText)]
 pub async fn add_track(event: EventId, input: TrackInput) -> Result<Track, AppError> {
     let caller = require(Action::Operate).await?;
     let input = event::validate_track(input)?;
@@ -77,7 +77,7 @@ pub async fn add_track(event: EventId, input: TrackInput) -> Result<Track, AppEr
 }
 
 /// Saves a track.
-#[server(endpoint = "update_track", input = Json)]
+#[server(endpoint = "update_track", input = Json, output = crate::codec::JsonText)]
 pub async fn update_track(id: TrackId, input: TrackInput) -> Result<Track, AppError> {
     let caller = require(Action::Operate).await?;
     let input = event::validate_track(input)?;
@@ -89,7 +89,7 @@ pub async fn update_track(id: TrackId, input: TrackInput) -> Result<Track, AppEr
 
 /// Deletes a track (the other tracks keep their ids). A track with races is only
 /// deleted with `delete_races`, which deletes its races too: never orphans.
-#[server(endpoint = "delete_track", input = Json)]
+#[server(endpoint = "delete_track", input = Json, output = crate::codec::JsonText)]
 pub async fn delete_track(id: TrackId, delete_races: bool) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;

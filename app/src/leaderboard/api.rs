@@ -3,7 +3,7 @@
 
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
-use crate::wire::{EventId, Leaderboard, TrackId};
+use crate::wire::{CountryNames, EventId, Leaderboard, TrackId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -21,7 +21,7 @@ use crate::{
 /// combined board of several tracks; ranked as the event says, or by `format`. The
 /// standings are the process's kept board (`ssr::boards`: computed once per change of
 /// results); who is on track is read now.
-#[server(endpoint = "get_leaderboard", input = Json)]
+#[server(endpoint = "get_leaderboard", input = Json, output = crate::codec::JsonText)]
 pub async fn get_leaderboard(
     event: EventId,
     track: Option<TrackId>,
@@ -42,7 +42,7 @@ pub async fn get_leaderboard(
 
 /// An event's landing page: its links, its leaderboards, and a QR code of the page's
 /// own public address (for the big screen and printed signs).
-#[server(endpoint = "get_landing", input = Json)]
+#[server(endpoint = "get_landing", input = Json, output = crate::codec::JsonText)]
 pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppError> {
     let caller = require(Action::ViewPublic).await?;
     let event = events::get(&caller.state.db, &event).await?;
@@ -56,4 +56,23 @@ pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppErro
         country: event.about.country,
         links: event.about.links,
     })
+}
+
+/// Every country's name in a public page's language (`lang`: en, de, es, fr, ja, sv;
+/// English for any other).
+#[server(endpoint = "country_names", input = Json, output = crate::codec::JsonText)]
+pub async fn country_names_in(lang: String) -> Result<CountryNames, AppError> {
+    use crate::domain::countries;
+    require(Action::ViewPublic).await?;
+    Ok(CountryNames::new(
+        countries::all()
+            .into_iter()
+            .map(|c| {
+                (
+                    c.code.to_string(),
+                    countries::name_in(c.code, &lang).to_string(),
+                )
+            })
+            .collect(),
+    ))
 }

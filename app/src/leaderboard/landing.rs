@@ -2,9 +2,8 @@
 //! its live leaderboards, and the same QR code to pass on.
 
 use super::api::get_landing;
-use crate::components::flag::Flag;
+use crate::components::flag::{use_country_names, Flag};
 use crate::components::form::Problem;
-use crate::domain::countries;
 use crate::i18n::*;
 use crate::wire::EventId;
 use leptos::prelude::*;
@@ -16,6 +15,7 @@ pub fn LandingPage() -> impl IntoView {
     let params = use_params_map();
     let event = move || EventId(params.read().get("id").unwrap_or_default());
     let landing = Resource::new(event, get_landing);
+    let country_names = use_country_names();
     let i18n = use_i18n();
     // The leaderboards open in the language this page is in.
     let query = use_query_map();
@@ -28,6 +28,7 @@ pub fn LandingPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
+                let names = country_names.await.unwrap_or_default();
                 match landing.await {
                     Ok(l) => {
                         let id = event().0;
@@ -51,7 +52,7 @@ pub fn LandingPage() -> impl IntoView {
                             <Title text=l.event_name.clone() />
                             <section class="landing">
                                 <h1>{l.event_name.clone()}</h1>
-                                <p class="lead"><Flag country=l.country.clone() /> " " {l.date.clone()} " · " {countries::name_in(&l.country, i18n.get_locale_untracked().as_str()).to_string()}</p>
+                                <p class="lead"><Flag country=l.country.clone() name=names.of(&l.country) /> " " {l.date.clone()} " · " {names.of(&l.country).unwrap_or_else(|| l.country.clone())}</p>
                                 <h2>{t!(i18n, follow_live)}</h2>
                                 <ul class="landing-links">
                                     {boards.into_iter().map(|(href, title)| view! {

@@ -4,13 +4,13 @@
 //! racer's best, yellow = valid, red = invalid); between races, the top four with the
 //! gap to the leader (`showLeaderboard=0` hides them, `gapToLeader=0` hides the gap).
 
-use crate::components::flag::Flag;
+use crate::components::flag::{use_country_names, Flag};
 use crate::components::live::board::{use_board_from_url, Ticking};
 use crate::domain::commentary::{lap_class, run_stats, time_up_on_track};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::Ranking;
 use crate::i18n::*;
-use crate::wire::{BoardRow, Leaderboard};
+use crate::wire::{BoardRow, CountryNames, Leaderboard};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -38,6 +38,7 @@ pub fn OverlayPage() -> impl IntoView {
     };
     let shown = use_board_from_url();
     let (board, on_track, live, now) = (shown.board, shown.on_track, shown.live, shown.now);
+    let country_names = use_country_names();
     let i18n = use_i18n();
     view! {
         <Title text="Overlay" />
@@ -46,6 +47,7 @@ pub fn OverlayPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     // Nothing on air for an unknown event, but a 404 for whoever sets it up.
+                    let names = country_names.await.unwrap_or_default();
                     let b = match board.await {
                         Ok(b) => b,
                         Err(e) => {
@@ -63,7 +65,7 @@ pub fn OverlayPage() -> impl IntoView {
                         {move || match on_track.get().into_iter().next() {
                             Some(racing) => view! { <LowerThird racing board=Arc::clone(&b) now /> }.into_any(),
                             None if show_board => view! {
-                                <TopFour title=title.clone() timed=timed.clone() newest=newest.clone() show_gap show_flag />
+                                <TopFour title=title.clone() timed=timed.clone() newest=newest.clone() show_gap show_flag names=names.clone() />
                             }
                             .into_any(),
                             None => ().into_any(),
@@ -180,6 +182,7 @@ fn TopFour(
     newest: Option<String>,
     show_gap: bool,
     show_flag: bool,
+    names: CountryNames,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let top = timed.iter().take(4).cloned().collect::<Vec<_>>();
@@ -194,7 +197,7 @@ fn TopFour(
                     <li class:newest=newest.as_ref() == Some(&r.handle)>
                         <span class="pos">{r.position.map(|p| p.to_string()).unwrap_or_default()}</span>
                         <span class="racer-dot" style=format!("background:{}", r.colour)></span>
-                        {show_flag.then(|| view! { <Flag country=r.country.clone() /> })}
+                        {show_flag.then(|| view! { <Flag country=r.country.clone() name=names.of(&r.country) /> })}
                         <span class="name">{r.name.clone()}</span>
                         <b>{r.result_ms.map(format_ms).unwrap_or_else(|| t_string!(i18n, no_time).to_string())}</b>
                         {(show_gap && r.gap_ms.is_some_and(|g| g > 0)).then(|| view! {

@@ -3,13 +3,14 @@
 //! submitted race, correction and lap on track shows without a reload.
 
 use super::big_screen::{use_fresh_results, use_slow_scroll, LandingQr};
-use crate::components::flag::Flag;
+use crate::components::flag::{use_country_names, Flag};
 use crate::components::form::Problem;
 use crate::components::live::board::{use_board_from_url, Ticking};
 use crate::domain::laptime::format_ms;
 use crate::i18n::*;
 use crate::i18n_page::{moved_text, ranking_text, rules_text};
 use crate::wire::BoardRow;
+use crate::wire::CountryNames;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -22,6 +23,7 @@ pub fn LeaderboardPage() -> impl IntoView {
     // test of the page cache); why is not understood yet.
     let shown = use_board_from_url();
     let (board, on_track, live, now) = (shown.board, shown.on_track, shown.live, shown.now);
+    let country_names = use_country_names();
     let i18n = use_i18n();
     // `?flag=0` hides the racers' flags.
     let show_country = move || query.read().get("flag").is_none_or(|f| f != "0");
@@ -33,6 +35,7 @@ pub fn LeaderboardPage() -> impl IntoView {
             // the old one until the new one is there (no "Loading…" flash on the big screen).
             <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
+                    let names = country_names.await.unwrap_or_default();
                     match board.await {
                         Ok(b) => {
                             let leader = b.rows.first().and_then(|r| r.result_ms);
@@ -54,7 +57,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                                         <LandingQr place="header" />
                                     </div>
                                 </header>
-                                <Rows rows=b.rows leader fresh show_country=show_country() />
+                                <Rows rows=b.rows leader fresh show_country=show_country() names />
                                 <footer class="board-foot">
                                     <OnTrackList on_track now />
                                     <p class="board-footer-text">{b.footer.clone()}</p>
@@ -77,6 +80,7 @@ fn Rows(
     leader: Option<u64>,
     fresh: RwSignal<std::collections::HashSet<String>>,
     show_country: bool,
+    names: CountryNames,
 ) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="board-empty">{t!(use_i18n(), no_results)}</p> }.into_any();
@@ -119,7 +123,7 @@ fn Rows(
                     <td>
                         <div class="racer-cell">
                             <span class="racer-dot" style=format!("background:{}", row.colour)></span>
-                            {show_country.then(|| view! { <Flag country=row.country.clone() /> })}
+                            {show_country.then(|| view! { <Flag country=row.country.clone() name=names.of(&row.country) /> })}
                             <span class="name">{row.name.clone()} {row.by_proxy.then_some(" *")}</span>
                         </div>
                     </td>

@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// The caller's own models, newest first.
-#[server(endpoint = "list_my_models", input = Json)]
+#[server(endpoint = "list_my_models", input = Json, output = crate::codec::JsonText)]
 pub async fn list_my_models() -> Result<Vec<ModelSummary>, AppError> {
     let caller = require(Action::ManageOwnModels).await?;
     let me = caller.user()?.id.clone();
@@ -23,7 +23,7 @@ pub async fn list_my_models() -> Result<Vec<ModelSummary>, AppError> {
 }
 
 /// Every racer's models (operators), optionally of one racer or in one status.
-#[server(endpoint = "list_models", input = Json)]
+#[server(endpoint = "list_models", input = Json, output = crate::codec::JsonText)]
 pub async fn list_models(
     #[server(default)] owner: Option<UserId>,
     #[server(default)] status: Option<ModelStatus>,
@@ -35,7 +35,7 @@ pub async fn list_models(
 
 /// Deletes a model: the owner's own, or any for operators. Another racer's model is
 /// "not found", so its existence is not revealed.
-#[server(endpoint = "delete_model", input = Json)]
+#[server(endpoint = "delete_model", input = Json, output = crate::codec::JsonText)]
 pub async fn delete_model(id: ModelId) -> Result<(), AppError> {
     let caller = require(Action::ManageOwnModels).await?;
     let user = caller.user()?;
@@ -50,7 +50,7 @@ pub async fn delete_model(id: ModelId) -> Result<(), AppError> {
 }
 
 /// How many days models are kept (`None`: forever).
-#[server(endpoint = "get_model_retention", input = Json)]
+#[server(endpoint = "get_model_retention", input = Json, output = crate::codec::JsonText)]
 pub async fn get_model_retention() -> Result<Option<u32>, AppError> {
     let caller = require(Action::ManageUsers).await?;
     model_files::retention_days(&caller.state.db).await
@@ -58,7 +58,7 @@ pub async fn get_model_retention() -> Result<Option<u32>, AppError> {
 
 /// Keeps models `days` days (1 to 3650), or forever with `None`; applied at once and
 /// then hourly.
-#[server(endpoint = "set_model_retention", input = Json)]
+#[server(endpoint = "set_model_retention", input = Json, output = crate::codec::JsonText)]
 pub async fn set_model_retention(days: Option<u32>) -> Result<usize, AppError> {
     let caller = require(Action::ManageUsers).await?;
     if days.is_some_and(|d| !(1..=3650).contains(&d)) {

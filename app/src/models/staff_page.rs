@@ -48,10 +48,10 @@ pub fn ModelsPage() -> impl IntoView {
         {move || delete.value().get().and_then(Result::err).map(|e| view! { <Problem error=e /> })}
         <Loaded of=models let:list>
             {
-                let wanted = racer.get().to_lowercase();
+                let wanted = crate::domain::names::lowercase(&racer.get());
                 let list: Vec<_> = list
                     .into_iter()
-                    .filter(|m| wanted.is_empty() || m.owner_name.to_lowercase().contains(&wanted))
+                    .filter(|m| wanted.is_empty() || crate::domain::names::lowercase(&m.owner_name).contains(&wanted))
                     .collect();
                 if list.is_empty() {
                     view! { <p class="empty">"No models match."</p> }.into_any()

@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Submitted races of an event, optionally of one track or racer.
-#[server(endpoint = "list_races", input = Json)]
+#[server(endpoint = "list_races", input = Json, output = crate::codec::JsonText)]
 pub async fn list_races(
     event: EventId,
     track: Option<TrackId>,
@@ -38,7 +38,7 @@ fn refuse_open(live: &crate::wire::LiveRace) -> Result<(), AppError> {
 }
 
 /// Corrects one lap of a race made against `version`.
-#[server(endpoint = "edit_lap", input = Json)]
+#[server(endpoint = "edit_lap", input = Json, output = crate::codec::JsonText)]
 pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;
@@ -59,7 +59,7 @@ pub async fn edit_lap(race: RaceId, version: u64, edit: LapEdit) -> Result<(), A
 }
 
 /// Deletes a race and its laps.
-#[server(endpoint = "delete_race", input = Json)]
+#[server(endpoint = "delete_race", input = Json, output = crate::codec::JsonText)]
 pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let live = races::get(&caller.state.db, &race, 0).await?;
@@ -77,7 +77,7 @@ pub async fn delete_race(race: RaceId) -> Result<(), AppError> {
 }
 
 /// The event's rankings per track and combined.
-#[server(endpoint = "get_event_results", input = Json)]
+#[server(endpoint = "get_event_results", input = Json, output = crate::codec::JsonText)]
 pub async fn get_event_results(event: EventId) -> Result<EventResults, AppError> {
     let caller = require(Action::Operate).await?;
     let event = events::get(&caller.state.db, &event).await?;

@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// The track's event, rules and open race.
-#[server(endpoint = "get_race_desk", input = Json)]
+#[server(endpoint = "get_race_desk", input = Json, output = crate::codec::JsonText)]
 pub async fn get_race_desk(track: TrackId) -> Result<RaceDesk, AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;
@@ -50,14 +50,14 @@ pub(crate) async fn remember_track(caller: &crate::ssr::guard::Caller, track: &T
 
 /// The event and track this staff member last timed or commented, if any (on any
 /// device, across sign-ins).
-#[server(endpoint = "get_current_choice", input = Json)]
+#[server(endpoint = "get_current_choice", input = Json, output = crate::codec::JsonText)]
 pub async fn get_current_choice() -> Result<Option<(EventId, TrackId)>, AppError> {
     let caller = require(Action::Commentate).await?;
     current_track::get(&caller.state.db, &caller.user()?.id).await
 }
 
 /// Runs each racer has used on a track, for the racer picker.
-#[server(endpoint = "get_track_runs", input = Json)]
+#[server(endpoint = "get_track_runs", input = Json, output = crate::codec::JsonText)]
 pub async fn get_track_runs(track: TrackId) -> Result<Vec<(UserId, u32)>, AppError> {
     let caller = require(Action::Operate).await?;
     races::runs_per_racer(&caller.state.db, &track).await
@@ -65,7 +65,7 @@ pub async fn get_track_runs(track: TrackId) -> Result<Vec<(UserId, u32)>, AppErr
 
 /// Puts a racer on the track: a race ready to start under the rules in force now.
 /// A racer who used all runs needs `override_runs`, which is recorded.
-#[server(endpoint = "start_race", input = Json)]
+#[server(endpoint = "start_race", input = Json, output = crate::codec::JsonText)]
 pub async fn start_race(
     track: TrackId,
     racer: UserId,
@@ -113,7 +113,7 @@ pub async fn start_race(
 }
 
 /// Applies one race command made against `version` of the race.
-#[server(endpoint = "race_command", input = Json)]
+#[server(endpoint = "race_command", input = Json, output = crate::codec::JsonText)]
 pub async fn race_command(
     race: RaceId,
     version: u64,

@@ -84,7 +84,7 @@ pub fn RaceBoard(
         }
     };
     view! {
-        <section class=format!("race-board state-{}", state_label(state).to_lowercase().replace(' ', "-")) aria-label="Race">
+        <section class=format!("race-board state-{}", state_label(state).to_ascii_lowercase().replace(' ', "-")) aria-label="Race">
             <div class="race-status">
                 <span class="racer-dot" style=format!("background:{}", live.racer_colour)></span>
                 <strong class="racer-name">{live.racer_name.clone()} {live.by_proxy.then_some(" *")}</strong>

@@ -15,14 +15,14 @@ use crate::{
 pub use crate::cars::api::MAX_NAME;
 
 /// Every timer that was not revoked.
-#[server(endpoint = "list_timers", input = Json)]
+#[server(endpoint = "list_timers", input = Json, output = crate::codec::JsonText)]
 pub async fn list_timers() -> Result<Vec<TimerInfo>, AppError> {
     let caller = require(Action::Operate).await?;
     timers::list(&caller.state.db).await
 }
 
 /// Pairs a new timer: its token is in the answer, once.
-#[server(endpoint = "create_timer", input = Json)]
+#[server(endpoint = "create_timer", input = Json, output = crate::codec::JsonText)]
 pub async fn create_timer(name: String) -> Result<NewTimer, AppError> {
     let caller = require(Action::Operate).await?;
     let name = crate::cars::api::valid_name(&name, "timer")?;
@@ -38,7 +38,7 @@ pub async fn create_timer(name: String) -> Result<NewTimer, AppError> {
 }
 
 /// Revokes a timer: its token is refused at once, also on an open connection.
-#[server(endpoint = "revoke_timer", input = Json)]
+#[server(endpoint = "revoke_timer", input = Json, output = crate::codec::JsonText)]
 pub async fn revoke_timer(timer: TimerId) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     timers::revoke(&caller.state.db, &timer).await?;
@@ -48,7 +48,7 @@ pub async fn revoke_timer(timer: TimerId) -> Result<(), AppError> {
 }
 
 /// The timer a track uses, if any.
-#[server(endpoint = "get_track_timer", input = Json)]
+#[server(endpoint = "get_track_timer", input = Json, output = crate::codec::JsonText)]
 pub async fn get_track_timer(track: TrackId) -> Result<Option<TimerInfo>, AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;
@@ -60,7 +60,7 @@ pub async fn get_track_timer(track: TrackId) -> Result<Option<TimerInfo>, AppErr
 }
 
 /// Chooses the timer that times a track (`None`: timed by hand only).
-#[server(endpoint = "set_track_timer", input = Json)]
+#[server(endpoint = "set_track_timer", input = Json, output = crate::codec::JsonText)]
 pub async fn set_track_timer(track: TrackId, timer: Option<TimerId>) -> Result<(), AppError> {
     let caller = require(Action::Operate).await?;
     let db = &caller.state.db;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::wire::{PublicUpdate, TrackId};
 
 fn row(name: &str, result_ms: u64) -> BoardRow {
     BoardRow {
@@ -159,4 +160,47 @@ fn a_delta_for_another_version_or_other_rows_is_refused() {
     let mut twice = delta;
     twice.rows.push(Piece::Same(0, 1));
     assert_eq!(twice.apply(before), Err(Mismatch), "a row taken twice");
+}
+
+#[test]
+fn stream_messages_read_back_as_sent_whatever_their_field_order() {
+    use crate::domain::rules::BoardFormat;
+    let before = board(4, &racers(3), None);
+    let after = board(5, &racers(4), Some(&before));
+    let messages = [
+        PublicUpdate::Reload,
+        PublicUpdate::Race {
+            track: TrackId("t1".into()),
+            on_track: None,
+        },
+        PublicUpdate::Board {
+            track: Some(TrackId("t1".into())),
+            format: Some(BoardFormat::Average),
+            board: after.clone(),
+            snapshot: true,
+        },
+        PublicUpdate::BoardDelta {
+            track: None,
+            format: None,
+            delta: BoardDelta::between(&before, &after),
+        },
+    ];
+    for message in messages {
+        let json = serde_json::to_string(&message).unwrap();
+        assert_eq!(
+            serde_json::from_str::<PublicUpdate>(&json).unwrap(),
+            message
+        );
+    }
+    // The tag may come last, as any JSON writer may put it.
+    let json = r#"{"track":"t2","on_track":null,"kind":"race"}"#;
+    assert_eq!(
+        serde_json::from_str::<PublicUpdate>(json).unwrap(),
+        PublicUpdate::Race {
+            track: TrackId("t2".into()),
+            on_track: None
+        }
+    );
+    assert!(serde_json::from_str::<PublicUpdate>(r#"{"kind":"race"}"#).is_err());
+    assert!(serde_json::from_str::<PublicUpdate>(r#"{"kind":"board"}"#).is_err());
 }

@@ -87,7 +87,7 @@ impl OnTrack {
 
 /// A message of an event's public live stream.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "UpdateFields")]
 pub enum PublicUpdate {
     /// A track's race changed (`on_track: None`: nobody on that track).
     Race {
@@ -125,4 +125,72 @@ pub struct Landing {
     /// The landing page's own public address, which the QR code encodes.
     pub url: String,
     pub qr_svg: String,
+}
+
+/// Every country's name in one language, sorted by code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CountryNames(Vec<(String, String)>);
+
+impl CountryNames {
+    pub fn new(mut names: Vec<(String, String)>) -> Self {
+        names.sort();
+        CountryNames(names)
+    }
+
+    /// The name of a country code (as stored: upper case), if it is a country.
+    pub fn of(&self, code: &str) -> Option<String> {
+        self.0
+            .binary_search_by(|(c, _)| c.as_str().cmp(code))
+            .ok()
+            .map(|i| self.0[i].1.clone())
+    }
+}
+
+/// A `PublicUpdate` as read: every variant's fields in one struct, in any order. serde
+/// reads an internally tagged enum by buffering the message into its `Content` first,
+/// which weighs ~80 KB in every spectator's wasm; the JSON is the same either way.
+#[derive(Deserialize)]
+struct UpdateFields {
+    kind: UpdateKind,
+    track: Option<TrackId>,
+    on_track: Option<OnTrack>,
+    format: Option<crate::domain::rules::BoardFormat>,
+    board: Option<Leaderboard>,
+    #[serde(default)]
+    snapshot: bool,
+    delta: Option<super::BoardDelta>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum UpdateKind {
+    Race,
+    Reload,
+    Board,
+    BoardDelta,
+}
+
+impl TryFrom<UpdateFields> for PublicUpdate {
+    type Error = &'static str;
+
+    fn try_from(f: UpdateFields) -> Result<Self, Self::Error> {
+        Ok(match f.kind {
+            UpdateKind::Race => PublicUpdate::Race {
+                track: f.track.ok_or("missing field `track`")?,
+                on_track: f.on_track,
+            },
+            UpdateKind::Reload => PublicUpdate::Reload,
+            UpdateKind::Board => PublicUpdate::Board {
+                track: f.track,
+                format: f.format,
+                board: f.board.ok_or("missing field `board`")?,
+                snapshot: f.snapshot,
+            },
+            UpdateKind::BoardDelta => PublicUpdate::BoardDelta {
+                track: f.track,
+                format: f.format,
+                delta: f.delta.ok_or("missing field `delta`")?,
+            },
+        })
+    }
 }

@@ -122,6 +122,31 @@ async fn the_landing_page_lists_the_links_and_encodes_its_own_address() {
 }
 
 #[tokio::test]
+async fn public_pages_get_country_names_in_their_language() {
+    let app = spawn_app().await;
+    let names = |lang: &'static str| {
+        let browser = app.browser();
+        async move {
+            let names: app::wire::CountryNames = browser
+                .call_json::<app::leaderboard::api::CountryNamesIn, _>(json!({"lang": lang}))
+                .await
+                .unwrap();
+            names
+        }
+    };
+    let (german, japanese, other) = (names("de").await, names("ja").await, names("pt").await);
+    assert_eq!(german.of("SE").as_deref(), Some("Schweden"));
+    assert_eq!(japanese.of("SE").as_deref(), Some("スウェーデン"));
+    assert_eq!(
+        other.of("SE").as_deref(),
+        Some("Sweden"),
+        "English otherwise"
+    );
+    assert_eq!(german.of("XX"), None);
+    assert_eq!(german.of("se"), None, "codes as stored: upper case");
+}
+
+#[tokio::test]
 async fn the_format_option_shows_the_board_by_fastest_lap_or_average() {
     let app = spawn_app().await;
     let (op, _) = app.signed_in_as(Role::Operator).await;

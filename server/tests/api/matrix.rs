@@ -256,6 +256,11 @@ fn rows() -> Vec<Row> {
             Args::Json(r#"{"event":"nope"}"#),
         ),
         (
+            app::leaderboard::api::CountryNamesIn::PATH,
+            Who::Anyone,
+            Args::Json(r#"{"lang":"de"}"#),
+        ),
+        (
             GetTrackRuns::PATH,
             Who::Operator,
             Args::Json(r#"{"track":"nope"}"#),
