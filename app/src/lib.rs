@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cars;
+pub mod checkin;
 pub mod codec;
 pub mod commentator;
 pub mod components;
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view={Lazy::<lazy::Profile>::new()} />
                     <Route path=path!("/racers") view={Lazy::<lazy::Racers>::new()} />
                     <Route path=path!("/registration") view={Lazy::<lazy::Registration>::new()} />
+                    <Route path=path!("/check-in") view={Lazy::<lazy::CheckIn>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<lazy::Users>::new()} />
                     <Route path=path!("/events") view={Lazy::<lazy::Events>::new()} />
                     <Route path=path!("/events/:id") view={Lazy::<lazy::Event>::new()} />

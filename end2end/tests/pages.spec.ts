@@ -11,6 +11,7 @@ const PAGES: { path: string; needs?: string }[] = [
   { path: '/models', needs: 'racer' },
   { path: '/racers', needs: 'staff' },
   { path: '/registration', needs: 'registration' },
+  { path: '/check-in?event=EVENT', needs: 'desk' },
   { path: '/commentator', needs: 'commentator' },
   { path: '/events', needs: 'operator' },
   { path: '/events/new', needs: 'operator' },
@@ -36,6 +37,7 @@ function mayUse(role: string, needs?: string): boolean {
   if (role === 'admin' || needs === 'racer') return true;
   if (needs === 'commentator') return role === 'commentator' || role === 'operator';
   if (needs === 'staff') return role !== 'racer';
+  if (needs === 'desk') return role === 'registration' || role === 'operator';
   return role === needs;
 }
 

@@ -73,6 +73,7 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
     let only = track.clone();
     let LiveParts {
         on_track,
+        next_up,
         live,
         now,
         version,
@@ -128,6 +129,15 @@ fn LiveCommentary(initial: Commentary, track: TrackId) -> impl IntoView {
         {move || match on_track.get().into_iter().next() {
             Some(t) => view! { <NowOnTrack ticking=t info now /> }.into_any(),
             None => view! { <p class="empty">"Nobody is on track right now."</p> }.into_any(),
+        }}
+        // Who waits in this track's queue: the commentator's next introductions.
+        {move || {
+            let names: Vec<String> = next_up.get().into_iter().map(|n| n.name).collect();
+            (!names.is_empty()).then(|| view! {
+                <p class="next-up" data-testid="next-up">
+                    <span class="label">"Next up"</span> " " <strong>{names.join(" · ")}</strong>
+                </p>
+            })
         }}
         <section class="comm-records" aria-label="Event records">
             <h2>"Event records"</h2>

@@ -71,6 +71,9 @@ fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
     if user.has(Role::Registration) {
         links.push(("/registration", "Add racer"));
     }
+    if user.has(Role::Registration) || user.has(Role::Operator) {
+        links.push(("/check-in", "Check-in"));
+    }
     if user.has(Role::Registration) || user.has(Role::Commentator) || user.has(Role::Operator) {
         links.push(("/racers", "Racers"));
     }

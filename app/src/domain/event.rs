@@ -79,6 +79,8 @@ pub fn validate_event(input: EventInput) -> Result<EventInput, FieldError> {
             .map(|(i, l)| validate_link(i, l))
             .collect::<Result<_, _>>()?,
         rules: input.rules.validate()?,
+        // Checked as the form writes them: one rule for both.
+        checkin: super::checkin::parse_flags(&super::checkin::flags_text(&input.checkin))?,
     })
 }
 
@@ -111,6 +113,7 @@ mod tests {
                 url: "https://example.com/rules".into(),
             }],
             rules: RaceRules::default(),
+            checkin: crate::domain::checkin::default_flags(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod backoff;
+pub mod checkin;
 pub mod commentary;
 pub mod countries;
 mod country_names;
@@ -12,6 +13,7 @@ pub mod laptime;
 pub mod model_name;
 pub mod model_quota;
 pub mod names;
+pub mod queue;
 pub mod race;
 pub mod racer_search;
 pub mod results;

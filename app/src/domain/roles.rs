@@ -85,6 +85,8 @@ pub enum Action {
     RegisterRacer,
     /// Look up racers (staff: to find a walk-up racer or the next one to race).
     ViewRacers,
+    /// Check racers in and keep the tracks' queues (registration and operators).
+    RunQueue,
     /// The commentator view of the live race.
     Commentate,
     /// Events, tracks, race manager, race admin, all models, cars, fleets, timers.
@@ -95,12 +97,13 @@ pub enum Action {
 
 impl Action {
     /// Every action, for exhaustive tests and documentation.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewPublic,
         Action::ManageOwnAccount,
         Action::ManageOwnModels,
         Action::RegisterRacer,
         Action::ViewRacers,
+        Action::RunQueue,
         Action::Commentate,
         Action::Operate,
         Action::ManageUsers,
@@ -122,6 +125,7 @@ pub fn allows(roles: Option<&[Role]>, action: Action) -> bool {
         Action::ViewRacers => {
             has(Role::Registration) || has(Role::Commentator) || has(Role::Operator)
         }
+        Action::RunQueue => has(Role::Registration) || has(Role::Operator),
         Action::Commentate => has(Role::Commentator) || has(Role::Operator),
         Action::Operate => has(Role::Operator),
         Action::ManageUsers => has(Role::Admin),
@@ -134,7 +138,7 @@ mod tests {
 
     /// The whole matrix, written out by hand so a change to `allows` must change this too.
     /// Columns: anonymous, racer, registration, commentator, operator, admin.
-    const MATRIX: [(Action, [bool; 6]); 8] = [
+    const MATRIX: [(Action, [bool; 6]); 9] = [
         (Action::ViewPublic, [true, true, true, true, true, true]),
         (
             Action::ManageOwnAccount,
@@ -149,6 +153,7 @@ mod tests {
             [false, false, true, false, false, true],
         ),
         (Action::ViewRacers, [false, false, true, true, true, true]),
+        (Action::RunQueue, [false, false, true, false, true, true]),
         (Action::Commentate, [false, false, false, true, true, true]),
         (Action::Operate, [false, false, false, false, true, true]),
         (

@@ -7,8 +7,8 @@ use crate::components::filter::FilterSelect;
 use crate::components::form::{FieldMessage, FormMessage, Problem};
 use crate::components::loaded::{Loaded, LoadedList};
 use crate::components::rules::RulesFields;
-use crate::domain::countries;
 use crate::domain::rules::RaceRules;
+use crate::domain::{checkin, countries};
 use crate::error::AppError;
 use crate::wire::{Event, EventId, EventInput, EventKind, LandingLink, Track};
 use leptos::prelude::*;
@@ -105,6 +105,7 @@ fn input_of(event: &Option<Event>) -> EventInput {
             sponsor: String::new(),
             links: Vec::new(),
             rules: RaceRules::default(),
+            checkin: checkin::default_flags(),
         },
     }
 }
@@ -120,6 +121,8 @@ fn EventForm(event: Option<Event>) -> impl IntoView {
     let sponsor = RwSignal::new(start.sponsor);
     let links = RwSignal::new(start.links);
     let rules = RwSignal::new(start.rules);
+    let checkin_text = RwSignal::new(checkin::flags_text(&start.checkin));
+    let checkin_error = RwSignal::new(None::<String>);
     let create = ServerAction::<CreateEvent>::new();
     let update = ServerAction::<UpdateEvent>::new();
     let error = Signal::derive(move || {
@@ -139,6 +142,16 @@ fn EventForm(event: Option<Event>) -> impl IntoView {
     let is_new = id.is_none();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let checkin = match checkin::parse_flags(&checkin_text.get()) {
+            Ok(flags) => {
+                checkin_error.set(None);
+                flags
+            }
+            Err(e) => {
+                checkin_error.set(Some(e.reason));
+                return;
+            }
+        };
         let input = EventInput {
             name: name.get(),
             kind: kind.get(),
@@ -147,6 +160,7 @@ fn EventForm(event: Option<Event>) -> impl IntoView {
             sponsor: sponsor.get(),
             links: links.get(),
             rules: rules.get(),
+            checkin,
         };
         match id.clone() {
             Some(id) => {
@@ -210,6 +224,15 @@ fn EventForm(event: Option<Event>) -> impl IntoView {
                 <FieldMessage field="ranking" error />
                 <FieldMessage field="race_time" error />
             </fieldset>
+            <div class="field">
+                <label for="event-checkin">"Check-in steps"</label>
+                <p class="hint" id="event-checkin-hint">"One per line, as the desk ticks them. End a line with * when a racer needs it before joining a queue (an operator can still queue them, and that is recorded)."</p>
+                <textarea id="event-checkin" rows="3" aria-describedby="event-checkin-hint"
+                    prop:value=move || checkin_text.get()
+                    on:input=move |ev| checkin_text.set(event_target_value(&ev))></textarea>
+                {move || checkin_error.get().map(|reason| view! { <p class="field-error" role="alert">{reason}</p> })}
+                <FieldMessage field="checkin" error />
+            </div>
             <LinksEditor links error />
             <FormMessage error />
             <button type="submit" class="button primary">{if is_new { "Create event" } else { "Save event" }}</button>

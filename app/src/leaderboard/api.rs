@@ -37,6 +37,7 @@ pub async fn get_leaderboard(
     let kept = state.hub.boards.get(&state.db, &key).await?;
     let mut board = kept.board.clone();
     board.on_track = boards::on_track(&state.db, &board, state.clock.now_ms()).await?;
+    board.next_up = boards::next_up(&state.db, &board).await?;
     Ok(board)
 }
 

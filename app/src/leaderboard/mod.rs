@@ -3,5 +3,6 @@
 pub mod api;
 mod big_screen;
 pub mod landing;
+pub mod next_up;
 pub mod overlay;
 pub mod page;

@@ -10,6 +10,7 @@ use crate::domain::commentary::{lap_class, run_stats, time_up_on_track};
 use crate::domain::laptime::format_ms;
 use crate::domain::rules::Ranking;
 use crate::i18n::*;
+use crate::leaderboard::next_up::NextUpList;
 use crate::wire::{BoardRow, CountryNames, Leaderboard};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,6 +39,7 @@ pub fn OverlayPage() -> impl IntoView {
     };
     let shown = use_board_from_url();
     let (board, on_track, live, now) = (shown.board, shown.on_track, shown.live, shown.now);
+    let next_up = shown.next_up;
     let country_names = use_country_names();
     let i18n = use_i18n();
     view! {
@@ -59,16 +61,32 @@ pub fn OverlayPage() -> impl IntoView {
                     let timed: Vec<BoardRow> = b.rows.iter().filter(|r| r.result_ms.is_some()).cloned().collect();
                     let title = if b.combined { t_string!(i18n, all_tracks).to_string() } else { b.title.clone() };
                     let newest = b.latest_finisher.clone();
+                    let board_names: Vec<(String, String)> = b.rows.iter().map(|r| (r.handle.clone(), r.name.clone())).collect();
                     let (show_board, show_gap, show_flag) = (flag("showLeaderboard"), flag("gapToLeader"), flag("flag"));
                     let b = Arc::new(b);
                     view! {
-                        {move || match on_track.get().into_iter().next() {
-                            Some(racing) => view! { <LowerThird racing board=Arc::clone(&b) now /> }.into_any(),
-                            None if show_board => view! {
+                        {move || match on_track.get() {
+                            // One lower third per track racing (named by track when
+                            // several are); `track=` follows one.
+                            racing if !racing.is_empty() => {
+                                let several = racing.len() > 1;
+                                view! {
+                                    <div class="lower-thirds">
+                                        {racing.into_iter().map(|racing| view! {
+                                            <LowerThird racing board=Arc::clone(&b) now show_track=several />
+                                        }).collect_view()}
+                                    </div>
+                                }
+                                .into_any()
+                            }
+                            _ if show_board => view! {
                                 <TopFour title=title.clone() timed=timed.clone() newest=newest.clone() show_gap show_flag names=names.clone() />
+                                <div class="overlay-next">
+                                    <NextUpList next_up tracks=b.tracks.clone() combined=b.combined board_names=board_names.clone() />
+                                </div>
                             }
                             .into_any(),
-                            None => ().into_any(),
+                            _ => ().into_any(),
                         }}
                     }
                     .into_any()
@@ -82,7 +100,12 @@ pub fn OverlayPage() -> impl IntoView {
 /// During a race: the racer, time left, the ranking's figure and the previous lap,
 /// coloured against the event's best and the racer's own.
 #[component]
-fn LowerThird(racing: Ticking, board: Arc<Leaderboard>, now: RwSignal<f64>) -> impl IntoView {
+fn LowerThird(
+    racing: Ticking,
+    board: Arc<Leaderboard>,
+    now: RwSignal<f64>,
+    show_track: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = racing;
     let (event_best, bests, ranking, rows) = (
@@ -156,6 +179,7 @@ fn LowerThird(racing: Ticking, board: Arc<Leaderboard>, now: RwSignal<f64>) -> i
     };
     view! {
         <section class="lower-third" aria-label=t_string!(i18n, racer_on_track)>
+            {show_track.then(|| view! { <span class="lt-track">{t.on_track.track_title.clone()}</span> })}
             <span class="racer-dot" style=format!("background:{}", t.on_track.colour)></span>
             <strong class="lt-name">{t.on_track.name.clone()}</strong>
             <span class="lt-item">{t!(i18n, time_left)} <b data-testid="time-left">{left}</b></span>

@@ -9,6 +9,7 @@ use crate::components::live::board::{use_board_from_url, Ticking};
 use crate::domain::laptime::format_ms;
 use crate::i18n::*;
 use crate::i18n_page::{moved_text, ranking_text, rules_text};
+use crate::leaderboard::next_up::NextUpList;
 use crate::wire::BoardRow;
 use crate::wire::CountryNames;
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn LeaderboardPage() -> impl IntoView {
     // test of the page cache); why is not understood yet.
     let shown = use_board_from_url();
     let (board, on_track, live, now) = (shown.board, shown.on_track, shown.live, shown.now);
+    let next_up = shown.next_up;
     let country_names = use_country_names();
     let i18n = use_i18n();
     // `?flag=0` hides the racers' flags.
@@ -39,6 +41,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                     match board.await {
                         Ok(b) => {
                             let leader = b.rows.first().and_then(|r| r.result_ms);
+                            let board_names: Vec<(String, String)> = b.rows.iter().map(|r| (r.handle.clone(), r.name.clone())).collect();
                             view! {
                                 <Title text=format!("{} · {}", if b.combined { t_string!(i18n, all_tracks).to_string() } else { b.title.clone() }, b.event_name) />
                                 <header class="board-head">
@@ -60,6 +63,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                                 <Rows rows=b.rows leader fresh show_country=show_country() names />
                                 <footer class="board-foot">
                                     <OnTrackList on_track now />
+                                    <NextUpList next_up tracks=b.tracks.clone() combined=b.combined board_names=board_names.clone() />
                                     <p class="board-footer-text">{b.footer.clone()}</p>
                                     <LandingQr place="footer" />
                                 </footer>

@@ -109,6 +109,10 @@ pub async fn start_race(
         race: Some(&live),
     };
     changes::record(db, &live.event, Some(change), changes::Results::Same).await;
+    // On track now: no longer waiting in this track's queue.
+    if crate::ssr::storage::queues::remove(db, &track.id, &racer).await? {
+        changes::record_queue(db, &live.event, &track.id).await;
+    }
     Ok(live)
 }
 

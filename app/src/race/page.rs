@@ -10,6 +10,7 @@ use super::keys::{KeyAction, Question, KEYS};
 use super::picker::RacerPicker;
 use super::ticking::Received;
 use crate::cars::track_kit::TrackKitPicker;
+use crate::checkin::queue_panel::{first_waiting, use_track_queue, QueuePanel};
 use crate::components::callouts::{speak_new_laps, speak_time_up, CalloutSwitch};
 
 use crate::components::loaded::Loaded;
@@ -195,6 +196,9 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
     // Timers and cars change elsewhere: the track's stream says so too, so the page
     // keeps to one stream (browsers allow only a few per site).
     let kit = RwSignal::new(0u32);
+    let queue_version = RwSignal::new(0u32);
+    let queue = use_track_queue(track.clone(), queue_version);
+    let track_for_queue = track.clone();
     let track_for_live = track.clone();
     Effect::new(move || {
         let tick = set_interval_with_handle(
@@ -209,9 +213,16 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             move |race| accept(race.and_then(shown)),
             move || kit.update(|v| *v += 1),
             reload_settings.clone(),
+            move || queue_version.update(|v| *v += 1),
         );
         #[cfg(not(feature = "hydrate"))]
-        let _ = (&track_for_live, accept, kit, &reload_settings);
+        let _ = (
+            &track_for_live,
+            accept,
+            kit,
+            &reload_settings,
+            queue_version,
+        );
         // One key per action; held-down keys never repeat an action.
         let to_command = move |action| match action {
             KeyAction::Send(cmd) => Some(cmd),
@@ -274,13 +285,14 @@ fn RaceControl(desk: RaceDesk, track: TrackId) -> impl IntoView {
             None => {
                 // Rebuilt only when the rule itself changes (a Memo), not on every reload.
                 let runs_allowed = runs_allowed.get();
-                view! { <RacerPicker track=track.clone() runs_allowed received /> }.into_any()
+                view! { <RacerPicker track=track.clone() runs_allowed received next=first_waiting(queue) queue_version /> }.into_any()
             }
             Some(r) => {
                 let server_now = move || received.get().map(|r| r.server_now(now.get())).unwrap_or(0);
                 view! { <RaceBoard received=r send server_now=Signal::derive(server_now) asking /> }.into_any()
             }
         }}
+        <QueuePanel track=track_for_queue queue version=queue_version />
         <section class="keys" aria-label="Keyboard shortcuts">
             <h2>"Keys"</h2>
             <dl>

@@ -3,6 +3,7 @@
 use super::api::{get_track_runs, StartRace};
 use super::ticking::Received;
 use crate::accounts::api::list_racers;
+use crate::checkin::api::queue_racer;
 use crate::components::form::Problem;
 use crate::components::local_clock::local_ms;
 use crate::error::AppError;
@@ -17,12 +18,16 @@ pub fn RacerPicker(
     track: TrackId,
     runs_allowed: Option<u32>,
     received: RwSignal<Option<Received>>,
+    /// The first racer in the track's queue: Enter in the empty search races them.
+    next: Signal<Option<(UserId, String)>>,
+    queue_version: RwSignal<u32>,
 ) -> impl IntoView {
     // The picker's loads run in the browser only. It is rendered once the track's desk
     // has loaded, and the server may build that part twice while streaming; a resource
     // made there would take a different place in the page's serialized data than in the
     // browser, and hydrate with another one's value (seen as a flaky hydration panic).
     let track_for_runs = track.clone();
+    let track_for_queue = track.clone();
     let runs = LocalResource::new(move || get_track_runs(track_for_runs.clone()));
     let search = RwSignal::new(String::new());
     let by_proxy = RwSignal::new(false);
@@ -68,7 +73,16 @@ pub fn RacerPicker(
         });
         override_runs.set(false);
     });
-    let on_search_key = search_keys(matches, chosen, chosen_match, pick);
+    // Enter in the empty search takes the queue's first.
+    let enter_takes = Memo::new(move |_| {
+        if search.get().trim().is_empty() {
+            next.get()
+        } else {
+            chosen_match.get()
+        }
+    });
+    let on_search_key = search_keys(matches, chosen, enter_takes, pick);
+    let queued = queue_action(track_for_queue, queue_version);
     // After choosing a track the operator types at once: the browser ignores
     // `autofocus` on a page that is already running, so focus from here.
     let search_box = NodeRef::<leptos::html::Input>::new();
@@ -91,12 +105,29 @@ pub fn RacerPicker(
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))
                     on:keydown=on_search_key />
                 <p class="hint" id="racer-search-hint" aria-live="polite">
-                    {move || match chosen_match.get() {
-                        Some((_, name)) => format!("Enter races {name} (↑ ↓ to choose another)."),
-                        None => "Type part of a name; Enter races the best match.".to_string(),
+                    {move || match (search.get().trim().is_empty(), enter_takes.get()) {
+                        (true, Some((_, name))) => format!("Enter races {name}, next in the queue; or type part of a name."),
+                        (false, Some((_, name))) => format!("Enter races {name} (↑ ↓ to choose another)."),
+                        _ => "Type part of a name; Enter races the best match.".to_string(),
                     }}
                 </p>
             </div>
+            {move || next.get().map(|(racer, name)| view! {
+                <button type="button" class="button primary" on:click=move |_| pick.run(racer.clone())>
+                    {format!("Race {name} (next in the queue)")}
+                </button>
+            })}
+            {move || queued.error.get().map(|e| {
+                let missing_steps = e.to_string().contains("has not done");
+                view! {
+                    <p class="form-error" role="alert">{e.to_string()}</p>
+                    {missing_steps.then(|| view! {
+                        <button type="button" class="button small" on:click=move |_| queued.again_anyway()>
+                            "Queue anyway (recorded)"
+                        </button>
+                    })}
+                }
+            })}
             {move || error().map(|e| {
                 let out_of_runs = e.to_string().contains("used all");
                 view! {
@@ -123,7 +154,7 @@ pub fn RacerPicker(
                                     matches.set((query, shown.collect()));
                                     chosen.set(0);
                                 }
-                                view! { <RacerList list runs runs_allowed chosen pick /> }
+                                view! { <RacerList list runs runs_allowed chosen pick queued /> }
                             .into_any()
                             }
                             Err(e) => view! { <Problem error=e /> }.into_any(),
@@ -176,12 +207,15 @@ fn RacerList(
     runs_allowed: Option<u32>,
     chosen: RwSignal<usize>,
     pick: Callback<UserId>,
+    queued: QueueAction,
 ) -> impl IntoView {
     view! {
         <ul class="racer-list">
             {list.into_iter().take(SHOWN).enumerate().map(|(i, r)| {
                 let id = r.id.clone();
                 let name = r.display_name.clone().unwrap_or_else(|| r.username.clone());
+                let name_for_queue = name.clone();
+                let queue_id = r.id.clone();
                 let racer = r.id.clone();
                 let used = Signal::derive(move || {
                     runs.get()
@@ -204,9 +238,56 @@ fn RacerList(
                             aria-current=move || is_chosen().then_some("true")
                             on:click=move |_| pick.run(id.clone())>{format!("Race: {name}")}</button>
                         <span class="sub runs">{runs_text}</span>
+                        <button type="button" class="button small" aria-label=format!("Queue {name_for_queue}")
+                            on:click=move |_| queued.queue(queue_id.clone(), false)>"Queue"</button>
                     </li>
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// Queueing a racer from the search: the last refusal (a racer lacking a check-in
+/// step), and the racer it refused, for "queue anyway".
+#[derive(Clone, Copy)]
+struct QueueAction {
+    track: StoredValue<TrackId>,
+    refused: StoredValue<Option<UserId>>,
+    error: RwSignal<Option<AppError>>,
+    version: RwSignal<u32>,
+}
+
+fn queue_action(track: TrackId, version: RwSignal<u32>) -> QueueAction {
+    QueueAction {
+        track: StoredValue::new(track),
+        refused: StoredValue::new(None),
+        error: RwSignal::new(None),
+        version,
+    }
+}
+
+impl QueueAction {
+    fn queue(self, racer: UserId, anyway: bool) {
+        let track = self.track.get_value();
+        leptos::task::spawn_local(async move {
+            match queue_racer(track, racer.clone(), anyway).await {
+                Ok(_) => {
+                    self.error.set(None);
+                    self.refused.set_value(None);
+                    self.version.update(|v| *v += 1);
+                }
+                Err(e) => {
+                    self.refused.set_value(Some(racer));
+                    self.error.set(Some(e));
+                }
+            }
+        });
+    }
+
+    /// Queues the racer last refused, over their missing steps (recorded).
+    fn again_anyway(self) {
+        if let Some(racer) = self.refused.get_value() {
+            self.queue(racer, true);
+        }
     }
 }

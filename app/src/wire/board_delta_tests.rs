@@ -51,6 +51,7 @@ fn board(version: u64, racers: &[(String, u64)], before: Option<&Leaderboard>) -
         fastest_lap_ms: leader,
         personal_best_ms: racers.iter().map(|(n, ms)| (n.clone(), ms - 500)).collect(),
         latest_finisher: None,
+        next_up: Vec::new(),
     }
 }
 

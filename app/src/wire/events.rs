@@ -183,6 +183,9 @@ pub struct EventInput {
     pub sponsor: String,
     pub links: Vec<LandingLink>,
     pub rules: crate::domain::rules::RaceRules,
+    /// The check-in steps racers go through before they can be queued.
+    #[serde(default = "crate::domain::checkin::default_flags")]
+    pub checkin: Vec<crate::domain::checkin::CheckinFlag>,
 }
 
 /// What the track form sends.

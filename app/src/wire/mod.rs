@@ -7,6 +7,7 @@ mod events;
 mod kit;
 mod models;
 mod public;
+mod queue;
 mod races;
 mod users;
 
@@ -16,5 +17,6 @@ pub use events::*;
 pub use kit::*;
 pub use models::*;
 pub use public::*;
+pub use queue::*;
 pub use races::*;
 pub use users::*;

@@ -68,6 +68,10 @@ pub struct Leaderboard {
     /// The handle of who finished a race last on this board: the overlay highlights
     /// them.
     pub latest_finisher: Option<String>,
+    /// Who races next on this board's track(s), read when the page asks (like
+    /// `on_track`, never kept with the standings).
+    #[serde(default)]
+    pub next_up: Vec<super::NextUp>,
 }
 
 impl OnTrack {
@@ -111,6 +115,11 @@ pub enum PublicUpdate {
         track: Option<TrackId>,
         format: Option<crate::domain::rules::BoardFormat>,
         delta: super::BoardDelta,
+    },
+    /// A track's queue changed: who is next up there now (the first few).
+    Queue {
+        track: TrackId,
+        next_up: Vec<super::NextUp>,
     },
 }
 
@@ -159,6 +168,7 @@ struct UpdateFields {
     #[serde(default)]
     snapshot: bool,
     delta: Option<super::BoardDelta>,
+    next_up: Option<Vec<super::NextUp>>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +178,7 @@ enum UpdateKind {
     Reload,
     Board,
     BoardDelta,
+    Queue,
 }
 
 impl TryFrom<UpdateFields> for PublicUpdate {
@@ -190,6 +201,10 @@ impl TryFrom<UpdateFields> for PublicUpdate {
                 track: f.track,
                 format: f.format,
                 delta: f.delta.ok_or("missing field `delta`")?,
+            },
+            UpdateKind::Queue => PublicUpdate::Queue {
+                track: f.track.ok_or("missing field `track`")?,
+                next_up: f.next_up.ok_or("missing field `next_up`")?,
             },
         })
     }

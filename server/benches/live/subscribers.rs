@@ -183,7 +183,7 @@ impl Page {
         let data = text.lines().find_map(|l| l.strip_prefix("data:"))?;
         let board = match serde_json::from_str(data.trim_start()).ok()? {
             PublicUpdate::Race { .. } => return Some((Kind::Race, 0)),
-            PublicUpdate::Reload => return None,
+            PublicUpdate::Reload | PublicUpdate::Queue { .. } => return None,
             PublicUpdate::Board { board, .. } => board,
             PublicUpdate::BoardDelta { delta, .. } => {
                 let applied = delta.apply(self.board.take()?);

@@ -92,6 +92,8 @@ enum TrackNews {
     Race(Box<Option<LiveRace>>),
     Kit,
     Event,
+    /// The track's queue changed.
+    Queue,
 }
 
 /// The other news a track's stream passes on besides its race.
@@ -131,8 +133,9 @@ fn stream_of(
                     changed = news.event.recv() => match changed {
                         Ok(EventUpdate::Results | EventUpdate::Resync)
                         | Err(RecvError::Lagged(_)) => break TrackNews::Event,
+                        Ok(EventUpdate::Queue(queue)) if queue.track == track => break TrackNews::Queue,
                         // The track's own races come on `updates`; boards are public.
-                        Ok(EventUpdate::Race(_) | EventUpdate::Board(..)) => continue,
+                        Ok(EventUpdate::Race(_) | EventUpdate::Board(..) | EventUpdate::Queue(_)) => continue,
                         Err(RecvError::Closed) => return None,
                     },
                 }
@@ -141,6 +144,7 @@ fn stream_of(
                 TrackNews::Race(race) => message(&race),
                 TrackNews::Kit => Event::default().event("kit").data("changed"),
                 TrackNews::Event => Event::default().event("event").data("changed"),
+                TrackNews::Queue => Event::default().event("queue").data("changed"),
             };
             Some((Ok(event), (None, updates, news, state, track)))
         },
@@ -230,6 +234,7 @@ async fn snapshot(state: &AppState, key: &BoardKey) -> Result<Held, app::error::
     let kept = state.hub.boards.get(&state.db, key).await?;
     let mut board = kept.board.clone();
     board.on_track = boards::on_track(&state.db, &board, state.clock.now_ms()).await?;
+    board.next_up = boards::next_up(&state.db, &board).await?;
     Ok((board.version, boards::frame(key, &board, true)))
 }
 
@@ -283,6 +288,16 @@ where
                             since: Some(since),
                         }
                     }
+                    // Who is next up on a track this board shows.
+                    Ok(EventUpdate::Queue(queue))
+                        if key.track.as_ref().is_none_or(|t| *t == queue.track) =>
+                    {
+                        Frame {
+                            json: queue.public.clone(),
+                            since: Some(queue.published),
+                        }
+                    }
+                    Ok(EventUpdate::Queue(_)) => continue,
                     // Another board of the event, or results whose board comes next.
                     Ok(EventUpdate::Board(..)) | Ok(EventUpdate::Results) => continue,
                     Ok(EventUpdate::Resync) => reload(),

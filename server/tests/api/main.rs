@@ -17,6 +17,7 @@ mod matrix;
 mod model_quota;
 mod model_retries;
 mod models;
+mod queues;
 mod race_admin;
 mod races;
 mod restart;

@@ -21,6 +21,8 @@ enum Who {
     Registration,
     /// Registration, commentator, operator (and admin).
     Staff,
+    /// Registration, operator (and admin): check-in and queues.
+    Desk,
     /// Commentator, operator (and admin).
     Commentator,
     Operator,
@@ -49,6 +51,7 @@ fn allowed(who: Who, caller: Option<Role>) -> bool {
             Role::Registration | Role::Commentator | Role::Operator
         ),
         (Who::Operator, Some(role)) => role == Role::Operator,
+        (Who::Desk, Some(role)) => matches!(role, Role::Registration | Role::Operator),
         (Who::Commentator, Some(role)) => matches!(role, Role::Commentator | Role::Operator),
         (Who::Admin, Some(_)) => false,
     }
@@ -254,6 +257,41 @@ fn rows() -> Vec<Row> {
             app::leaderboard::api::GetLanding::PATH,
             Who::Anyone,
             Args::Json(r#"{"event":"nope"}"#),
+        ),
+        (
+            app::checkin::api::ListCheckinEvents::PATH,
+            Who::Desk,
+            Args::Json(r#"{}"#),
+        ),
+        (
+            app::checkin::api::GetCheckinSheet::PATH,
+            Who::Desk,
+            Args::Json(r#"{"event":"nope"}"#),
+        ),
+        (
+            app::checkin::api::SetCheckin::PATH,
+            Who::Desk,
+            Args::Json(r#"{"event":"nope","racer":"nope","label":"x","done":true}"#),
+        ),
+        (
+            app::checkin::api::GetQueue::PATH,
+            Who::Staff,
+            Args::Json(r#"{"track":"nope"}"#),
+        ),
+        (
+            app::checkin::api::QueueRacer::PATH,
+            Who::Desk,
+            Args::Json(r#"{"track":"nope","racer":"nope"}"#),
+        ),
+        (
+            app::checkin::api::MoveInQueue::PATH,
+            Who::Desk,
+            Args::Json(r#"{"track":"nope","racer":"nope","to":0}"#),
+        ),
+        (
+            app::checkin::api::Unqueue::PATH,
+            Who::Desk,
+            Args::Json(r#"{"track":"nope","racer":"nope"}"#),
         ),
         (
             app::leaderboard::api::CountryNamesIn::PATH,

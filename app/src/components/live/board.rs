@@ -5,7 +5,7 @@ use crate::components::local_clock::local_ms;
 use crate::domain::rules::BoardFormat;
 use crate::error::AppError;
 use crate::leaderboard::api::get_leaderboard;
-use crate::wire::{EventId, Leaderboard, OnTrack, TrackId};
+use crate::wire::{EventId, Leaderboard, NextUp, OnTrack, TrackId};
 use leptos::prelude::*;
 
 /// A footer entry and when (on the local clock) it arrived, to tick from.
@@ -57,6 +57,8 @@ impl Heard {
 pub struct LiveBoard {
     pub board: Resource<Result<Leaderboard, AppError>>,
     pub on_track: RwSignal<Vec<Ticking>>,
+    /// Who is next up on the board's tracks (the first few of each queue).
+    pub next_up: RwSignal<Vec<NextUp>>,
     pub live: RwSignal<bool>,
     pub now: RwSignal<f64>,
 }
@@ -105,6 +107,7 @@ pub fn use_live_board(
     LiveBoard {
         board,
         on_track: parts.on_track,
+        next_up: parts.next_up,
         live: parts.live,
         now: parts.now,
     }
@@ -140,6 +143,7 @@ pub fn use_live_track(
 #[derive(Clone, Copy)]
 pub struct LiveParts {
     pub on_track: RwSignal<Vec<Ticking>>,
+    pub next_up: RwSignal<Vec<NextUp>>,
     pub live: RwSignal<bool>,
     pub now: RwSignal<f64>,
     /// Bumped whenever the board is loaded again (something may have been missed).
@@ -167,6 +171,7 @@ where
 {
     let (track, format) = board;
     let on_track: RwSignal<Vec<Ticking>> = RwSignal::new(Vec::new());
+    let next_up: RwSignal<Vec<NextUp>> = RwSignal::new(Vec::new());
     let live = RwSignal::new(false);
     let now = RwSignal::new(0.0f64);
     // A pushed board of new standings leaves who is on track as it is.
@@ -180,6 +185,7 @@ where
                 standings_only.set_value(false);
                 return;
             }
+            next_up.set(b.next_up.clone());
             let at = local_ms();
             let fresher = heard.with_value(Heard::heard_since_request);
             on_track.update(|list| {
@@ -232,7 +238,7 @@ where
                 shown,
                 live,
                 version,
-                on_track,
+                (on_track, next_up),
                 heard,
                 (held, apply),
             );
@@ -255,6 +261,7 @@ where
     });
     LiveParts {
         on_track,
+        next_up,
         live,
         now,
         version,
@@ -283,7 +290,7 @@ fn follow_event(
     shown: Shown,
     live: RwSignal<bool>,
     version: RwSignal<u32>,
-    on_track: RwSignal<Vec<Ticking>>,
+    (on_track, next_up): (RwSignal<Vec<Ticking>>, RwSignal<Vec<NextUp>>),
     heard: StoredValue<Heard>,
     (held, apply): (
         impl Fn() -> Option<Leaderboard> + 'static,
@@ -358,6 +365,18 @@ fn follow_event(
                             at_local_ms: at,
                         });
                     }
+                });
+            }
+            PublicUpdate::Queue {
+                track,
+                next_up: now,
+            } => {
+                if only.as_ref().is_some_and(|o| o != &track) {
+                    return;
+                }
+                next_up.update(|list| {
+                    list.retain(|n| n.track != track);
+                    list.extend(now);
                 });
             }
         }

@@ -3,7 +3,8 @@
 /// Follows `/live/tracks/TRACK` until the calling component is cleaned up: `on_race`
 /// gets every race the server sends (`None`: no open race), `on_kit` hears that a
 /// timer, car or fleet changed, `on_event` that the event's rules, titles or results
-/// did, `live` says whether the stream is connected. The
+/// did, `on_queue` that the track's queue did, `live` says whether the stream is
+/// connected. The
 /// browser reconnects by itself, and the server sends the stored race first on every
 /// connection, so a page catches up after a drop.
 #[cfg(feature = "hydrate")]
@@ -13,6 +14,7 @@ pub fn follow_track(
     on_race: impl Fn(Option<crate::wire::LiveRace>) + 'static,
     on_kit: impl Fn() + 'static,
     on_event: impl Fn() + 'static,
+    on_queue: impl Fn() + 'static,
 ) {
     let url = format!("/live/tracks/{}", track.0);
     let race = move |text: String| {
@@ -27,6 +29,7 @@ pub fn follow_track(
             ("race", Box::new(race)),
             ("kit", Box::new(move |_| on_kit())),
             ("event", Box::new(move |_| on_event())),
+            ("queue", Box::new(move |_| on_queue())),
         ],
     );
 }

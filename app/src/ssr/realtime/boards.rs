@@ -21,8 +21,8 @@ use crate::ssr::standings::{self, EventRaces};
 use crate::ssr::storage::Db;
 use crate::ssr::storage::{events, races};
 use crate::wire::{
-    BoardDelta, BoardRow, Event, EventId, Leaderboard, NamedStanding, OnTrack, PublicUpdate,
-    RaceId, TrackId,
+    BoardDelta, BoardRow, Event, EventId, Leaderboard, NamedStanding, NextUp, OnTrack,
+    PublicUpdate, RaceId, TrackId, NEXT_UP_SHOWN,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -237,6 +237,43 @@ pub async fn on_track(db: &Db, board: &Leaderboard, now_ms: u64) -> Result<Vec<O
     Ok(on_track)
 }
 
+/// Who is next up on the board's track(s), read now (the first few of each queue).
+pub async fn next_up(db: &Db, board: &Leaderboard) -> Result<Vec<NextUp>, AppError> {
+    let mut next = Vec::new();
+    for (track, _) in &board.tracks {
+        if board.combined || board.shown_track.as_ref() == Some(track) {
+            next.extend(next_up_on(db, track).await?);
+        }
+    }
+    Ok(next)
+}
+
+/// The first few racers waiting on `track`, as public pages show them.
+pub async fn next_up_on(db: &Db, track: &TrackId) -> Result<Vec<NextUp>, AppError> {
+    let first: Vec<_> = crate::ssr::storage::queues::waiting(db, track)
+        .await?
+        .into_iter()
+        .take(NEXT_UP_SHOWN)
+        .map(|w| (handle::of(&w.racer), w))
+        .collect();
+    // Two of the same name waiting are told apart as on the board.
+    let shown = names::told_apart(
+        &first
+            .iter()
+            .map(|(h, w)| (w.name.as_str(), w.country.as_str(), h.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    Ok(first
+        .into_iter()
+        .zip(shown)
+        .map(|((handle, _), name)| NextUp {
+            track: track.clone(),
+            handle,
+            name,
+        })
+        .collect())
+}
+
 fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
     let leader = standings
         .first()
@@ -348,5 +385,6 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
         fastest_lap_ms,
         personal_best_ms,
         latest_finisher,
+        next_up: Vec::new(),
     })
 }

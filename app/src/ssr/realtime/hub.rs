@@ -63,6 +63,14 @@ impl RaceNews {
     }
 }
 
+/// A track's queue changed, with the public message of who is next up there.
+#[derive(Debug)]
+pub struct QueueNews {
+    pub track: TrackId,
+    pub public: Arc<str>,
+    pub published: std::time::Instant,
+}
+
 /// What changed in an event. Each subscriber's copy is a reference count, not a copy
 /// of the race: at ten thousand subscribers the copies were the fan-out's main cost.
 #[derive(Debug, Clone)]
@@ -74,6 +82,9 @@ pub enum EventUpdate {
     /// A board of the event, computed again after its results changed (and when it
     /// was passed on): every page showing it takes this one frame.
     Board(Arc<super::boards::Board>, std::time::Instant),
+    /// A track's queue changed: its public message (who is next up there), rendered
+    /// once; the race manager's tabs of that track read the queue again.
+    Queue(Arc<QueueNews>),
     /// The change feed was followed again after a drop: pages may have missed
     /// anything, and load it all again.
     Resync,
@@ -198,6 +209,9 @@ impl Hub {
         let Some(event) = change.event.map(EventId) else {
             return;
         };
+        if let Some(track) = change.queue.map(TrackId) {
+            self.publish_queue(db, &event, track).await;
+        }
         if change.results {
             self.titles
                 .lock()
@@ -309,6 +323,32 @@ impl Hub {
             .events
             .sender(event)
             .send(EventUpdate::Race(Arc::new(news)));
+    }
+
+    /// A track's queue changed: who is next up there now, to the event's subscribers.
+    async fn publish_queue(&self, db: &Db, event: &EventId, track: TrackId) {
+        let next_up = match super::boards::next_up_on(db, &track).await {
+            Ok(next_up) => next_up,
+            Err(e) => {
+                tracing::warn!(error = %e, track = %track.0, "queue unreadable; not passed on");
+                return;
+            }
+        };
+        let update = PublicUpdate::Queue {
+            track: track.clone(),
+            next_up,
+        };
+        let public =
+            serde_json::to_string(&update).unwrap_or_else(|_| r#"{"kind":"reload"}"#.into());
+        let news = QueueNews {
+            track,
+            public: Arc::from(public),
+            published: std::time::Instant::now(),
+        };
+        let _ = self
+            .events
+            .sender(event)
+            .send(EventUpdate::Queue(Arc::new(news)));
     }
 
     /// The event's results changed.

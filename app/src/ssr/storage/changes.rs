@@ -27,6 +27,8 @@ pub struct Change {
     pub results_race: Option<String>,
     /// Cars, fleets or timers changed (status, battery, a timer connecting).
     pub kit: Option<bool>,
+    /// The track whose queue changed.
+    pub queue: Option<String>,
 }
 
 /// A track's race as it is now: the stored race, or `None` once it is over and done
@@ -85,6 +87,19 @@ pub async fn record_racer(db: &Db, events: &[EventId]) {
     }
 }
 
+/// Records that `track`'s queue changed (pages showing who is next follow it).
+pub async fn record_queue(db: &Db, event: &EventId, track: &TrackId) {
+    let res = db
+        .query("CREATE live_change SET event = $event, queue = $track, results = false")
+        .bind(("event", event.0.clone()))
+        .bind(("track", track.0.clone()))
+        .await
+        .and_then(|r| r.check());
+    if let Err(e) = res {
+        tracing::warn!(error = %e, track = %track.0, "queue change not announced to live pages");
+    }
+}
+
 /// Records that `owner`'s models changed (uploaded, checked, deleted).
 pub async fn record_models(db: &Db, owner: &UserId) {
     let res = db
@@ -123,7 +138,7 @@ impl Feed {
 pub async fn follow(db: &Db) -> Result<Feed, AppError> {
     let mut res = db
         .query(
-            "LIVE SELECT event, models, track, race, results, results_race, kit FROM live_change",
+            "LIVE SELECT event, models, track, race, results, results_race, kit, queue FROM live_change",
         )
         .await?;
     let notifications = res.stream::<surrealdb::Notification<Change>>(0)?;

@@ -2,6 +2,7 @@
 
 use super::Db;
 use super::IdRow;
+use crate::domain::checkin::default_flags;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;
 use crate::wire::{
@@ -72,6 +73,13 @@ impl EventRow {
                 sponsor: fields.sponsor,
                 links: from_json::<Vec<LandingLink>>("event links", &fields.links),
                 rules: from_json::<RaceRules>("event rules", &fields.rules),
+                // Events from before check-in ask what a new one asks.
+                checkin: fields.checkin.map_or_else(default_flags, |text| {
+                    serde_json::from_str(&text).unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "stored check-in steps unreadable");
+                        default_flags()
+                    })
+                }),
             },
             tracks,
         }
@@ -80,7 +88,7 @@ impl EventRow {
 
 macro_rules! event_fields {
     () => {
-        "record::id(id) AS id, name, kind, date, country, sponsor, links, rules"
+        "record::id(id) AS id, name, kind, date, country, sponsor, links, rules, checkin"
     };
 }
 macro_rules! track_fields {
@@ -154,6 +162,7 @@ struct EventFields {
     sponsor: String,
     links: String,
     rules: String,
+    checkin: Option<String>,
 }
 
 fn fields(input: &EventInput) -> Result<EventFields, AppError> {
@@ -165,6 +174,7 @@ fn fields(input: &EventInput) -> Result<EventFields, AppError> {
         sponsor: input.sponsor.clone(),
         links: to_json(&input.links)?,
         rules: to_json(&input.rules)?,
+        checkin: Some(to_json(&input.checkin)?),
     })
 }
 

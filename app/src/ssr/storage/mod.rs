@@ -10,6 +10,7 @@ pub mod events;
 pub mod fleets;
 pub mod invites;
 pub mod models;
+pub mod queues;
 pub mod races;
 pub mod schema;
 pub mod settings;

@@ -214,6 +214,30 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD IF NOT EXISTS reset ON invite TYPE bool DEFAULT false;
     "#,
+    // 16: check-in (the event's steps as JSON text, each racer's steps done) and the
+    // tracks' queues; `queue` in the change feed names a track whose queue changed.
+    r#"
+    DEFINE FIELD IF NOT EXISTS checkin ON event TYPE option<string>;
+
+    DEFINE TABLE IF NOT EXISTS checkin SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS event ON checkin TYPE record<event>;
+    DEFINE FIELD IF NOT EXISTS racer ON checkin TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS flags ON checkin TYPE array<string>;
+    DEFINE FIELD IF NOT EXISTS by ON checkin TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS at ON checkin TYPE datetime;
+    DEFINE INDEX IF NOT EXISTS checkin_event ON checkin FIELDS event;
+
+    DEFINE TABLE IF NOT EXISTS queue_entry SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS track ON queue_entry TYPE record<track>;
+    DEFINE FIELD IF NOT EXISTS racer ON queue_entry TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS rank ON queue_entry TYPE float;
+    DEFINE FIELD IF NOT EXISTS added_by ON queue_entry TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS added_at ON queue_entry TYPE datetime DEFAULT time::now();
+    DEFINE FIELD IF NOT EXISTS overridden ON queue_entry TYPE option<string>;
+    DEFINE INDEX IF NOT EXISTS queue_track ON queue_entry FIELDS track, rank;
+
+    DEFINE FIELD IF NOT EXISTS queue ON live_change TYPE option<string>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
