@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, open, signIn, signUp, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, createEvent, endAndSubmit, open, signIn, signUp, uniqueName } from './helpers';
 import { goodModel } from './archive';
 import { CAR_SIM_PORT } from '../playwright.config';
 
@@ -71,4 +71,26 @@ test('an operator activates a simulated car, sends it a model with a progress ba
   await expect(onCar.getByRole('status')).toHaveText('Model loaded.');
   await expect(row).toContainText(model);
   await page.screenshot({ path: test.info().outputPath('cars-loaded.png'), fullPage: true });
+
+  // The car on a track: the race records it, for the commentator and race admin.
+  const eventName = uniqueName('Kit race ');
+  await createEvent(page, eventName, 'SE', ['Main']);
+  const eventId = new URL(page.url()).pathname.split('/')[2];
+  await open(page, '/race');
+  await page.getByLabel('Event and track').selectOption({ label: `${eventName} · Main` });
+  await page.getByLabel('Car on track').selectOption({ label: car });
+  await page.getByLabel('Find racer').fill(pilot);
+  await page.getByRole('button', { name: `Race: ${pilot}` }).click();
+  const status = page.getByRole('region', { name: 'Race' }).getByRole('status');
+  await expect(status).toHaveText('Ready');
+  const commentator = await page.context().newPage();
+  await open(commentator, '/commentator');
+  await commentator.getByLabel('Event and track').selectOption({ label: `${eventName} · Main` });
+  await expect(commentator.getByRole('region', { name: 'Racer on track' }).getByTestId('car')).toHaveText(`Car: ${car}`);
+  await page.bringToFront();
+  await page.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  await endAndSubmit(page, status);
+  await open(page, `/race-admin?event=${eventId}`);
+  await expect(page.getByRole('region', { name: 'Races' }).getByRole('article')).toContainText(`Car: ${car}`);
 });

@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { ADMIN_PASSWORD, createEvent, open, signIn, signUp, startRace, uniqueName } from './helpers';
 
-test('the desk checks a racer in and queues them, the race manager races the next in one key, and next up shows live on the board and overlay', async ({ browser }) => {
+test('the desk checks a racer in and queues them, the race manager races the next in one key, and next up shows live on the board, the overlay and the landing page', async ({ browser }) => {
   test.setTimeout(120_000);
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, 'admin', ADMIN_PASSWORD);
@@ -20,7 +20,10 @@ test('the desk checks a racer in and queues them, the race manager races the nex
   await open(board, `/events/${eventId}/leaderboard`);
   const overlay = await (await browser.newContext()).newPage();
   await open(overlay, `/events/${eventId}/overlay`);
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
+  await open(phone, `/events/${eventId}/landing`);
   await expect(board.getByTestId('next-up')).toHaveCount(0);
+  await expect(phone.getByTestId('next-up')).toHaveCount(0);
 
   // The desk: Anna checks in and joins the queue; Bo has not checked in.
   await open(admin, `/check-in?event=${eventId}`);
@@ -35,6 +38,7 @@ test('the desk checks a racer in and queues them, the race manager races the nex
   // Public pages hear it at once.
   await expect(board.getByTestId('next-up')).toContainText(anna);
   await expect(overlay.getByTestId('next-up')).toContainText(anna);
+  await expect(phone.getByTestId('next-up')).toContainText(anna);
 
   // The race manager: the queue beside the search, and Enter in the empty search
   // races its first.
@@ -48,6 +52,7 @@ test('the desk checks a racer in and queues them, the race manager races the nex
   await expect(race).toContainText(anna);
   await expect(admin.getByRole('region', { name: 'Queue' })).toContainText('Nobody is waiting');
   await expect(board.getByTestId('next-up')).toHaveCount(0);
+  await expect(phone.getByTestId('next-up')).toHaveCount(0);
   await expect(board.locator('.on-track')).toContainText(anna);
 });
 

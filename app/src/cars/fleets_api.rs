@@ -12,7 +12,7 @@ use crate::{
     domain::roles::Action,
     ssr::{
         guard::require,
-        storage::{cars, changes, events, fleets},
+        storage::{cars, changes, events, fleets, races},
     },
 };
 
@@ -105,5 +105,13 @@ pub async fn set_track_car(track: TrackId, car: Option<CarId>) -> Result<(), App
     }
     fleets::set_track_car(db, &track, car.as_ref()).await?;
     changes::record_kit(db).await;
+    // A car swapped mid-race: the race names the car it finishes with, live.
+    if let Some(live) = races::follow_track_car(db, &track, caller.state.clock.now_ms()).await? {
+        let change = changes::RaceChange {
+            track: &track,
+            race: Some(&live),
+        };
+        changes::record(db, &live.event, Some(change), changes::Results::Same).await;
+    }
     Ok(())
 }

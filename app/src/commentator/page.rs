@@ -205,6 +205,7 @@ fn NowOnTrack(ticking: Ticking, info: RwSignal<Commentary>, now: RwSignal<f64>) 
                 <strong class="comm-name">{ticking.on_track.name.clone()}</strong>
                 <Flag country=country.clone() name=countries::normalize(&country).map(|_| country_name.clone()) />
                 <span class="country">{country_name}</span>
+                {ticking.on_track.car.clone().map(|car| view! { <span class="country" data-testid="car">{format!("Car: {car}")}</span> })}
                 <span class="state-badge" role="status">{state_label(race.state)}</span>
             </header>
             <Show when=time_up>

@@ -4,7 +4,9 @@
 use super::api::get_landing;
 use crate::components::flag::{use_country_names, Flag};
 use crate::components::form::Problem;
+use crate::components::live::board::use_board_from_url;
 use crate::i18n::*;
+use crate::leaderboard::next_up::NextUpList;
 use crate::wire::EventId;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,6 +18,8 @@ pub fn LandingPage() -> impl IntoView {
     let event = move || EventId(params.read().get("id").unwrap_or_default());
     let landing = Resource::new(event, get_landing);
     let country_names = use_country_names();
+    // Followed live for "next up": the event's stream, as its boards are.
+    let next_up = use_board_from_url().next_up;
     let i18n = use_i18n();
     // The leaderboards open in the language this page is in.
     let query = use_query_map();
@@ -59,6 +63,9 @@ pub fn LandingPage() -> impl IntoView {
                                         <li><a class="button primary" href=href>{title}</a></li>
                                     }).collect_view()}
                                 </ul>
+                                <div class="landing-next" aria-live="polite">
+                                    <NextUpList next_up tracks=l.tracks.clone() combined={l.tracks.len() > 1} />
+                                </div>
                                 {(!l.links.is_empty()).then(|| view! {
                                     <h2>{t!(i18n, more_from_event)}</h2>
                                     <ul class="landing-links">

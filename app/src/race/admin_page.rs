@@ -345,7 +345,10 @@ fn RaceCard(
         <article class="card race-card" aria-label=format!("Race of {} at {}", race.racer_name, race.submitted_at)>
             <header class="race-card-head">
                 <strong>{race.racer_name.clone()} {race.by_proxy.then_some(" *")}</strong>
-                <span class="sub">{track} " · " {race.submitted_at.clone()}</span>
+                <span class="sub">
+                    {track} " · " {race.submitted_at.clone()}
+                    {race.car.clone().map(|car| format!(" · Car: {car}"))}
+                </span>
                 <button class="button small danger" on:click=move |_| {
                     if window().confirm_with_message(&format!("Delete this race of {name} with all its laps?")).unwrap_or(false) {
                         delete.dispatch(DeleteRace { race: race_id.clone() });

@@ -34,8 +34,8 @@ fn titles(event: &Event) -> HashMap<&str, &str> {
 pub fn laps_csv(event: &Event, races: &[RaceSummary]) -> Result<Vec<u8>, AppError> {
     let titles = titles(event);
     let mut rows = vec![[
-        "race id", "racer", "track", "by proxy", "date", "lap", "time ms", "time s", "resets",
-        "valid",
+        "race id", "racer", "track", "car", "by proxy", "date", "lap", "time ms", "time s",
+        "resets", "valid",
     ]
     .map(String::from)
     .to_vec()];
@@ -45,6 +45,7 @@ pub fn laps_csv(event: &Event, races: &[RaceSummary]) -> Result<Vec<u8>, AppErro
                 race.id.0.clone(),
                 race.racer_name.clone(),
                 titles.get(race.track.0.as_str()).unwrap_or(&"").to_string(),
+                race.car.clone().unwrap_or_default(),
                 race.by_proxy.to_string(),
                 race.submitted_at.clone(),
                 (index + 1).to_string(),

@@ -35,6 +35,9 @@ pub struct OnTrack {
     pub handle: String,
     pub name: String,
     pub colour: String,
+    /// The car on track (for the commentator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub car: Option<String>,
     pub race: crate::domain::race::Race,
     pub server_now_ms: u64,
 }
@@ -83,6 +86,7 @@ impl OnTrack {
             handle: live.racer_handle.clone(),
             name: live.racer_name.clone(),
             colour: live.racer_colour.clone(),
+            car: live.car.clone(),
             race: live.race.clone(),
             server_now_ms: live.server_now_ms,
         }

@@ -21,6 +21,9 @@ pub struct LiveRace {
     pub racer_handle: String,
     pub racer_colour: String,
     pub by_proxy: bool,
+    /// The car it runs with (the track's car; `None`: none chosen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub car: Option<String>,
     /// Bumped by every change; a command names the version it was made against, so a
     /// stale tab cannot apply a key press to a race it has not seen.
     pub version: u64,
@@ -49,6 +52,9 @@ pub struct RaceSummary {
     /// Unique, unlike the name shown: tells two racers of one display name apart.
     pub racer_username: String,
     pub by_proxy: bool,
+    /// The car it ran with, by its name then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub car: Option<String>,
     pub version: u64,
     pub race: crate::domain::race::Race,
     /// When it was submitted, `YYYY-MM-DD HH:MM:SS` UTC.

@@ -463,3 +463,74 @@ async fn labels_carry_the_console_address_never_the_password() {
     assert!(svg.starts_with("<?xml") || svg.contains("<svg"));
     assert!(!svg.contains(&sim.password) && !address.contains(&sim.password));
 }
+
+#[tokio::test]
+async fn a_race_records_the_car_it_ran_with_even_one_swapped_mid_race() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let (racer, _) = app.signed_in_as(Role::Racer).await;
+    let racer = racer.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let (sim_a, sim_b) = (SimCar::start().await, SimCar::start().await);
+    let (first, second) = (
+        activate(&op, &sim_a, "Car 3").await,
+        activate(&op, &sim_b, "Car 7").await,
+    );
+    op.call_json::<SetTrackCar, ()>(json!({"track": track.id, "car": first.id}))
+        .await
+        .unwrap();
+    let ready = start(&op, &track, &racer.id).await.unwrap();
+    assert_eq!(ready.car.as_deref(), Some("Car 3"));
+
+    // Car 3 breaks down: the operator puts Car 7 on the track during the race.
+    op.call_json::<SetTrackCar, ()>(json!({"track": track.id, "car": second.id}))
+        .await
+        .unwrap();
+    let desk: app::wire::RaceDesk = op
+        .call_json::<app::race::api::GetRaceDesk, _>(json!({"track": track.id}))
+        .await
+        .unwrap();
+    let open = desk.race.expect("the race is still open");
+    assert_eq!(open.car.as_deref(), Some("Car 7"));
+    let running = command(&op, &open, json!({"command": "start"}))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let lapped = command(
+        &op,
+        &running,
+        json!({"command": "capture_lap", "source": "manual"}),
+    )
+    .await
+    .unwrap();
+    let ended = command(&op, &lapped, json!({"command": "end"}))
+        .await
+        .unwrap();
+    command(&op, &ended, json!({"command": "submit"}))
+        .await
+        .unwrap();
+
+    // Renamed later, the car keeps its old name on the race it ran.
+    op.call_json::<UpdateCar, ()>(json!({"car": second.id, "name": "Spare", "fleet": null}))
+        .await
+        .unwrap();
+    let races: Vec<app::wire::RaceSummary> = op
+        .call_json::<app::race::admin_api::ListRaces, _>(
+            json!({"event": track.event, "track": null, "racer": null}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(races.len(), 1);
+    assert_eq!(races[0].car.as_deref(), Some("Car 7"));
+    let (_, laps) =
+        crate::race_admin::download(&op, &format!("/exports/{}/laps.csv", track.event.0)).await;
+    let lap_row = laps.lines().nth(1).unwrap_or_default().to_string();
+    assert!(lap_row.contains(",Car 7,"), "{laps}");
+
+    // A race on a track with no car chosen names none.
+    op.call_json::<SetTrackCar, ()>(json!({"track": track.id, "car": null}))
+        .await
+        .unwrap();
+    let bare = start(&op, &track, &racer.id).await.unwrap();
+    assert_eq!(bare.car, None);
+}

@@ -134,7 +134,7 @@ async fn results_follow_every_correction() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("race id,racer,track,by proxy,date,lap,time ms,time s,resets,valid")
+        Some("race id,racer,track,car,by proxy,date,lap,time ms,time s,resets,valid")
     );
     assert_eq!(lines.count(), 2, "two laps of a's race");
     let (_, summary) = download(&op, &format!("/exports/{}/summary.csv", track.event.0)).await;

@@ -16,6 +16,7 @@ struct RaceRow {
     racer_name: String,
     racer_colour: String,
     by_proxy: bool,
+    car_name: Option<String>,
     version: i64,
     doc: String,
 }
@@ -24,7 +25,7 @@ macro_rules! race_fields {
     () => {
         "record::id(id) AS id, record::id(event) AS event, record::id(track) AS track,
          record::id(racer) AS racer, racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
-         racer.highlight_colour ?? '#FFFFFF' AS racer_colour, by_proxy, version, doc"
+         racer.highlight_colour ?? '#FFFFFF' AS racer_colour, by_proxy, car_name, version, doc"
     };
 }
 
@@ -53,6 +54,7 @@ impl RaceRow {
             racer_name: self.racer_name,
             racer_colour: self.racer_colour,
             by_proxy: self.by_proxy,
+            car: self.car_name,
             version: self.version.max(0) as u64,
             race,
             server_now_ms: now_ms,
@@ -139,7 +141,7 @@ pub async fn create(db: &Db, new: NewRace<'_>) -> Result<RaceId, AppError> {
                 event: type::record('event', $event), track: type::record('track', $track),
                 racer: type::record('user', $racer), by_proxy: $by_proxy, state: $state,
                 doc: $doc, version: 1, active_track: type::record('track', $track),
-                runs_override_by: $override
+                runs_override_by: $override, car_name: $car_name
             } RETURN record::id(id) AS id",
         )
         .bind(("event", new.event.0.clone()))
@@ -149,6 +151,7 @@ pub async fn create(db: &Db, new: NewRace<'_>) -> Result<RaceId, AppError> {
         .bind(("state", new.race.state.as_str()))
         .bind(("doc", encode(new.race)?))
         .bind(("override", new.runs_override_by))
+        .bind(("car_name", track_car_name(db, new.track).await?))
         .await
         .and_then(|mut res| res.take::<Option<IdRow>>(0));
     match res {
@@ -159,6 +162,35 @@ pub async fn create(db: &Db, new: NewRace<'_>) -> Result<RaceId, AppError> {
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Names the car of the race open on `track` as the track's car now (the operator
+/// swapped cars mid-race); the open race, if any.
+pub async fn follow_track_car(
+    db: &Db,
+    track: &TrackId,
+    now_ms: u64,
+) -> Result<Option<LiveRace>, AppError> {
+    let car_name = track_car_name(db, track).await?;
+    db.query(
+        "UPDATE race SET car_name = $car_name WHERE active_track = type::record('track', $track)",
+    )
+    .bind(("track", track.0.clone()))
+    .bind(("car_name", car_name))
+    .await?
+    .check()?;
+    open_on(db, track, now_ms).await
+}
+
+/// The name of the car on `track` now, if one is chosen. (Read on its own: a
+/// sub-select inside the CREATE overflowed a test thread's stack in debug builds.)
+async fn track_car_name(db: &Db, track: &TrackId) -> Result<Option<String>, AppError> {
+    let name: Option<String> = db
+        .query("SELECT VALUE car.name FROM ONLY type::record('track', $track)")
+        .bind(("track", track.0.clone()))
+        .await?
+        .take(0)?;
+    Ok(name)
 }
 
 /// Saves a race if nobody changed it since `version`; returns the new version.
@@ -202,6 +234,7 @@ struct SummaryRow {
     racer_name: String,
     racer_username: String,
     by_proxy: bool,
+    car_name: Option<String>,
     version: i64,
     doc: String,
     submitted_at: String,
@@ -229,7 +262,7 @@ const SUMMARY_FIELDS: &str = "record::id(id) AS id, record::id(track) AS track,
     record::id(racer) AS racer,
     racer.display_name ?? racer.username ?? 'deleted racer' AS racer_name,
     racer.username ?? '' AS racer_username,
-    by_proxy, version, doc,
+    by_proxy, car_name, version, doc,
     time::format(submitted_at, '%Y-%m-%d %H:%M:%S') AS submitted_at,
     time::millis(submitted_at) AS order";
 
@@ -284,6 +317,7 @@ impl SummaryRow {
             racer_name: self.racer_name,
             racer_username: self.racer_username,
             by_proxy: self.by_proxy,
+            car: self.car_name,
             version: self.version.max(0) as u64,
             race,
             submitted_at: self.submitted_at,

@@ -238,6 +238,11 @@ const MIGRATIONS: &[&str] = &[
 
     DEFINE FIELD IF NOT EXISTS queue ON live_change TYPE option<string>;
     "#,
+    // 17: the car a race ran with, by name as it was then (a car renamed or retired
+    // later leaves the race's record as it was).
+    r#"
+    DEFINE FIELD IF NOT EXISTS car_name ON race TYPE option<string>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
