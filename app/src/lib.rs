@@ -16,6 +16,7 @@ pub mod i18n_page;
 pub mod lazy_routes;
 pub mod leaderboard;
 pub mod models;
+pub mod my_day;
 pub mod pages;
 pub mod race;
 #[cfg(feature = "ssr")]
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/racers") view={Lazy::<lazy::Racers>::new()} />
                     <Route path=path!("/registration") view={Lazy::<lazy::Registration>::new()} />
                     <Route path=path!("/check-in") view={Lazy::<lazy::CheckIn>::new()} />
+                    <Route path=path!("/my-day") view={Lazy::<lazy::MyDay>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<lazy::Users>::new()} />
                     <Route path=path!("/events") view={Lazy::<lazy::Events>::new()} />
                     <Route path=path!("/events/:id") view={Lazy::<lazy::Event>::new()} />

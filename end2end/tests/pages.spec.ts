@@ -9,6 +9,7 @@ const PAGES: { path: string; needs?: string }[] = [
   { path: '/sign-up' },
   { path: '/profile', needs: 'racer' },
   { path: '/models', needs: 'racer' },
+  { path: '/my-day', needs: 'racer' },
   { path: '/racers', needs: 'staff' },
   { path: '/registration', needs: 'registration' },
   { path: '/check-in?event=EVENT', needs: 'desk' },

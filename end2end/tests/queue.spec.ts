@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { ADMIN_PASSWORD, createEvent, open, signIn, signUp, startRace, uniqueName } from './helpers';
+import { ADMIN_PASSWORD, createEvent, endAndSubmit, mainNav, open, signIn, signUp, startRace, uniqueName } from './helpers';
 
 test('the desk checks a racer in and queues them, the race manager races the next in one key, and next up shows live on the board, the overlay and the landing page', async ({ browser }) => {
   test.setTimeout(120_000);
@@ -79,4 +79,68 @@ test('the overlay shows a lower third for every track racing, each named by its 
   await expect(thirds).toHaveCount(2);
   await expect(thirds.filter({ hasText: 'Hall A' })).toContainText('admin');
   await expect(thirds.filter({ hasText: 'Hall B' })).toContainText(racer);
+});
+
+test('a racer follows their race day on their phone: place in line, when they race, on track, position and laps, live', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, 'admin', ADMIN_PASSWORD);
+  const eventName = uniqueName('Phone day ');
+  await createEvent(admin, eventName, 'SE', ['Main']);
+  const eventId = new URL(admin.url()).pathname.split('/')[2];
+  const [anna, bo] = [uniqueName('anna'), uniqueName('bo')];
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
+  await signUp(phone, anna);
+  const other = await (await browser.newContext()).newPage();
+  await signUp(other, bo);
+  await other.context().close();
+
+  // The desk queues Bo, then Anna.
+  await open(admin, `/check-in?event=${eventId}`);
+  for (const racer of [bo, anna]) {
+    await admin.getByLabel('Find racer').fill(racer);
+    await admin.getByLabel(`Checked in for ${racer}`).check();
+    await admin.getByRole('button', { name: `Queue on Main: ${racer}` }).click();
+    await expect(admin.getByText('Waiting on Main')).toBeVisible();
+  }
+
+  // Anna's phone: second in line, with about when.
+  await mainNav(phone).getByRole('link', { name: 'My race day' }).click();
+  await expect(phone.getByRole('heading', { name: 'My race day' })).toBeVisible();
+  const place = phone.getByRole('region', { name: 'My place in the queue' });
+  await expect(place).toContainText('2 of 2 in line on Main');
+  await expect(place).toContainText('Your turn in about');
+  const position = phone.getByTestId('my-position');
+  await expect(position).toHaveText('No result yet.');
+
+  // Bo races (Enter in the empty search): Anna is next, live.
+  await open(admin, '/race');
+  await admin.getByLabel('Event and track').selectOption({ label: `${eventName} · Main` });
+  await expect(admin.getByText(`Enter races ${bo}, next in the queue`)).toBeVisible();
+  await admin.getByLabel('Find racer').press('Enter');
+  const status = admin.getByRole('region', { name: 'Race' }).getByRole('status');
+  await expect(status).toHaveText('Ready');
+  await expect(place).toContainText('1 of 1 in line on Main');
+  await expect(place).toContainText('You are next, after the race on track now.');
+  await admin.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  await endAndSubmit(admin, status);
+  await expect(place).toContainText('You are next: go to the track now.');
+
+  // Anna's turn: on track, out of the queue; a lap, submitted: her position and laps.
+  await expect(admin.getByText(`Enter races ${anna}, next in the queue`)).toBeVisible();
+  await admin.getByLabel('Find racer').press('Enter');
+  await expect(status).toHaveText('Ready');
+  await expect(phone.getByRole('status').filter({ hasText: 'You are on track now on Main.' })).toBeVisible();
+  await expect(place).toContainText('You are not in a queue now.');
+  await admin.keyboard.press('Space');
+  await expect(status).toHaveText('Running');
+  await admin.keyboard.press('Enter');
+  await expect(admin.locator('table.laps tbody tr')).toHaveCount(1);
+  await endAndSubmit(admin, status);
+  await expect(position).toContainText('Position 1 of 1');
+  await expect(phone.getByRole('status').filter({ hasText: 'You are on track now' })).toHaveCount(0);
+  const races = phone.getByRole('region', { name: 'My races' });
+  await expect(races.locator('table.laps tbody tr')).toHaveCount(1);
+  await phone.screenshot({ path: test.info().outputPath('my-day-390.png'), fullPage: true });
 });

@@ -67,7 +67,11 @@ impl AuthContext {
 
 /// The links one role may use, in the order they appear.
 fn links_for(user: &SessionUser) -> Vec<(&'static str, &'static str)> {
-    let mut links = vec![("/profile", "Profile"), ("/models", "My models")];
+    let mut links = vec![
+        ("/profile", "Profile"),
+        ("/my-day", "My race day"),
+        ("/models", "My models"),
+    ];
     if user.has(Role::Registration) {
         links.push(("/registration", "Add racer"));
     }
@@ -137,6 +141,7 @@ pub fn NavBar() -> impl IntoView {
     let label = move |label: &'static str| match label {
         "Profile" => td_string!(locale.get(), nav_profile).to_string(),
         "My models" => td_string!(locale.get(), nav_my_models).to_string(),
+        "My race day" => td_string!(locale.get(), nav_my_day).to_string(),
         other => other.to_string(),
     };
 

@@ -15,10 +15,49 @@ pub fn rank_at(others: &[f64], to: usize) -> f64 {
     }
 }
 
+/// A turn on a track, measured: the median time between one race's start and the
+/// next's (the race, the walk to the car, the changeover), from `starts` (ms, any
+/// order). The median, so one long break does not stretch every estimate. `None`
+/// with fewer than two starts.
+pub fn turn_ms(starts: &[u64]) -> Option<u64> {
+    let mut starts = starts.to_vec();
+    starts.sort_unstable();
+    let mut gaps: Vec<u64> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_unstable();
+    let n = gaps.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(gaps[n / 2]),
+        _ => Some((gaps[n / 2 - 1] + gaps[n / 2]) / 2),
+    }
+}
+
+/// Until a racer's turn: a turn for each racer ahead, and one for the race on track.
+pub fn wait_ms(ahead: u32, race_on_track: bool, turn_ms: u64) -> u64 {
+    (u64::from(ahead) + u64::from(race_on_track)) * turn_ms
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_turn_is_the_median_gap_between_starts() {
+        assert_eq!(turn_ms(&[]), None);
+        assert_eq!(turn_ms(&[5_000]), None);
+        // Three-minute turns and one lunch break: the break does not count.
+        let minute = 60_000;
+        let starts = [0, 3 * minute, 6 * minute, 66 * minute, 69 * minute];
+        assert_eq!(turn_ms(&starts), Some(3 * minute));
+        assert_eq!(
+            turn_ms(&[10, 0, 30]),
+            Some(15),
+            "order does not matter; even: the mean of the middle two"
+        );
+        assert_eq!(wait_ms(2, true, minute), 3 * minute);
+        assert_eq!(wait_ms(0, false, minute), 0);
+    }
 
     #[test]
     fn moves_land_where_asked() {

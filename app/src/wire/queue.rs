@@ -56,3 +56,35 @@ pub struct NextUp {
 
 /// How many racers public pages show as next up on each track.
 pub const NEXT_UP_SHOWN: usize = 3;
+
+/// A racer's own race day at one event, for their phone: where they wait and when
+/// they may race, and their races so far. Their live position comes from the event's
+/// public board, found by `handle`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyRaceDay {
+    /// The event shown, and every event they wait in or raced at (newest first).
+    pub event: Option<(EventId, String)>,
+    pub events: Vec<(EventId, String)>,
+    /// Their public handle, as on the boards.
+    pub handle: String,
+    pub places: Vec<MyPlace>,
+    pub tracks: Vec<(TrackId, String)>,
+    pub races: Vec<super::RaceSummary>,
+}
+
+/// Where a racer waits on one track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyPlace {
+    pub track: TrackId,
+    pub track_title: String,
+    /// 1: next.
+    pub position: u32,
+    pub waiting: u32,
+    /// A race is on this track now.
+    pub race_on_track: bool,
+    /// Until their turn, estimated from `turn_ms`.
+    pub wait_ms: u64,
+    /// One turn on this track: measured today, or the race time and a minute.
+    pub turn_ms: u64,
+    pub turn_measured: bool,
+}

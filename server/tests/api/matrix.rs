@@ -294,6 +294,11 @@ fn rows() -> Vec<Row> {
             Args::Json(r#"{"track":"nope","racer":"nope"}"#),
         ),
         (
+            app::my_day::api::GetMyRaceDay::PATH,
+            Who::SignedIn,
+            Args::Json(r#"{"event":null}"#),
+        ),
+        (
             app::leaderboard::api::CountryNamesIn::PATH,
             Who::Anyone,
             Args::Json(r#"{"lang":"de"}"#),

@@ -210,3 +210,70 @@ async fn the_public_board_shows_who_is_next_up_and_follows_the_queue_live() {
     let first: PublicUpdate = serde_json::from_str(&fresh.next_named("update").await).unwrap();
     assert_eq!(crate::helpers::board(first).0.next_up.len(), 1);
 }
+
+#[tokio::test]
+async fn a_racer_sees_their_place_when_they_race_and_their_races_on_their_phone() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let track = track_with_rules(&op, json!({"race_time_ms": 120_000})).await;
+    let (anna_b, _) = app.signed_in_as(Role::Racer).await;
+    let (bo_b, _) = app.signed_in_as(Role::Racer).await;
+    let (anna, bo) = (
+        anna_b.current_user().await.unwrap().id,
+        bo_b.current_user().await.unwrap().id,
+    );
+    let day = |b: &Browser| {
+        let b = b.clone();
+        async move {
+            b.call_json::<app::my_day::api::GetMyRaceDay, app::wire::MyRaceDay>(
+                json!({"event": null}),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // Nowhere yet: no event to show.
+    assert_eq!(day(&bo_b).await.event, None);
+
+    for racer in [&anna, &bo] {
+        queue(&op, &track, racer, true).await.unwrap();
+    }
+    let bo_day = day(&bo_b).await;
+    assert_eq!(bo_day.event.as_ref().map(|e| &e.0), Some(&track.event));
+    let place = &bo_day.places[0];
+    assert_eq!((place.position, place.waiting), (2, 2));
+    // No race here today: a turn is the race time and a minute; one racer ahead.
+    assert!(!place.turn_measured);
+    assert_eq!(place.turn_ms, 180_000);
+    assert_eq!(place.wait_ms, 180_000);
+
+    // Anna races: Bo is next, after the race on track.
+    let race = start(&op, &track, &anna).await.unwrap();
+    let place = day(&bo_b).await.places[0].clone();
+    assert_eq!(
+        (place.position, place.waiting, place.race_on_track),
+        (1, 1, true)
+    );
+    assert_eq!(place.wait_ms, 180_000);
+    // On track, out of the queue: Anna's day still shows the event.
+    let racing = day(&anna_b).await;
+    assert_eq!(racing.event.as_ref().map(|e| &e.0), Some(&track.event));
+    assert!(racing.places.is_empty());
+    let running = crate::races::command(&op, &race, json!({"command": "start"}))
+        .await
+        .unwrap();
+    let ended = crate::races::command(&op, &running, json!({"command": "end"}))
+        .await
+        .unwrap();
+    crate::races::command(&op, &ended, json!({"command": "submit"}))
+        .await
+        .unwrap();
+
+    // Anna's own day: no longer queued, her race listed; never Bo's.
+    let anna_day = day(&anna_b).await;
+    assert!(anna_day.places.is_empty());
+    assert_eq!(anna_day.races.len(), 1);
+    assert_eq!(anna_day.races[0].racer, anna);
+    assert!(day(&bo_b).await.races.is_empty());
+    assert_ne!(anna_day.handle, day(&bo_b).await.handle);
+}

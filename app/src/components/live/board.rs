@@ -121,22 +121,32 @@ pub fn use_live_track(
     event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
     track: TrackId,
 ) -> LiveParts {
+    use_live_board_in_browser(event, Some(track)).1
+}
+
+/// The board of `event` (one `track`'s, or all tracks' with `None`) and its live
+/// parts, loaded in the browser only (as `use_live_track`).
+pub fn use_live_board_in_browser(
+    event: impl Fn() -> EventId + Clone + Send + Sync + 'static,
+    track: Option<TrackId>,
+) -> (LocalResource<Result<Leaderboard, AppError>>, LiveParts) {
     let version = RwSignal::new(0u32);
     let heard = StoredValue::new(Heard::default());
     let (e, t) = (event.clone(), track.clone());
     let board = LocalResource::new(move || {
-        let (event, track) = (e(), Some(t.clone()));
+        let (event, track) = (e(), t.clone());
         let _ = version.get();
         heard.update_value(Heard::note_request);
         get_leaderboard(event, track, None)
     });
-    follow_board(
+    let parts = follow_board(
         event,
-        (move || Some(track.clone()), || None),
+        (move || track.clone(), || None),
         version,
         heard,
         (move || board.get(), move |b| board.set(Some(Ok(b)))),
-    )
+    );
+    (board, parts)
 }
 
 /// The live parts of a board: who is on track, whether the stream is up, the clock.

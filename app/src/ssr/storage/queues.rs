@@ -103,6 +103,19 @@ pub async fn waiting(db: &Db, track: &TrackId) -> Result<Vec<Waiting>, AppError>
     Ok(rows)
 }
 
+/// The tracks whose queues `racer` waits in.
+pub async fn tracks_of(db: &Db, racer: &UserId) -> Result<Vec<TrackId>, AppError> {
+    let tracks: Vec<String> = db
+        .query(
+            "SELECT VALUE record::id(track) FROM queue_entry
+             WHERE racer = type::record('user', $racer)",
+        )
+        .bind(("racer", racer.0.clone()))
+        .await?
+        .take(0)?;
+    Ok(tracks.into_iter().map(TrackId).collect())
+}
+
 /// Puts `racer` last in `track`'s queue; `false` if they already wait there.
 pub async fn add(
     db: &Db,

@@ -241,6 +241,20 @@ struct SummaryRow {
     order: i64,
 }
 
+/// The events in which `racer` has a race, open or done.
+pub async fn events_entered_by(db: &Db, racer: &UserId) -> Result<Vec<EventId>, AppError> {
+    let mut res = db
+        .query(
+            "SELECT VALUE record::id(event) FROM race WHERE racer = type::record('user', $racer)",
+        )
+        .bind(("racer", racer.0.clone()))
+        .await?;
+    let mut events: Vec<String> = res.take(0)?;
+    events.sort();
+    events.dedup();
+    Ok(events.into_iter().map(EventId).collect())
+}
+
 /// The events in which `racer` has a submitted race.
 pub async fn events_raced_by(db: &Db, racer: &UserId) -> Result<Vec<EventId>, AppError> {
     let mut res = db
@@ -255,6 +269,20 @@ pub async fn events_raced_by(db: &Db, racer: &UserId) -> Result<Vec<EventId>, Ap
     events.sort();
     events.dedup();
     Ok(events.into_iter().map(EventId).collect())
+}
+
+/// When each race on `track` started (ms since the epoch) in the last eight hours:
+/// the track's pace today.
+pub async fn starts_today(db: &Db, track: &TrackId) -> Result<Vec<u64>, AppError> {
+    let starts: Vec<i64> = db
+        .query(
+            "SELECT VALUE time::millis(created_at) FROM race
+             WHERE track = type::record('track', $track) AND created_at > time::now() - 8h",
+        )
+        .bind(("track", track.0.clone()))
+        .await?
+        .take(0)?;
+    Ok(starts.into_iter().map(|ms| ms.max(0) as u64).collect())
 }
 
 /// What a race summary reads: the race, its racer's names, its submission.
