@@ -179,6 +179,8 @@ test('race admin shows the ranking, re-ranks after a lap edit and exports the la
   // A second race, discarded by keys after the question: Q, then Y.
   await page.getByLabel('Find racer').fill('admin');
   await expect(page.getByText('1 run', { exact: true })).toBeVisible();
+  // Enter waits for the list of this search (never a stale one): the hint says when.
+  await expect(page.locator('#racer-search-hint')).toContainText('Enter races admin');
   await page.getByLabel('Find racer').press('Enter');
   await expect(status).toHaveText('Ready');
   await page.keyboard.press('q');

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 #[path = "race_commands.rs"]
 mod commands;
+#[path = "race_lap_fixes.rs"]
+mod lap_fixes;
 pub use commands::{Command, LapEdit, RaceError};
 
 /// Milliseconds on the server's race clock.
@@ -369,6 +371,7 @@ impl Race {
             | LapEdit::SetResets { lap, .. }
             | LapEdit::SetValid { lap, .. }
             | LapEdit::Delete { lap } => lap,
+            LapEdit::Split { .. } | LapEdit::Add { .. } => return self.fix_lap_count(edit),
         };
         let rules = self.rules;
         let lap = self
@@ -379,15 +382,7 @@ impl Race {
             LapEdit::SetTime {
                 time_ms, confirmed, ..
             } => {
-                if !(1..=3_600_000).contains(&time_ms) {
-                    return Err(RaceError::BadTime);
-                }
-                if rules.below_min_lap(time_ms) && !confirmed {
-                    return Err(RaceError::UnderMinimum {
-                        time_ms,
-                        min_ms: rules.min_lap_ms,
-                    });
-                }
+                lap_fixes::check_lap_time(rules, time_ms, confirmed)?;
                 lap.time_ms = time_ms;
             }
             LapEdit::SetResets { resets, .. } => {
@@ -401,6 +396,7 @@ impl Race {
             LapEdit::Delete { .. } => {
                 self.laps.remove(index);
             }
+            LapEdit::Split { .. } | LapEdit::Add { .. } => {}
         }
         Ok(())
     }

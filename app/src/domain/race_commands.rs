@@ -54,6 +54,22 @@ pub enum LapEdit {
     Delete {
         lap: usize,
     },
+    /// One lap counted for two (the line was missed once): split into a first part
+    /// of `first_ms` and the rest. Each part under the shortest lap needs `confirmed`.
+    Split {
+        lap: usize,
+        first_ms: u64,
+        #[serde(default)]
+        confirmed: bool,
+    },
+    /// A lap nobody counted, put in at place `at` (0: first; the number of laps: last).
+    Add {
+        at: usize,
+        time_ms: u64,
+        valid: bool,
+        #[serde(default)]
+        confirmed: bool,
+    },
 }
 
 /// Why a command was refused, in words for the operator.
@@ -67,6 +83,10 @@ pub enum RaceError {
     NoSuchLap(usize),
     #[error("A lap time must be between 1 ms and 1 hour.")]
     BadTime,
+    #[error("The first part of a split lap must be shorter than the lap.")]
+    BadSplit,
+    #[error("A lap can go in at place 1 to {0}.")]
+    BadPlace(usize),
     #[error("A lap has 0 to 100 resets.")]
     BadResets,
     /// A timer crossing stamped before the race's last action (it arrived late, e.g.

@@ -332,6 +332,12 @@ fn RaceCard(
                             on:click=move |_| send.with_value(|s| s(LapEdit::SetValid { lap: i, valid: !valid }))>
                             {if valid { "Valid" } else { "Invalid" }}
                         </button>
+                        <button class="button small" aria-label=format!("Split lap {}", i + 1)
+                            on:click=move |_| {
+                                if let Some(edit) = ask_split(i, recorded, min_lap_ms) {
+                                    send.with_value(|s| s(edit));
+                                }
+                            }>"Split"</button>
                         <button class="button small danger" aria-label=format!("Delete lap {}", i + 1)
                             on:click=move |_| send.with_value(|s| s(LapEdit::Delete { lap: i }))>"Delete"</button>
                     </td>
@@ -359,6 +365,93 @@ fn RaceCard(
                 <thead><tr><th>"Lap"</th><th>"Time (ms)"</th><th>"Resets"</th><th>"Counts"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            <AddLap laps=race.race.laps.len() min_lap_ms send />
         </article>
+    }
+}
+
+/// Asks how long the first part of lap `lap` (of `whole_ms`) was; the split to send,
+/// if the operator answers (and confirms a part under the shortest lap).
+fn ask_split(lap: usize, whole_ms: u64, min_lap_ms: u64) -> Option<LapEdit> {
+    let asked = window()
+        .prompt_with_message(&format!(
+            "Lap {} took {} s. How long was its first part, in ms?",
+            lap + 1,
+            format_ms(whole_ms)
+        ))
+        .ok()
+        .flatten()?;
+    let first_ms = asked.trim().parse::<u64>().ok()?;
+    let short = first_ms < min_lap_ms || whole_ms.saturating_sub(first_ms) < min_lap_ms;
+    let confirmed = short
+        && window()
+            .confirm_with_message(&format!(
+                "A part is shorter than this race's shortest lap ({} s). Split anyway?",
+                format_ms(min_lap_ms)
+            ))
+            .unwrap_or(false);
+    (!short || confirmed).then_some(LapEdit::Split {
+        lap,
+        first_ms,
+        confirmed,
+    })
+}
+
+/// A lap nobody counted: its time, its place among the laps, whether it counts.
+#[component]
+fn AddLap(
+    laps: usize,
+    min_lap_ms: u64,
+    send: StoredValue<impl Fn(LapEdit) + Send + Sync + 'static>,
+) -> impl IntoView {
+    let time = RwSignal::new(String::new());
+    let place = RwSignal::new((laps + 1).to_string());
+    let counts = RwSignal::new(true);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(time_ms), Ok(place)) = (
+            time.get_untracked().trim().parse::<u64>(),
+            place.get_untracked().trim().parse::<usize>(),
+        ) else {
+            return;
+        };
+        let short = time_ms < min_lap_ms;
+        let confirmed = short
+            && window()
+                .confirm_with_message(&format!(
+                    "{} s is shorter than this race's shortest lap ({} s). Add it?",
+                    format_ms(time_ms),
+                    format_ms(min_lap_ms)
+                ))
+                .unwrap_or(false);
+        if short && !confirmed {
+            return;
+        }
+        send.with_value(|s| {
+            s(LapEdit::Add {
+                at: place.saturating_sub(1),
+                time_ms,
+                valid: counts.get_untracked(),
+                confirmed,
+            })
+        });
+    };
+    view! {
+        <form class="add-lap" on:submit=add>
+            <label>"Missed lap (ms)"
+                <input type="number" min="1" required prop:value=move || time.get()
+                    on:input=move |ev| time.set(event_target_value(&ev)) />
+            </label>
+            <label>"At lap"
+                <input type="number" min="1" max=(laps + 1).to_string() required prop:value=move || place.get()
+                    on:input=move |ev| place.set(event_target_value(&ev)) />
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || counts.get()
+                    on:change=move |ev| counts.set(event_target_checked(&ev)) />
+                "Counts"
+            </label>
+            <button class="button small" type="submit">"Add lap"</button>
+        </form>
     }
 }

@@ -417,3 +417,54 @@ async fn a_reset_link_sets_a_new_password_once_and_signs_out_every_device() {
         .unwrap_err();
     assert_eq!(spent.status, StatusCode::NOT_FOUND, "a link works once");
 }
+
+/// A reset link is good for 48 hours: past that it is refused and nothing changes.
+#[tokio::test]
+async fn a_reset_link_past_its_48_hours_is_refused_and_changes_nothing() {
+    let db = crate::helpers::open_db().await;
+    let app = crate::helpers::spawn_on(db.clone(), &[]).await;
+    let (desk, _) = app.signed_in_as(Role::Registration).await;
+    let (racer, username) = app.signed_in_as(Role::Racer).await;
+    let id = racer.current_user().await.unwrap().id;
+    let link: Invite = desk
+        .call::<ResetPasswordLink, _>(&[("user", &id.0)])
+        .await
+        .unwrap();
+    let token = token_of(&link);
+    // Issued now, for 48 hours: a minute short of that it still works.
+    let left: Option<i64> = db
+        .query("SELECT VALUE duration::mins(expires_at - time::now()) FROM ONLY invite LIMIT 1")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert!(
+        (47 * 60..=48 * 60).contains(&left.unwrap_or_default()),
+        "{left:?} minutes left"
+    );
+    db.query("UPDATE invite SET expires_at = time::now() - 1s")
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+
+    let phone = app.browser();
+    let info = phone
+        .call::<GetInvite, InviteInfo>(&[("token", &token)])
+        .await
+        .unwrap_err();
+    assert_eq!(info.status, StatusCode::NOT_FOUND);
+    let redeem = phone
+        .call::<RedeemInvite, SessionUser>(&[
+            ("token", &token),
+            ("password", "too-late-password-1"),
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(redeem.status, StatusCode::NOT_FOUND);
+    assert!(racer.current_user().await.is_some(), "still signed in");
+    app.browser()
+        .sign_in(&username, PASSWORD)
+        .await
+        .expect("the old password still works");
+}

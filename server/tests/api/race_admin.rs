@@ -220,3 +220,62 @@ async fn a_race_on_track_is_neither_corrected_nor_deleted_from_race_admin() {
     assert_eq!(race.race.laps.len(), 2);
     assert_ne!(race.race.laps[0].time_ms, 1);
 }
+
+#[tokio::test]
+async fn a_missed_lap_is_added_and_a_double_lap_split_and_bad_fixes_change_nothing() {
+    let app = spawn_app().await;
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    let me = op.current_user().await.unwrap();
+    let track = track_with_rules(&op, json!({})).await;
+    let done = race(&op, &track, &me.id, 1, 10).await;
+    let first = laps_of(&op, &track).await.1[0];
+
+    op.call_json::<EditLap, ()>(json!({"race": done.id, "version": done.version,
+        "edit": {"edit": "add", "at": 1, "time_ms": 12_000, "valid": true}}))
+        .await
+        .unwrap();
+    let (version, times) = laps_of(&op, &track).await;
+    assert_eq!(times, vec![first, 12_000]);
+    op.call_json::<EditLap, ()>(json!({"race": done.id, "version": version,
+        "edit": {"edit": "split", "lap": 1, "first_ms": 5_000}}))
+        .await
+        .unwrap();
+    let (version, times) = laps_of(&op, &track).await;
+    assert_eq!(times, vec![first, 5_000, 7_000]);
+
+    // Bad fixes: refused with why, and the race stays as it was.
+    for edit in [
+        json!({"edit": "split", "lap": 1, "first_ms": 5_000}),
+        json!({"edit": "split", "lap": 7, "first_ms": 1}),
+        json!({"edit": "add", "at": 9, "time_ms": 1_000, "valid": true}),
+        json!({"edit": "add", "at": 0, "time_ms": 3_600_001, "valid": true}),
+    ] {
+        let refused = op
+            .call_json::<EditLap, ()>(json!({"race": done.id, "version": version, "edit": edit}))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{edit}");
+    }
+    assert_eq!(
+        laps_of(&op, &track).await,
+        (version, vec![first, 5_000, 7_000])
+    );
+    let results: EventResults = op
+        .call_json::<GetEventResults, _>(json!({"event": track.event}))
+        .await
+        .unwrap();
+    assert_eq!(results.tracks[0].1[0].standing.stats.valid_laps, 3);
+}
+
+/// The version of the event's one race and its lap times.
+async fn laps_of(op: &Browser, track: &Track) -> (u64, Vec<u64>) {
+    let races: Vec<RaceSummary> = op
+        .call_json::<ListRaces, _>(json!({"event": track.event, "track": null, "racer": null}))
+        .await
+        .unwrap();
+    let race = races.into_iter().next().unwrap();
+    (
+        race.version,
+        race.race.laps.iter().map(|l| l.time_ms).collect(),
+    )
+}
