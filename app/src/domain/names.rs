@@ -5,7 +5,6 @@
 //! name needs at least one visible letter or digit.
 
 use super::account::FieldError;
-use unicode_normalization::UnicodeNormalization;
 
 /// Unicode lower case, for comparing and searching names. In the browser it is
 /// JavaScript's (the same Unicode mapping): Rust's would put its 12 KB case table
@@ -18,6 +17,21 @@ pub fn lowercase(text: &str) -> String {
     #[cfg(not(feature = "hydrate"))]
     {
         text.to_lowercase()
+    }
+}
+
+/// `text` in Unicode's composed form (NFC). In the browser it is JavaScript's
+/// `normalize`: the crate's composition tables (~80 KB) would sit in the data of the
+/// module every spectator loads, since splitting the wasm moves code, not data.
+fn composed(text: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        String::from(js_sys::JsString::from(text).normalize("NFC"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use unicode_normalization::UnicodeNormalization;
+        text.nfc().collect()
     }
 }
 
@@ -37,7 +51,7 @@ fn hidden(c: char) -> bool {
 /// `raw` trimmed and composed (NFC), between `min` and `max` characters, with nothing
 /// hidden in it.
 pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let value: String = raw.trim().nfc().collect();
+    let value = composed(raw.trim());
     if let Some(c) = value.chars().find(|&c| hidden(c)) {
         let reason = match c {
             '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => "Remove tabs and line breaks.".into(),
