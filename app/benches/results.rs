@@ -35,6 +35,7 @@ fn field() -> Vec<RaceRecord> {
                 },
                 order: race * 1_000 + racer,
                 laps,
+                penalty_ms: 0,
             });
         }
     }

@@ -208,7 +208,7 @@ test('race admin shows the ranking, re-ranks after a lap edit and exports the la
   const csv = await page.request.get(href!);
   expect(csv.status()).toBe(200);
   const lines = (await csv.text()).trim().split('\n');
-  expect(lines[0]).toBe('race id,racer,track,car,by proxy,date,lap,time ms,time s,resets,valid');
+  expect(lines[0]).toBe('race id,racer,track,car,by proxy,date,lap,time ms,time s,resets,valid,penalty ms,race penalty ms');
   expect(lines).toHaveLength(3);
   expect(lines[1]).toContain('admin');
 });

@@ -99,6 +99,7 @@ test('the operator races the racer meant, impossible laps are refused, race admi
   await wimLap.fill('9000');
   await wimLap.press('Tab');
   await expect(wimRace).toContainText('9.000');
+  await zoeRace.getByLabel('Reason for a correction').fill('Ran on the wrong track');
   admin.once('dialog', dialog => dialog.accept());
   await zoeRace.getByRole('button', { name: 'Delete race' }).click();
   await expect(zoeRace).toHaveCount(0);

@@ -24,6 +24,7 @@ pub fn state_label(state: RaceState) -> &'static str {
         RaceState::Over => "Race over",
         RaceState::Submitted => "Submitted",
         RaceState::Discarded => "Discarded",
+        RaceState::Deleted => "Deleted",
     }
 }
 
@@ -34,15 +35,8 @@ pub fn run_stats(ranking: Ranking, laps: &[Lap]) -> RacerStats {
         racer: String::new(),
         listed_as: Default::default(),
         order: 0,
-        laps: laps
-            .iter()
-            .map(|l| LapRecord {
-                time_ms: l.time_ms,
-                resets: l.resets,
-                valid: l.valid,
-                ended_at: l.ended_at,
-            })
-            .collect(),
+        laps: laps.iter().map(LapRecord::of).collect(),
+        penalty_ms: 0,
     };
     results::of_one_race(ranking, &record)
 }
@@ -118,6 +112,7 @@ mod tests {
             dnf: false,
             source: LapSource::Manual,
             ended_at: None,
+            penalty_ms: 0,
         }
     }
 

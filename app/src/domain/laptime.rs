@@ -12,6 +12,28 @@ pub fn format_ms(ms: u64) -> String {
     }
 }
 
+/// Seconds as typed ("2", "2.5", "0.250"; a comma works as the point) in ms; `None`
+/// for anything else or more than three decimals. No floats: what is typed is exact.
+pub fn parse_seconds(text: &str) -> Option<u64> {
+    let text = text.trim().replace(',', ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty()
+        || !digits(whole)
+        || !digits(fraction)
+        || fraction.len() > 3
+    {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let millis: u64 = format!("{fraction:0<3}").parse().ok()?;
+    whole.checked_mul(1000)?.checked_add(millis)
+}
+
 /// A signed difference, as a gap: `+1.234` or `-0.500`.
 pub fn format_gap(ms: i64) -> String {
     let sign = if ms < 0 { '-' } else { '+' };
@@ -21,6 +43,17 @@ pub fn format_gap(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_as_typed() {
+        assert_eq!(parse_seconds("2"), Some(2_000));
+        assert_eq!(parse_seconds(" 2.5 "), Some(2_500));
+        assert_eq!(parse_seconds("0,25"), Some(250));
+        assert_eq!(parse_seconds(".125"), Some(125));
+        for bad in ["", ".", "-1", "1.2345", "1e3", "one", "1.2.3"] {
+            assert_eq!(parse_seconds(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats() {

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 mod commands;
 #[path = "race_lap_fixes.rs"]
 mod lap_fixes;
+#[path = "race_marshal.rs"]
+pub mod marshal;
 pub use commands::{Command, LapEdit, RaceError};
 
 /// Milliseconds on the server's race clock.
@@ -25,12 +27,14 @@ pub enum RaceState {
     Over,
     Submitted,
     Discarded,
+    /// Deleted from race admin: out of every result, kept to be restored.
+    Deleted,
 }
 
 impl RaceState {
     /// Still holding its track: neither submitted nor discarded.
     pub const fn is_open(self) -> bool {
-        !matches!(self, Self::Submitted | Self::Discarded)
+        !matches!(self, Self::Submitted | Self::Discarded | Self::Deleted)
     }
 
     /// The name stored with a race and sent on the wire (serde's spelling, tested).
@@ -42,6 +46,7 @@ impl RaceState {
             Self::Over => "over",
             Self::Submitted => "submitted",
             Self::Discarded => "discarded",
+            Self::Deleted => "deleted",
         }
     }
 }
@@ -69,6 +74,13 @@ pub struct Lap {
     /// before drem kept it.
     #[serde(default)]
     pub ended_at: Option<Millis>,
+    /// A marshal's time penalty on this lap, counted in its time for results.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub penalty_ms: u64,
+}
+
+fn is_zero(ms: &u64) -> bool {
+    *ms == 0
 }
 
 /// A manual capture this soon after a timer crossing is the same pass of the line.
@@ -84,6 +96,9 @@ pub struct Race {
     pub rules: RaceRules,
     pub state: RaceState,
     pub laps: Vec<Lap>,
+    /// A marshal's time penalty on the whole race, added to the result it earns.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub penalty_ms: u64,
     /// Resets on the lap in progress.
     pub current_resets: u32,
     /// Race-clock time run before `running_since`.
@@ -114,6 +129,7 @@ impl Race {
             rules,
             state: RaceState::Ready,
             laps: Vec::new(),
+            penalty_ms: 0,
             current_resets: 0,
             race_ms_before: 0,
             lap_ms_before: 0,
@@ -246,6 +262,7 @@ impl Race {
             dnf,
             source,
             ended_at: Some(now),
+            penalty_ms: 0,
         });
         self.lap_ms_before = 0;
         self.current_resets = 0;
@@ -363,7 +380,7 @@ impl Race {
 
     /// Applies a race admin's correction to a recorded lap.
     pub fn edit(&mut self, edit: LapEdit) -> Result<(), RaceError> {
-        if self.state == RaceState::Discarded {
+        if matches!(self.state, RaceState::Discarded | RaceState::Deleted) {
             return self.refuse("editing laps");
         }
         let index = match edit {
@@ -372,6 +389,7 @@ impl Race {
             | LapEdit::SetValid { lap, .. }
             | LapEdit::Delete { lap } => lap,
             LapEdit::Split { .. } | LapEdit::Add { .. } => return self.fix_lap_count(edit),
+            LapEdit::Penalty { lap, ms } => return self.set_penalty(lap, ms),
         };
         let rules = self.rules;
         let lap = self
@@ -396,7 +414,7 @@ impl Race {
             LapEdit::Delete { .. } => {
                 self.laps.remove(index);
             }
-            LapEdit::Split { .. } | LapEdit::Add { .. } => {}
+            LapEdit::Split { .. } | LapEdit::Add { .. } | LapEdit::Penalty { .. } => {}
         }
         Ok(())
     }

@@ -30,7 +30,7 @@ pub enum Command {
     Discard,
 }
 
-/// A race admin's correction of a recorded lap (any state but discarded).
+/// A race admin's correction of a recorded lap (any state but discarded or deleted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "edit", rename_all = "snake_case")]
 pub enum LapEdit {
@@ -70,6 +70,12 @@ pub enum LapEdit {
         #[serde(default)]
         confirmed: bool,
     },
+    /// A time penalty of `ms` (0 to an hour; 0 takes it away) on lap `lap`, or on the
+    /// whole race without a lap. It replaces the penalty there before.
+    Penalty {
+        lap: Option<usize>,
+        ms: i64,
+    },
 }
 
 /// Why a command was refused, in words for the operator.
@@ -89,6 +95,8 @@ pub enum RaceError {
     BadPlace(usize),
     #[error("A lap has 0 to 100 resets.")]
     BadResets,
+    #[error("A penalty is 0 to 3600 s.")]
+    BadPenalty,
     /// A timer crossing stamped before the race's last action (it arrived late, e.g.
     /// after a reconnect): counting it would make a lap span two laps.
     #[error("The crossing happened before the race's last action; it is not counted.")]

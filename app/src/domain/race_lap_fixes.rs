@@ -52,6 +52,7 @@ impl Race {
                     time_ms: rest_ms,
                     resets: 0,
                     valid: !whole.dnf,
+                    penalty_ms: 0,
                     ..whole
                 };
                 self.laps.splice(lap..=lap, [first, rest]);
@@ -81,6 +82,7 @@ impl Race {
                     dnf: false,
                     source: LapSource::Manual,
                     ended_at,
+                    penalty_ms: 0,
                 };
                 self.laps.insert(at, added);
             }
@@ -110,6 +112,7 @@ mod tests {
                 dnf: false,
                 source: LapSource::Manual,
                 ended_at: Some(ended_at),
+                penalty_ms: 0,
             })
             .collect();
         race

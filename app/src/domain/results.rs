@@ -9,11 +9,24 @@ use std::collections::BTreeMap;
 /// One lap as results see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LapRecord {
+    /// The lap's time with its penalty.
     pub time_ms: u64,
     pub resets: u32,
     pub valid: bool,
     /// When it ended, ms since the epoch (`None` for laps stored before drem kept it).
     pub ended_at: Option<u64>,
+}
+
+impl LapRecord {
+    /// A race's lap as results count it: a marshal's penalty on it is part of its time.
+    pub fn of(lap: &super::race::Lap) -> Self {
+        Self {
+            time_ms: lap.time_ms + lap.penalty_ms,
+            resets: lap.resets,
+            valid: lap.valid,
+            ended_at: lap.ended_at,
+        }
+    }
 }
 
 /// How a racer is listed where no result ranks them: by the name shown (display name,
@@ -40,6 +53,10 @@ pub struct RaceRecord {
     /// Submission order (e.g. milliseconds since the epoch): earlier wins a tie.
     pub order: u64,
     pub laps: Vec<LapRecord>,
+    /// A marshal's penalty on the race: added to the result it earns (its best lap,
+    /// its best average, its lap-count total).
+    #[serde(default)]
+    pub penalty_ms: u64,
 }
 
 /// A time and when it was achieved, for ties: the moment (ms since the epoch) the
@@ -173,7 +190,7 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
             s.fastest_lap = min_achieved(
                 s.fastest_lap,
                 Achieved {
-                    value_ms: lap.time_ms,
+                    value_ms: lap.time_ms + race.penalty_ms,
                     at,
                 },
             );
@@ -186,10 +203,11 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
                 window_sum -= race.laps[index - n].time_ms;
             }
             if run as usize >= n {
+                // The race's penalty on the average: n times it on the total.
                 s.best_window_total = min_achieved(
                     s.best_window_total,
                     Achieved {
-                        value_ms: window_sum,
+                        value_ms: window_sum + race.penalty_ms * n as u64,
                         at,
                     },
                 );
@@ -201,7 +219,7 @@ fn stats_of(racer: &str, races: &[&RaceRecord], ranking: Ranking) -> RacerStats 
                         s.best_lap_count_total = min_achieved(
                             s.best_lap_count_total,
                             Achieved {
-                                value_ms: lap_count.1,
+                                value_ms: lap_count.1 + race.penalty_ms,
                                 at,
                             },
                         );

@@ -21,6 +21,7 @@ fn race(racer: &str, order: u64, laps: &[(u64, bool)]) -> RaceRecord {
         },
         order,
         laps: laps.iter().map(|&(t, v)| lap(t, v)).collect(),
+        penalty_ms: 0,
     }
 }
 
@@ -328,6 +329,7 @@ fn arb_races() -> impl Strategy<Value = Vec<RaceRecord>> {
                 racer,
                 order: i as u64,
                 laps,
+                penalty_ms: 0,
             })
             .collect()
     })
@@ -339,6 +341,64 @@ fn arb_ranking() -> impl Strategy<Value = Ranking> {
         (3u8..=7).prop_map(|laps| Ranking::BestAverage { laps }),
         (1u8..=5).prop_map(|laps| Ranking::LapCount { laps }),
     ]
+}
+
+#[test]
+fn a_race_penalty_worsens_the_result_that_race_earns() {
+    let penalized = |ms| RaceRecord {
+        penalty_ms: ms,
+        ..race("ann", 1, &[(10_000, true), (11_000, true), (12_000, true)])
+    };
+    let bo = race("bo", 2, &[(10_500, true), (11_500, true), (12_500, true)]);
+    // Best lap: 10.0 + 1.0 against 10.5.
+    assert_eq!(
+        board(Ranking::BestLap, &[penalized(1_000), bo.clone()]),
+        vec![
+            (Some(1), "bo".into(), Some(10_500)),
+            (Some(2), "ann".into(), Some(11_000))
+        ]
+    );
+    // Average of 3: 11.0 + 1.0 against 11.5; lap count of 3: 33.0 + 1.0 against 34.5.
+    let average = Ranking::BestAverage { laps: 3 };
+    assert_eq!(
+        board(average, &[penalized(1_000), bo.clone()])[0],
+        (Some(1), "bo".into(), Some(11_500))
+    );
+    assert_eq!(board(average, &[penalized(1_000)])[0].2, Some(12_000));
+    let count = Ranking::LapCount { laps: 3 };
+    assert_eq!(
+        board(count, &[penalized(1_000), bo])[0],
+        (Some(1), "ann".into(), Some(34_000))
+    );
+    // The penalty stays with its race: ann's other, clean race still counts as it was.
+    let clean = race("ann", 3, &[(10_200, true)]);
+    assert_eq!(
+        board(Ranking::BestLap, &[penalized(5_000), clean])[0].2,
+        Some(10_200)
+    );
+}
+
+#[test]
+fn a_lap_penalty_is_part_of_that_laps_time() {
+    use crate::domain::race::{Lap, LapSource};
+    let lap = Lap {
+        time_ms: 9_000,
+        resets: 0,
+        valid: true,
+        dnf: false,
+        source: LapSource::Manual,
+        ended_at: Some(5),
+        penalty_ms: 2_000,
+    };
+    assert_eq!(
+        LapRecord::of(&lap),
+        LapRecord {
+            time_ms: 11_000,
+            resets: 0,
+            valid: true,
+            ended_at: Some(5)
+        }
+    );
 }
 
 proptest! {
@@ -412,6 +472,7 @@ proptest! {
                 listed_as: ListedAs::default(),
                 order: i as u64,
                 laps: chunk.iter().map(|&t| lap(t, true)).collect(),
+                penalty_ms: 0,
             })
             .collect();
         let stats = &compute(Ranking::BestAverage { laps: n }, &races)[0];

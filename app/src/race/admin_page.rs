@@ -2,13 +2,14 @@
 //! metrics over the selection, and the CSV downloads.
 
 use super::admin_api::*;
+use super::admin_card::RaceCard;
+use super::marshal_forms::{DeletedRace, Marshal};
 use crate::components::filter::FilterSelect;
 use crate::components::form::Problem;
 use crate::components::loaded::Loaded;
 use crate::components::url_choice::UrlChoice;
 use crate::domain::countries;
 use crate::domain::laptime::format_ms;
-use crate::domain::race::LapEdit;
 use crate::domain::results::metrics;
 use crate::error::AppError;
 use crate::events::api::list_events;
@@ -56,15 +57,18 @@ fn EventAdmin(event: EventId) -> impl IntoView {
         move || changed.get(),
         move |_| list_races(event_for_races.clone(), None, None),
     );
+    let event_for_deleted = event.clone();
+    let deleted = Resource::new(
+        move || changed.get(),
+        move |_| list_deleted_races(event_for_deleted.clone()),
+    );
     let track_filter = RwSignal::new(String::new());
     let racer_filter = RwSignal::new(String::new());
-    let edit = ServerAction::<EditLap>::new();
-    let delete = ServerAction::<DeleteRace>::new();
+    let marshal = Marshal::new();
     let error = RwSignal::new(None::<AppError>);
-    // Each action's outcome on its own: a failure says why, and every outcome reloads
-    // (a refused edit or delete means the page was out of date).
-    for outcome in [edit.value().into(), delete.value().into()] {
-        let outcome: Signal<Option<Result<(), AppError>>> = outcome;
+    // Each correction's outcome on its own: a failure says why, and every outcome
+    // reloads (a refused one means the page was out of date).
+    for outcome in marshal.outcomes() {
         Effect::new(move || {
             if let Some(result) = outcome.get() {
                 error.set(result.err());
@@ -113,9 +117,11 @@ fn EventAdmin(event: EventId) -> impl IntoView {
                     .await
                     .map(|r| r.tracks.into_iter().map(|(t, _)| t).collect())
                     .unwrap_or_default();
+                let gone = deleted.await.unwrap_or_default();
                 match races.await {
                     Ok(list) => view! {
-                        <RaceList list tracks track_filter racer_filter edit delete />
+                        <RaceList list tracks=tracks.clone() track_filter racer_filter marshal />
+                        <DeletedRaces list=gone tracks marshal />
                     }
                     .into_any(),
                     Err(e) => view! { <Problem error=e /> }.into_any(),
@@ -189,8 +195,7 @@ fn RaceList(
     tracks: Vec<Track>,
     track_filter: RwSignal<String>,
     racer_filter: RwSignal<String>,
-    edit: ServerAction<EditLap>,
-    delete: ServerAction<DeleteRace>,
+    marshal: Marshal,
 ) -> impl IntoView {
     let mut racers: Vec<(String, String)> = list
         .iter()
@@ -198,16 +203,7 @@ fn RaceList(
         .collect();
     racers.sort_by(|a, b| a.1.cmp(&b.1));
     racers.dedup();
-    let title_of = {
-        let tracks = tracks.clone();
-        move |id: &str| {
-            tracks
-                .iter()
-                .find(|t| t.id.0 == id)
-                .map(|t| t.title.clone())
-                .unwrap_or_default()
-        }
-    };
+    let title_of = title_of(&tracks);
     let list = StoredValue::new(list);
     let shown = Memo::new(move |_| {
         let (t, r) = (track_filter.get(), racer_filter.get());
@@ -256,7 +252,7 @@ fn RaceList(
                     .rev()
                     .map(|race| {
                         let track = title_of(&race.track.0);
-                        view! { <RaceCard race track edit delete /> }
+                        view! { <RaceCard race track marshal /> }
                     })
                     .collect_view()
             }}
@@ -264,194 +260,36 @@ fn RaceList(
     }
 }
 
-#[component]
-fn RaceCard(
-    race: RaceSummary,
-    track: String,
-    edit: ServerAction<EditLap>,
-    delete: ServerAction<DeleteRace>,
-) -> impl IntoView {
-    let id = race.id.clone();
-    let version = race.version;
-    let send = move |e: LapEdit| {
-        edit.dispatch(EditLap {
-            race: id.clone(),
-            version,
-            edit: e,
-        });
-    };
-    let send = StoredValue::new(send);
-    let min_lap_ms = race.race.rules.min_lap_ms;
-    let rows = race
-        .race
-        .laps
-        .iter()
-        .enumerate()
-        .map(|(i, lap)| {
-            let valid = lap.valid;
-            let recorded = lap.time_ms;
-            view! {
-                <tr class:invalid=!valid>
-                    <td>{i + 1}</td>
-                    <td>
-                        <input class="time-input" aria-label=format!("Lap {} time in ms", i + 1) type="number" min="1"
-                            value=lap.time_ms.to_string()
-                            on:change=move |ev| {
-                                let Ok(time_ms) = event_target_value(&ev).parse::<u64>() else {
-                                    return;
-                                };
-                                // A lap under the race's shortest lap is kept only when confirmed.
-                                let confirmed = time_ms < min_lap_ms;
-                                if confirmed && !window()
-                                    .confirm_with_message(&format!(
-                                        "{} s is shorter than this race's shortest lap ({} s). Keep it?",
-                                        format_ms(time_ms),
-                                        format_ms(min_lap_ms)
-                                    ))
-                                    .unwrap_or(false)
-                                {
-                                    let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
-                                    input.set_value(&recorded.to_string());
-                                    return;
-                                }
-                                send.with_value(|s| s(LapEdit::SetTime { lap: i, time_ms, confirmed }));
-                            } />
-                        <span class="sub">{format_ms(lap.time_ms)}</span>
-                    </td>
-                    <td>
-                        <input class="resets-input" aria-label=format!("Lap {} resets", i + 1) type="number" min="0"
-                            value=lap.resets.to_string()
-                            on:change=move |ev| {
-                                if let Ok(resets) = event_target_value(&ev).parse() {
-                                    send.with_value(|s| s(LapEdit::SetResets { lap: i, resets }));
-                                }
-                            } />
-                    </td>
-                    <td>
-                        <button class="button small" aria-pressed=valid.to_string()
-                            on:click=move |_| send.with_value(|s| s(LapEdit::SetValid { lap: i, valid: !valid }))>
-                            {if valid { "Valid" } else { "Invalid" }}
-                        </button>
-                        <button class="button small" aria-label=format!("Split lap {}", i + 1)
-                            on:click=move |_| {
-                                if let Some(edit) = ask_split(i, recorded, min_lap_ms) {
-                                    send.with_value(|s| s(edit));
-                                }
-                            }>"Split"</button>
-                        <button class="button small danger" aria-label=format!("Delete lap {}", i + 1)
-                            on:click=move |_| send.with_value(|s| s(LapEdit::Delete { lap: i }))>"Delete"</button>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let race_id = race.id.clone();
-    let name = race.racer_name.clone();
-    view! {
-        <article class="card race-card" aria-label=format!("Race of {} at {}", race.racer_name, race.submitted_at)>
-            <header class="race-card-head">
-                <strong>{race.racer_name.clone()} {race.by_proxy.then_some(" *")}</strong>
-                <span class="sub">
-                    {track} " · " {race.submitted_at.clone()}
-                    {race.car.clone().map(|car| format!(" · Car: {car}"))}
-                </span>
-                <button class="button small danger" on:click=move |_| {
-                    if window().confirm_with_message(&format!("Delete this race of {name} with all its laps?")).unwrap_or(false) {
-                        delete.dispatch(DeleteRace { race: race_id.clone() });
-                    }
-                }>"Delete race"</button>
-            </header>
-            <table class="laps">
-                <thead><tr><th>"Lap"</th><th>"Time (ms)"</th><th>"Resets"</th><th>"Counts"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-            <AddLap laps=race.race.laps.len() min_lap_ms send />
-        </article>
+/// A track's title by its id.
+fn title_of(tracks: &[Track]) -> impl Fn(&str) -> String + Clone + Send + Sync + 'static {
+    let tracks = tracks.to_vec();
+    move |id: &str| {
+        tracks
+            .iter()
+            .find(|t| t.id.0 == id)
+            .map(|t| t.title.clone())
+            .unwrap_or_default()
     }
 }
 
-/// Asks how long the first part of lap `lap` (of `whole_ms`) was; the split to send,
-/// if the operator answers (and confirms a part under the shortest lap).
-fn ask_split(lap: usize, whole_ms: u64, min_lap_ms: u64) -> Option<LapEdit> {
-    let asked = window()
-        .prompt_with_message(&format!(
-            "Lap {} took {} s. How long was its first part, in ms?",
-            lap + 1,
-            format_ms(whole_ms)
-        ))
-        .ok()
-        .flatten()?;
-    let first_ms = asked.trim().parse::<u64>().ok()?;
-    let short = first_ms < min_lap_ms || whole_ms.saturating_sub(first_ms) < min_lap_ms;
-    let confirmed = short
-        && window()
-            .confirm_with_message(&format!(
-                "A part is shorter than this race's shortest lap ({} s). Split anyway?",
-                format_ms(min_lap_ms)
-            ))
-            .unwrap_or(false);
-    (!short || confirmed).then_some(LapEdit::Split {
-        lap,
-        first_ms,
-        confirmed,
-    })
-}
-
-/// A lap nobody counted: its time, its place among the laps, whether it counts.
+/// Races deleted from the results, newest first, each to be restored.
 #[component]
-fn AddLap(
-    laps: usize,
-    min_lap_ms: u64,
-    send: StoredValue<impl Fn(LapEdit) + Send + Sync + 'static>,
-) -> impl IntoView {
-    let time = RwSignal::new(String::new());
-    let place = RwSignal::new((laps + 1).to_string());
-    let counts = RwSignal::new(true);
-    let add = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (Ok(time_ms), Ok(place)) = (
-            time.get_untracked().trim().parse::<u64>(),
-            place.get_untracked().trim().parse::<usize>(),
-        ) else {
-            return;
-        };
-        let short = time_ms < min_lap_ms;
-        let confirmed = short
-            && window()
-                .confirm_with_message(&format!(
-                    "{} s is shorter than this race's shortest lap ({} s). Add it?",
-                    format_ms(time_ms),
-                    format_ms(min_lap_ms)
-                ))
-                .unwrap_or(false);
-        if short && !confirmed {
-            return;
-        }
-        send.with_value(|s| {
-            s(LapEdit::Add {
-                at: place.saturating_sub(1),
-                time_ms,
-                valid: counts.get_untracked(),
-                confirmed,
+fn DeletedRaces(list: Vec<RaceSummary>, tracks: Vec<Track>, marshal: Marshal) -> impl IntoView {
+    let title_of = title_of(&tracks);
+    (!list.is_empty()).then(|| {
+        let cards = list
+            .into_iter()
+            .rev()
+            .map(|race| {
+                let track = title_of(&race.track.0);
+                view! { <DeletedRace race track marshal /> }
             })
-        });
-    };
-    view! {
-        <form class="add-lap" on:submit=add>
-            <label>"Missed lap (ms)"
-                <input type="number" min="1" required prop:value=move || time.get()
-                    on:input=move |ev| time.set(event_target_value(&ev)) />
-            </label>
-            <label>"At lap"
-                <input type="number" min="1" max=(laps + 1).to_string() required prop:value=move || place.get()
-                    on:input=move |ev| place.set(event_target_value(&ev)) />
-            </label>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || counts.get()
-                    on:change=move |ev| counts.set(event_target_checked(&ev)) />
-                "Counts"
-            </label>
-            <button class="button small" type="submit">"Add lap"</button>
-        </form>
-    }
+            .collect_view();
+        view! {
+            <section aria-label="Deleted">
+                <h2>"Deleted races"</h2>
+                {cards}
+            </section>
+        }
+    })
 }

@@ -34,8 +34,19 @@ fn titles(event: &Event) -> HashMap<&str, &str> {
 pub fn laps_csv(event: &Event, races: &[RaceSummary]) -> Result<Vec<u8>, AppError> {
     let titles = titles(event);
     let mut rows = vec![[
-        "race id", "racer", "track", "car", "by proxy", "date", "lap", "time ms", "time s",
-        "resets", "valid",
+        "race id",
+        "racer",
+        "track",
+        "car",
+        "by proxy",
+        "date",
+        "lap",
+        "time ms",
+        "time s",
+        "resets",
+        "valid",
+        "penalty ms",
+        "race penalty ms",
     ]
     .map(String::from)
     .to_vec()];
@@ -53,6 +64,8 @@ pub fn laps_csv(event: &Event, races: &[RaceSummary]) -> Result<Vec<u8>, AppErro
                 format!("{:.3}", lap.time_ms as f64 / 1000.0),
                 lap.resets.to_string(),
                 lap.valid.to_string(),
+                lap.penalty_ms.to_string(),
+                race.race.penalty_ms.to_string(),
             ]);
         }
     }

@@ -61,6 +61,20 @@ pub struct RaceSummary {
     pub submitted_at: String,
     /// Submission time in ms since the epoch: the results engine's tie-break order.
     pub order: u64,
+    /// Marshals' corrections, oldest first (race admin's lists only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// One correction in a race's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// `YYYY-MM-DD HH:MM:SS` UTC.
+    pub at: String,
+    /// Who made it, by the name shown.
+    pub by: String,
+    pub what: String,
+    pub why: String,
 }
 
 impl RaceSummary {
@@ -77,13 +91,9 @@ impl RaceSummary {
                 .race
                 .laps
                 .iter()
-                .map(|l| crate::domain::results::LapRecord {
-                    time_ms: l.time_ms,
-                    resets: l.resets,
-                    valid: l.valid,
-                    ended_at: l.ended_at,
-                })
+                .map(crate::domain::results::LapRecord::of)
                 .collect(),
+            penalty_ms: self.race.penalty_ms,
         }
     }
 }

@@ -337,7 +337,8 @@ async fn a_board_kept_race_by_race_is_the_board_read_whole() {
         corrected.rows[0].name, racers[2].1.username,
         "its only fast lap no longer counts"
     );
-    op.call_json::<app::race::admin_api::DeleteRace, ()>(json!({"race": fastest.id}))
+    op.call_json::<app::race::admin_api::DeleteRace, ()>(json!({"race": fastest.id,
+        "version": fastest.version + 1, "reason": "Wrong racer"}))
         .await
         .unwrap();
     viewer.next_board().await;

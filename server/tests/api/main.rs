@@ -13,6 +13,7 @@ mod helpers;
 mod leaderboard;
 mod lean_live;
 mod live;
+mod marshal;
 mod matrix;
 mod model_quota;
 mod model_retries;

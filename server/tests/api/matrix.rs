@@ -230,7 +230,27 @@ fn rows() -> Vec<Row> {
         (
             DeleteRace::PATH,
             Who::Operator,
-            Args::Json(r#"{"race":"nope"}"#),
+            Args::Json(r#"{"race":"nope","version":1,"reason":"x"}"#),
+        ),
+        (
+            RestoreRace::PATH,
+            Who::Operator,
+            Args::Json(r#"{"race":"nope","version":1,"reason":"x"}"#),
+        ),
+        (
+            MoveRace::PATH,
+            Who::Operator,
+            Args::Json(r#"{"race":"nope","version":1,"racer":"nope","reason":"x"}"#),
+        ),
+        (
+            SetByProxy::PATH,
+            Who::Operator,
+            Args::Json(r#"{"race":"nope","version":1,"by_proxy":true,"reason":"x"}"#),
+        ),
+        (
+            ListDeletedRaces::PATH,
+            Who::Operator,
+            Args::Json(r#"{"event":"nope"}"#),
         ),
         (
             GetEventResults::PATH,

@@ -108,9 +108,11 @@ async fn results_follow_every_correction() {
         (before[0].order, &before[0].submitted_at),
         "a correction keeps the race's place in time (tie-breaks)"
     );
-    op.call_json::<DeleteRace, ()>(json!({"race": races[0].id}))
-        .await
-        .unwrap();
+    op.call_json::<DeleteRace, ()>(
+        json!({"race": races[0].id, "version": races[0].version, "reason": "Wrong track"}),
+    )
+    .await
+    .unwrap();
     let results: EventResults = op
         .call_json::<GetEventResults, _>(json!({"event": track.event}))
         .await
@@ -134,7 +136,7 @@ async fn results_follow_every_correction() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("race id,racer,track,car,by proxy,date,lap,time ms,time s,resets,valid")
+        Some("race id,racer,track,car,by proxy,date,lap,time ms,time s,resets,valid,penalty ms,race penalty ms")
     );
     assert_eq!(lines.count(), 2, "two laps of a's race");
     let (_, summary) = download(&op, &format!("/exports/{}/summary.csv", track.event.0)).await;
@@ -211,7 +213,9 @@ async fn a_race_on_track_is_neither_corrected_nor_deleted_from_race_admin() {
         .unwrap_err();
     assert_eq!(edited.status, StatusCode::CONFLICT);
     let deleted = op
-        .call_json::<DeleteRace, ()>(json!({"race": race.id}))
+        .call_json::<DeleteRace, ()>(
+            json!({"race": race.id, "version": race.version, "reason": "Test"}),
+        )
         .await
         .unwrap_err();
     assert_eq!(deleted.status, StatusCode::CONFLICT);

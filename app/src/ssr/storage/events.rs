@@ -208,6 +208,7 @@ pub async fn delete(db: &Db, id: &EventId) -> Result<(), AppError> {
     super::in_transaction(
         db,
         &[
+            "DELETE race_correction WHERE event = type::record('event', $id)",
             "DELETE race WHERE event = type::record('event', $id)",
             "DELETE track WHERE event = type::record('event', $id)",
             "DELETE type::record('event', $id)",
@@ -277,6 +278,7 @@ pub async fn delete_track(db: &Db, id: &TrackId) -> Result<(), AppError> {
     super::in_transaction(
         db,
         &[
+            "DELETE race_correction WHERE race.track = type::record('track', $id)",
             "DELETE race WHERE track = type::record('track', $id)",
             "DELETE type::record('track', $id)",
         ],

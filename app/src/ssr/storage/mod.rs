@@ -11,6 +11,7 @@ pub mod fleets;
 pub mod invites;
 pub mod models;
 pub mod queues;
+pub mod race_log;
 pub mod races;
 pub mod schema;
 pub mod settings;

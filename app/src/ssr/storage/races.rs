@@ -301,16 +301,31 @@ pub async fn submitted(
     track: Option<&TrackId>,
     racer: Option<&UserId>,
 ) -> Result<Vec<RaceSummary>, AppError> {
+    in_state(db, event, RaceState::Submitted, track, racer).await
+}
+
+/// Races deleted from race admin, to be restored.
+pub async fn deleted(db: &Db, event: &EventId) -> Result<Vec<RaceSummary>, AppError> {
+    in_state(db, event, RaceState::Deleted, None, None).await
+}
+
+async fn in_state(
+    db: &Db,
+    event: &EventId,
+    state: RaceState,
+    track: Option<&TrackId>,
+    racer: Option<&UserId>,
+) -> Result<Vec<RaceSummary>, AppError> {
     let mut res = db
         .query(format!(
             "SELECT {SUMMARY_FIELDS} FROM race
-             WHERE event = type::record('event', $event) AND state = $submitted
+             WHERE event = type::record('event', $event) AND state = $state
                 AND ($track = NONE OR track = type::record('track', $track))
                 AND ($racer = NONE OR racer = type::record('user', $racer))
              ORDER BY order"
         ))
         .bind(("event", event.0.clone()))
-        .bind(("submitted", SUBMITTED))
+        .bind(("state", state.as_str()))
         .bind(("track", track.map(|t| t.0.clone())))
         .bind(("racer", racer.map(|r| r.0.clone())))
         .await?;
@@ -350,18 +365,9 @@ impl SummaryRow {
             race,
             submitted_at: self.submitted_at,
             order: self.order.max(0) as u64,
+            corrections: Vec::new(),
         })
     }
-}
-
-/// Deletes a race.
-pub async fn delete(db: &Db, id: &RaceId) -> Result<(), AppError> {
-    get(db, id, 0).await?;
-    db.query("DELETE type::record('race', $id)")
-        .bind(("id", id.0.clone()))
-        .await?
-        .check()?;
-    Ok(())
 }
 
 /// Whether a track has races.

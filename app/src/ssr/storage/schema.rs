@@ -243,6 +243,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DEFINE FIELD IF NOT EXISTS car_name ON race TYPE option<string>;
     "#,
+    // 18: the log of marshals' corrections to races: who, when, what and why.
+    r#"
+    DEFINE TABLE IF NOT EXISTS race_correction SCHEMAFULL;
+    DEFINE FIELD IF NOT EXISTS race ON race_correction TYPE record<race>;
+    DEFINE FIELD IF NOT EXISTS event ON race_correction TYPE record<event>;
+    DEFINE FIELD IF NOT EXISTS by ON race_correction TYPE record<user>;
+    DEFINE FIELD IF NOT EXISTS what ON race_correction TYPE string;
+    DEFINE FIELD IF NOT EXISTS why ON race_correction TYPE string;
+    DEFINE FIELD IF NOT EXISTS at ON race_correction TYPE datetime DEFAULT time::now();
+    DEFINE INDEX IF NOT EXISTS race_correction_event ON race_correction FIELDS event;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
