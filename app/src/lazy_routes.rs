@@ -12,6 +12,7 @@ use crate::commentator::page::CommentatorPage;
 use crate::components::gate::Gate;
 use crate::domain::roles::Action;
 use crate::events::page::{EventPage, EventsPage};
+use crate::finals::podium::PodiumPage;
 use crate::i18n_page::PublicI18n;
 use crate::leaderboard::{landing::LandingPage, overlay::OverlayPage};
 use crate::models::{page::MyModelsPage, staff_page::ModelsPage};
@@ -53,6 +54,8 @@ lazy_page!(Home => view! { <HomePage /> });
 // The landing page and the stream's overlay: public, in the viewer's language.
 lazy_page!(Landing => view! { <PublicI18n><LandingPage /></PublicI18n> });
 lazy_page!(Overlay => view! { <PublicI18n><OverlayPage /></PublicI18n> });
+// A final's podium: public too.
+lazy_page!(Podium => view! { <PublicI18n><PodiumPage /></PublicI18n> });
 lazy_page!(SignIn => view! { <SignInPage /> });
 lazy_page!(SignUp => view! { <SignUpPage /> });
 lazy_page!(SetPassword => view! { <SetPasswordPage /> });

@@ -12,6 +12,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod finals;
 pub mod i18n_page;
 pub mod lazy_routes;
 pub mod leaderboard;
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
                     <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view={Lazy::<lazy::Landing>::new()} />
                     <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view={Lazy::<lazy::Overlay>::new()} />
+                    <Route path=path!("/events/:id/podium") ssr=SsrMode::Async view={Lazy::<lazy::Podium>::new()} />
                     <Route path=path!("/race") view={Lazy::<lazy::RaceManager>::new()} />
                     <Route path=path!("/race-admin") view={Lazy::<lazy::RaceAdmin>::new()} />
                     <Route path=path!("/commentator") view={Lazy::<lazy::Commentator>::new()} />

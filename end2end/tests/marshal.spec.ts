@@ -18,9 +18,9 @@ test('race admin adds a missed lap and splits a lap counted for two; a bad split
   await expect(laps).toHaveCount(1);
   const standing = page.getByRole('table', { name: 'Standings Main' }).getByRole('row').nth(1);
 
-  // The timer missed a 12 s lap after the first: added as lap 2. (Race admin loads its
-  // races again when its stream connects, which empties a form typed into before: the
-  // empty form then refuses to send, and the test types again.)
+  // The timer missed a 12 s lap after the first: added as lap 2. (A card is rebuilt
+  // when its race changes; should that race the typing, the empty form refuses to
+  // send and the test types again.)
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
   await expect(async () => {
     await race.getByLabel('Missed lap (ms)').fill('12000');

@@ -27,6 +27,7 @@ const PAGES: { path: string; needs?: string }[] = [
   { path: '/events/EVENT/leaderboard' },
   { path: '/events/EVENT/landing' },
   { path: '/events/EVENT/overlay' },
+  { path: '/events/EVENT/podium' },
 ];
 
 const ROLES = ['anonymous', 'racer', 'registration', 'commentator', 'operator', 'admin'];

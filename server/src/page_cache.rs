@@ -1,4 +1,4 @@
-//! A one-second cache of the public pages (leaderboard, landing, overlay) for people
+//! A one-second cache of the public pages (leaderboard, landing, overlay, podium) for people
 //! who are not signed in. When a hall's phones open the board at once, each page is
 //! rendered about once per second per address and encoding instead of once per phone.
 //! When a page grows old, the first request renders it again while the others are
@@ -153,12 +153,12 @@ fn key_of(req: &Request) -> Option<Key> {
     })
 }
 
-/// `/events/ID/leaderboard`, `…/landing` and `…/overlay`.
+/// `/events/ID/leaderboard`, `…/landing`, `…/overlay` and `…/podium`.
 fn is_public_page(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(
         parts.as_slice(),
-        ["events", id, "leaderboard" | "landing" | "overlay"] if !id.is_empty()
+        ["events", id, "leaderboard" | "landing" | "overlay" | "podium"] if !id.is_empty()
     )
 }
 
@@ -170,6 +170,7 @@ mod tests {
     fn only_public_pages_are_kept() {
         assert!(is_public_page("/events/abc/leaderboard"));
         assert!(is_public_page("/events/abc/overlay"));
+        assert!(is_public_page("/events/abc/podium"));
         assert!(is_public_page("/events/abc/landing"));
         assert!(!is_public_page("/events/abc"));
         assert!(!is_public_page("/events//leaderboard"));

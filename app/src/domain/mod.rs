@@ -9,6 +9,7 @@ pub mod countries;
 mod country_names;
 pub mod event;
 pub mod export;
+pub mod finals;
 pub mod laptime;
 pub mod model_name;
 pub mod model_quota;

@@ -70,7 +70,7 @@ pub async fn delete_event(id: EventId) -> Result<(), AppError> {
 pub async fn add_track(event: EventId, input: TrackInput) -> Result<Track, AppError> {
     let caller = require(Action::Operate).await?;
     let input = event::validate_track(input)?;
-    let id = events::add_track(&caller.state.db, &event, &input).await?;
+    let id = events::add_track(&caller.state.db, &event, &input, None).await?;
     tracing::info!(event = %event.0, track = %id.0, "track added");
     changes::record(&caller.state.db, &event, None, changes::Results::All).await;
     events::track(&caller.state.db, &id).await

@@ -134,7 +134,7 @@ fn TrackForm(track: Track, number: usize, tracks: RwSignal<Vec<Track>>) -> impl 
             let own_rules = own.get().then(|| rules.get());
             save.dispatch(UpdateTrack { id: save_id.clone(), input: track_input(title.get(), footer.get(), layout.get(), own_rules) });
         }>
-            <h3>{format!("Track {number}")}</h3>
+            <h3>{format!("Track {number}")} {track.final_round.is_some().then_some(" · a final (see race admin)")}</h3>
             <TrackFields prefix=format!("track-{number}") title footer layout own rules error />
             <FormMessage error />
             <div class="row-actions">

@@ -51,7 +51,16 @@ pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppErro
     Ok(crate::wire::Landing {
         qr_svg: crate::ssr::qr::svg(&url, 200)?,
         url,
-        tracks: event.track_titles(),
+        tracks: event
+            .qualifying()
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect(),
+        finals: event
+            .tracks
+            .iter()
+            .filter(|t| t.final_round.is_some())
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect(),
         event_name: event.about.name,
         date: event.about.date,
         country: event.about.country,

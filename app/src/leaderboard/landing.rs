@@ -43,7 +43,7 @@ pub fn LandingPage() -> impl IntoView {
                             }
                             href
                         };
-                        let boards = if l.tracks.len() > 1 {
+                        let mut boards = if l.tracks.len() > 1 {
                             std::iter::once((with_lang(format!("/events/{id}/leaderboard")), t_string!(i18n, all_tracks).to_string()))
                                 .chain(l.tracks.iter().map(|(t, title)| {
                                     (with_lang(format!("/events/{id}/leaderboard?track={}", t.0)), title.clone())
@@ -52,6 +52,14 @@ pub fn LandingPage() -> impl IntoView {
                         } else {
                             vec![(with_lang(format!("/events/{id}/leaderboard")), t_string!(i18n, leaderboard).to_string())]
                         };
+                        // Each final: its board, and its podium.
+                        for (t, title) in &l.finals {
+                            boards.push((with_lang(format!("/events/{id}/leaderboard?track={}", t.0)), title.clone()));
+                            boards.push((
+                                with_lang(format!("/events/{id}/podium?track={}", t.0)),
+                                format!("{} · {title}", t_string!(i18n, podium)),
+                            ));
+                        }
                         view! {
                             <Title text=l.event_name.clone() />
                             <section class="landing">

@@ -11,8 +11,10 @@ use crate::components::url_choice::UrlChoice;
 use crate::domain::countries;
 use crate::domain::laptime::format_ms;
 use crate::domain::results::metrics;
+use crate::domain::rules::RaceRules;
 use crate::error::AppError;
 use crate::events::api::list_events;
+use crate::finals::form::FinalsSection;
 use crate::wire::{EventId, EventResults, NamedStanding, RaceSummary, Track};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -44,6 +46,61 @@ pub fn RaceAdminPage() -> impl IntoView {
     }
 }
 
+/// What race admin shows of an event's races, loaded in the browser. Each answer
+/// replaces the lists as a whole (a stale answer is dropped), and the cards are keyed
+/// by race and version: a reload rebuilds only the cards of races that changed, so a
+/// click or a half-typed form on any other card is never lost, and no card's
+/// controls outlive it.
+#[derive(Clone, Copy)]
+struct EventRacesShown {
+    races: RwSignal<Option<Result<Vec<RaceSummary>, AppError>>>,
+    deleted: RwSignal<Vec<RaceSummary>>,
+    tracks: RwSignal<Vec<Track>>,
+    /// The event's rules, once loaded (a final's form starts from them).
+    rules: RwSignal<Option<RaceRules>>,
+}
+
+impl EventRacesShown {
+    fn new() -> Self {
+        Self {
+            races: RwSignal::new(None),
+            deleted: RwSignal::new(Vec::new()),
+            tracks: RwSignal::new(Vec::new()),
+            rules: RwSignal::new(None),
+        }
+    }
+
+    /// Loads the event's races again whenever `changed` moves on.
+    fn follow(self, event: EventId, changed: RwSignal<u32>) {
+        Effect::new(move || {
+            let asked = changed.get();
+            let event = event.clone();
+            leptos::task::spawn_local(async move {
+                let races = list_races(event.clone(), None, None).await;
+                let deleted = list_deleted_races(event.clone()).await.unwrap_or_default();
+                let about = crate::events::api::get_event(event).await;
+                // A newer load is on its way, or the page has moved on.
+                if changed.try_get_untracked() != Some(asked) {
+                    return;
+                }
+                if let Ok(about) = about {
+                    set_if_new(self.tracks, about.tracks);
+                    set_if_new(self.rules, Some(about.about.rules));
+                }
+                set_if_new(self.deleted, deleted);
+                set_if_new(self.races, Some(races));
+            });
+        });
+    }
+}
+
+/// Sets `signal` only when `value` differs, so what shows it is not rebuilt for nothing.
+fn set_if_new<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.try_with_untracked(|now| *now != value) == Some(true) {
+        signal.set(value);
+    }
+}
+
 #[component]
 fn EventAdmin(event: EventId) -> impl IntoView {
     let changed = RwSignal::new(0u32);
@@ -52,16 +109,8 @@ fn EventAdmin(event: EventId) -> impl IntoView {
         move || changed.get(),
         move |_| get_event_results(event_for_results.clone()),
     );
-    let event_for_races = event.clone();
-    let races = Resource::new(
-        move || changed.get(),
-        move |_| list_races(event_for_races.clone(), None, None),
-    );
-    let event_for_deleted = event.clone();
-    let deleted = Resource::new(
-        move || changed.get(),
-        move |_| list_deleted_races(event_for_deleted.clone()),
-    );
+    let shown = EventRacesShown::new();
+    shown.follow(event.clone(), changed);
     let track_filter = RwSignal::new(String::new());
     let racer_filter = RwSignal::new(String::new());
     let marshal = Marshal::new();
@@ -97,6 +146,14 @@ fn EventAdmin(event: EventId) -> impl IntoView {
             }
         });
     });
+    let list = Signal::derive(move || {
+        shown
+            .races
+            .with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).cloned())
+            .unwrap_or_default()
+    });
+    let tracks: Signal<Vec<Track>> = shown.tracks.into();
+    let created = Callback::new(move |_| changed.update(|c| *c += 1));
     view! {
         <span class="live-badge" class:on=move || live.get() role="status">
             {move || if live.get() { "Live" } else { "Reconnecting…" }}
@@ -111,23 +168,18 @@ fn EventAdmin(event: EventId) -> impl IntoView {
         <Loaded of=results let:r>
             <Results results=r />
         </Loaded>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let tracks: Vec<Track> = results
-                    .await
-                    .map(|r| r.tracks.into_iter().map(|(t, _)| t).collect())
-                    .unwrap_or_default();
-                let gone = deleted.await.unwrap_or_default();
-                match races.await {
-                    Ok(list) => view! {
-                        <RaceList list tracks=tracks.clone() track_filter racer_filter marshal />
-                        <DeletedRaces list=gone tracks marshal />
-                    }
-                    .into_any(),
-                    Err(e) => view! { <Problem error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || {
+            let event = event.clone();
+            shown.rules.get().map(|event_rules| {
+                view! { <FinalsSection event tracks=tracks.get() event_rules created /> }
+            })
+        }}
+        {move || shown.races.with(|r| match r {
+            Some(Err(e)) => Some(view! { <Problem error=e.clone() /> }),
+            _ => None,
+        })}
+        <RaceList list tracks track_filter racer_filter marshal />
+        <DeletedRaces list=shown.deleted.into() tracks marshal />
     }
 }
 
@@ -191,42 +243,53 @@ fn Standings(title: String, rows: Vec<NamedStanding>) -> impl IntoView {
 
 #[component]
 fn RaceList(
-    list: Vec<RaceSummary>,
-    tracks: Vec<Track>,
+    list: Signal<Vec<RaceSummary>>,
+    tracks: Signal<Vec<Track>>,
     track_filter: RwSignal<String>,
     racer_filter: RwSignal<String>,
     marshal: Marshal,
 ) -> impl IntoView {
-    let mut racers: Vec<(String, String)> = list
-        .iter()
-        .map(|r| (r.racer.0.clone(), r.racer_name.clone()))
-        .collect();
-    racers.sort_by(|a, b| a.1.cmp(&b.1));
-    racers.dedup();
-    let title_of = title_of(&tracks);
-    let list = StoredValue::new(list);
+    let racers = Memo::new(move |_| {
+        let mut racers: Vec<(String, String)> = list.with(|l| {
+            l.iter()
+                .map(|r| (r.racer.0.clone(), r.racer_name.clone()))
+                .collect()
+        });
+        racers.sort_by(|a, b| a.1.cmp(&b.1));
+        racers.dedup();
+        racers
+    });
+    let track_options = Memo::new(move |_| {
+        tracks.with(|t| {
+            t.iter()
+                .map(|t| (t.id.0.clone(), t.title.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
     let shown = Memo::new(move |_| {
         let (t, r) = (track_filter.get(), racer_filter.get());
-        list.get_value()
-            .into_iter()
-            .filter(|race| {
-                (t.is_empty() || race.track.0 == t) && (r.is_empty() || race.racer.0 == r)
-            })
-            .collect::<Vec<_>>()
+        list.with(|l| {
+            l.iter()
+                .filter(|race| {
+                    (t.is_empty() || race.track.0 == t) && (r.is_empty() || race.racer.0 == r)
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
-    let track_options = tracks
-        .iter()
-        .map(|t| (t.id.0.clone(), t.title.clone()))
-        .collect();
     view! {
         <section aria-label="Races">
             <h2>"Races"</h2>
             <div class="field-row">
                 <div class="field">
-                    <FilterSelect id="filter-track" label="Track" all="All tracks" options=track_options chosen=track_filter />
+                    {move || view! {
+                        <FilterSelect id="filter-track" label="Track" all="All tracks" options=track_options.get() chosen=track_filter />
+                    }}
                 </div>
                 <div class="field">
-                    <FilterSelect id="filter-racer" label="Racer" all="All racers" options=racers chosen=racer_filter />
+                    {move || view! {
+                        <FilterSelect id="filter-racer" label="Racer" all="All racers" options=racers.get() chosen=racer_filter />
+                    }}
                 </div>
             </div>
             {move || {
@@ -244,18 +307,15 @@ fn RaceList(
                     </dl>
                 }
             }}
-            {move || {
-                let title_of = title_of.clone();
-                shown
-                    .get()
-                    .into_iter()
-                    .rev()
-                    .map(|race| {
-                        let track = title_of(&race.track.0);
-                        view! { <RaceCard race track marshal /> }
-                    })
-                    .collect_view()
-            }}
+            // Newest first; a card is rebuilt only when its race changed.
+            <For
+                each=move || shown.get().into_iter().rev()
+                key=|race| (race.id.clone(), race.version)
+                children=move |race| {
+                    let track = title_of(&tracks.get_untracked())(&race.track.0);
+                    view! { <RaceCard race track marshal /> }
+                }
+            />
         </section>
     }
 }
@@ -274,22 +334,24 @@ fn title_of(tracks: &[Track]) -> impl Fn(&str) -> String + Clone + Send + Sync +
 
 /// Races deleted from the results, newest first, each to be restored.
 #[component]
-fn DeletedRaces(list: Vec<RaceSummary>, tracks: Vec<Track>, marshal: Marshal) -> impl IntoView {
-    let title_of = title_of(&tracks);
-    (!list.is_empty()).then(|| {
-        let cards = list
-            .into_iter()
-            .rev()
-            .map(|race| {
-                let track = title_of(&race.track.0);
-                view! { <DeletedRace race track marshal /> }
-            })
-            .collect_view();
-        view! {
+fn DeletedRaces(
+    list: Signal<Vec<RaceSummary>>,
+    tracks: Signal<Vec<Track>>,
+    marshal: Marshal,
+) -> impl IntoView {
+    view! {
+        <Show when=move || list.with(|l| !l.is_empty())>
             <section aria-label="Deleted">
                 <h2>"Deleted races"</h2>
-                {cards}
+                <For
+                    each=move || list.get().into_iter().rev()
+                    key=|race| (race.id.clone(), race.version)
+                    children=move |race| {
+                        let track = title_of(&tracks.get_untracked())(&race.track.0);
+                        view! { <DeletedRace race track marshal /> }
+                    }
+                />
             </section>
-        }
-    })
+        </Show>
+    }
 }

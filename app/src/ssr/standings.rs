@@ -9,16 +9,15 @@ use crate::error::AppError;
 use crate::wire::{Event, EventId, EventResults, NamedStanding, RaceId, RaceSummary, TrackId};
 use std::collections::{HashMap, HashSet};
 
-/// Statistics per racer on each track, each computed for the ranking `ranking_of`
-/// gives that track.
+/// Statistics per racer on each qualifying track, each computed for the ranking
+/// `ranking_of` gives that track.
 fn stats_per_track(
     event: &Event,
     races: &[RaceSummary],
     ranking_of: impl Fn(&TrackId) -> Ranking,
 ) -> Vec<Vec<RacerStats>> {
     event
-        .tracks
-        .iter()
+        .qualifying()
         .map(|track| {
             let records: Vec<RaceRecord> = races
                 .iter()
@@ -204,16 +203,17 @@ impl Boards {
     }
 }
 
-/// The combined board of an event with several tracks, by the event's ranking (or
-/// `forced`). It compares racers across tracks by that one method, so each track's
-/// statistics are recomputed with it (a track may rank by another).
+/// The combined board of an event with several qualifying tracks (finals stay out),
+/// by the event's ranking (or `forced`). It compares racers across tracks by that one
+/// method, so each track's statistics are recomputed with it (a track may rank by
+/// another).
 fn combined_board(
     event: &Event,
     races: &[RaceSummary],
     forced: Option<Ranking>,
 ) -> Option<Vec<Standing>> {
     let ranking = forced.unwrap_or(event.about.rules.ranking);
-    (event.tracks.len() > 1).then(|| {
+    (event.qualifying().count() > 1).then(|| {
         let by_event_method = stats_per_track(event, races, |_| ranking);
         results::combined(ranking, &by_event_method)
     })

@@ -141,6 +141,32 @@ pub struct Track {
     pub layout: TrackLayout,
     /// The track's own rules; `None` uses the event's.
     pub rules: Option<crate::domain::rules::RaceRules>,
+    /// Set when the track is a final: raced by the seeded racers, and outside the
+    /// event's combined board.
+    #[serde(rename = "final", default, skip_serializing_if = "Option::is_none")]
+    pub final_round: Option<FinalRound>,
+}
+
+/// A final: who was seeded from which ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalRound {
+    /// The track whose ranking seeded it; `None`: the event's (combined) ranking.
+    pub from: Option<TrackId>,
+    /// The seeded racers' names, in seed order.
+    pub seeds: Vec<String>,
+    /// Who tied with the last seed but set the result later, and stayed out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tied_out: Vec<String>,
+}
+
+/// What the "create a final" form sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalInput {
+    pub title: String,
+    /// The qualifying track to seed from; `None`: the event's ranking.
+    pub from: Option<TrackId>,
+    pub seats: u8,
+    pub rules: crate::domain::rules::RaceRules,
 }
 
 /// An event with its tracks.
@@ -155,6 +181,11 @@ pub struct Event {
 }
 
 impl Event {
+    /// The tracks that qualify (all but finals): the event's own board combines them.
+    pub fn qualifying(&self) -> impl Iterator<Item = &Track> {
+        self.tracks.iter().filter(|t| t.final_round.is_none())
+    }
+
     /// Each track's id and title, in the event's order.
     pub fn track_titles(&self) -> Vec<(TrackId, String)> {
         self.tracks

@@ -134,7 +134,11 @@ pub struct Landing {
     pub date: String,
     pub country: String,
     pub links: Vec<LandingLink>,
+    /// The qualifying tracks (the combined board is theirs).
     pub tracks: Vec<(TrackId, String)>,
+    /// The finals, each with its board and podium.
+    #[serde(default)]
+    pub finals: Vec<(TrackId, String)>,
     /// The landing page's own public address, which the QR code encodes.
     pub url: String,
     pub qr_svg: String,

@@ -9,6 +9,7 @@ mod car_sim;
 mod cars;
 mod commentary;
 mod events;
+mod finals;
 mod helpers;
 mod leaderboard;
 mod lean_live;

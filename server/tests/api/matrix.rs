@@ -8,6 +8,7 @@ use app::accounts::api::*;
 use app::auth::api::*;
 use app::domain::roles::Role;
 use app::events::api::*;
+use app::finals::api::*;
 use app::race::admin_api::*;
 use app::race::api::*;
 use reqwest::StatusCode;
@@ -246,6 +247,13 @@ fn rows() -> Vec<Row> {
             SetByProxy::PATH,
             Who::Operator,
             Args::Json(r#"{"race":"nope","version":1,"by_proxy":true,"reason":"x"}"#),
+        ),
+        (
+            CreateFinal::PATH,
+            Who::Operator,
+            Args::Json(
+                r#"{"event":"nope","input":{"title":"Final","from":null,"seats":4,"rules":{}}}"#,
+            ),
         ),
         (
             ListDeletedRaces::PATH,

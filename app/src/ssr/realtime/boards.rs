@@ -315,10 +315,11 @@ fn rows(standings: Vec<NamedStanding>) -> Vec<BoardRow> {
 /// One track's board (`track`), or the event's: its only track's, or the combined
 /// board of several tracks; ranked as the event says, or by `format`.
 fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderboard, AppError> {
+    let qualifying: Vec<&TrackId> = event.qualifying().map(|t| &t.id).collect();
     let chosen = key
         .track
         .clone()
-        .or_else(|| (event.tracks.len() == 1).then(|| event.tracks[0].id.clone()));
+        .or_else(|| (qualifying.len() == 1).then(|| qualifying[0].clone()));
     let rules = chosen
         .as_ref()
         .map_or(event.about.rules, |t| event.rules_for(t));
@@ -342,8 +343,8 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
         None => (
             "All tracks".to_string(),
             event
-                .tracks
-                .first()
+                .qualifying()
+                .next()
                 .map(|t| t.footer.clone())
                 .unwrap_or_default(),
             forced.unwrap_or(event.about.rules.ranking),
@@ -365,7 +366,10 @@ fn compute(key: &BoardKey, Results { event, races }: &Results) -> Result<Leaderb
     let latest_racer = races
         .races
         .iter()
-        .filter(|r| chosen.as_ref().is_none_or(|t| &r.track == t))
+        .filter(|r| match &chosen {
+            Some(track) => &r.track == track,
+            None => qualifying.contains(&&r.track),
+        })
         .max_by_key(|r| (r.order, &r.id.0))
         .map(|r| r.racer.0.as_str());
     let latest_finisher = latest_racer.map(handle::of);

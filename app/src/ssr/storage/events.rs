@@ -6,7 +6,8 @@ use crate::domain::checkin::default_flags;
 use crate::domain::rules::RaceRules;
 use crate::error::AppError;
 use crate::wire::{
-    Event, EventId, EventInput, EventKind, LandingLink, Track, TrackId, TrackInput, TrackLayout,
+    Event, EventId, EventInput, EventKind, FinalRound, LandingLink, Track, TrackId, TrackInput,
+    TrackLayout,
 };
 use surrealdb::types::SurrealValue;
 // `#[surreal(flatten)]`'s derived code names `Value` unqualified.
@@ -27,6 +28,7 @@ struct TrackRow {
     footer: String,
     layout: String,
     rules: Option<String>,
+    final_round: Option<String>,
 }
 
 /// A stored JSON value that no longer parses: logged, and the default used instead,
@@ -56,6 +58,9 @@ impl TrackRow {
             rules: self
                 .rules
                 .map(|r| from_json::<RaceRules>("track rules", &r)),
+            final_round: self
+                .final_round
+                .and_then(|f| from_json::<Option<FinalRound>>("final", &f)),
         }
     }
 }
@@ -93,7 +98,7 @@ macro_rules! event_fields {
 }
 macro_rules! track_fields {
     () => {
-        "record::id(id) AS id, record::id(event) AS event, title, footer, layout, rules"
+        "record::id(id) AS id, record::id(event) AS event, title, footer, layout, rules, final_round"
     };
 }
 
@@ -209,6 +214,8 @@ pub async fn delete(db: &Db, id: &EventId) -> Result<(), AppError> {
         db,
         &[
             "DELETE race_correction WHERE event = type::record('event', $id)",
+            "DELETE queue_entry WHERE track.event = type::record('event', $id)",
+            "DELETE checkin WHERE event = type::record('event', $id)",
             "DELETE race WHERE event = type::record('event', $id)",
             "DELETE track WHERE event = type::record('event', $id)",
             "DELETE type::record('event', $id)",
@@ -233,17 +240,25 @@ pub async fn track(db: &Db, id: &TrackId) -> Result<Track, AppError> {
         .ok_or_else(|| AppError::NotFound("Track".into()))
 }
 
-/// Adds a track to an event. Its id never changes, whatever happens to other tracks.
-pub async fn add_track(db: &Db, event: &EventId, input: &TrackInput) -> Result<TrackId, AppError> {
+/// Adds a track to an event (a final when `final_round` says so). Its id never
+/// changes, whatever happens to other tracks.
+pub async fn add_track(
+    db: &Db,
+    event: &EventId,
+    input: &TrackInput,
+    final_round: Option<&FinalRound>,
+) -> Result<TrackId, AppError> {
     get(db, event).await?;
     let rules = input.rules.as_ref().map(to_json).transpose()?;
+    let final_round = final_round.map(to_json).transpose()?;
     let mut res = db
         .query(
             "CREATE ONLY track CONTENT {
                 event: type::record('event', $event), title: $title, footer: $footer,
-                layout: $layout, rules: $rules
+                layout: $layout, rules: $rules, final_round: $final_round
             } RETURN record::id(id) AS id",
         )
+        .bind(("final_round", final_round))
         .bind(("event", event.0.clone()))
         .bind(("title", input.title.clone()))
         .bind(("footer", input.footer.clone()))
@@ -279,6 +294,7 @@ pub async fn delete_track(db: &Db, id: &TrackId) -> Result<(), AppError> {
         db,
         &[
             "DELETE race_correction WHERE race.track = type::record('track', $id)",
+            "DELETE queue_entry WHERE track = type::record('track', $id)",
             "DELETE race WHERE track = type::record('track', $id)",
             "DELETE type::record('track', $id)",
         ],

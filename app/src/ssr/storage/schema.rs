@@ -254,6 +254,11 @@ const MIGRATIONS: &[&str] = &[
     DEFINE FIELD IF NOT EXISTS at ON race_correction TYPE datetime DEFAULT time::now();
     DEFINE INDEX IF NOT EXISTS race_correction_event ON race_correction FIELDS event;
     "#,
+    // 19: finals: a track raced by racers seeded from a ranking (JSON: from where,
+    // who, who tied out at the cut).
+    r#"
+    DEFINE FIELD IF NOT EXISTS final_round ON track TYPE option<string>;
+    "#,
 ];
 
 /// The schema version this build of drem expects.
