@@ -1,7 +1,7 @@
 //! A country's flag as an image served by drem (no internet needed at the venue),
-//! named for screen readers in the page's language; nothing for an unknown or empty
-//! country. The names come from the server with the page (`country_names`): the
-//! browser's wasm carries no country table.
+//! named for screen readers in the page's language; nothing for an empty country.
+//! The names come from the server with the page (`country_names`, those of the
+//! countries racers name): the browser's wasm carries no country table.
 
 use crate::domain::countries;
 use crate::error::AppError;
@@ -21,10 +21,12 @@ pub fn use_country_names() -> Resource<Result<CountryNames, AppError>> {
     )
 }
 
-/// `name`: the country's name in the page's language (`None`: not a country).
+/// `name`: the country's name in the page's language; without it (a country first
+/// named after the page loaded) the flag is named by its code.
 #[component]
 pub fn Flag(#[prop(into)] country: String, name: Option<String>) -> impl IntoView {
-    name.zip(countries::flag_url(&country)).map(|(name, src)| {
+    countries::flag_url(&country).map(|src| {
+        let name = name.unwrap_or_else(|| country.to_ascii_uppercase());
         view! { <img class="flag" src=src alt=name.clone() title=name width="24" height="16" /> }
     })
 }

@@ -68,19 +68,23 @@ pub async fn get_landing(event: EventId) -> Result<crate::wire::Landing, AppErro
     })
 }
 
-/// Every country's name in a public page's language (`lang`: en, de, es, fr, ja, sv;
-/// English for any other).
+/// The names of the countries racers come from (every account's) and events are held
+/// in, in a public page's language (`lang`: en, de, es, fr, ja, sv; English for any
+/// other): what its flags can show, sent with the page, not the world's 250.
 #[server(endpoint = "country_names", input = Json, output = crate::codec::JsonText)]
 pub async fn country_names_in(lang: String) -> Result<CountryNames, AppError> {
     use crate::domain::countries;
-    require(Action::ViewPublic).await?;
+    use crate::ssr::storage::users;
+    let caller = require(Action::ViewPublic).await?;
+    let mut used = users::countries(&caller.state.db).await?;
+    used.extend(events::countries(&caller.state.db).await?);
     Ok(CountryNames::new(
-        countries::all()
-            .into_iter()
-            .map(|c| {
+        used.iter()
+            .filter_map(|code| countries::normalize(code))
+            .map(|code| {
                 (
-                    c.code.to_string(),
-                    countries::name_in(c.code, &lang).to_string(),
+                    code.to_string(),
+                    countries::name_in(code, &lang).to_string(),
                 )
             })
             .collect(),

@@ -151,6 +151,7 @@ pub struct CountryNames(Vec<(String, String)>);
 impl CountryNames {
     pub fn new(mut names: Vec<(String, String)>) -> Self {
         names.sort();
+        names.dedup();
         CountryNames(names)
     }
 

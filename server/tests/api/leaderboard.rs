@@ -134,14 +134,30 @@ async fn public_pages_get_country_names_in_their_language() {
             names
         }
     };
+    // Only the countries that racers name and events are held in.
+    assert_eq!(names("de").await.of("SE"), None, "nobody from Sweden yet");
+    app.browser().sign_up("swede").await.unwrap();
+    let (op, _) = app.signed_in_as(Role::Operator).await;
+    op.call_json::<app::events::api::CreateEvent, app::wire::Event>(json!({"input": {
+        "name": "Tokyo cup", "kind": "private_track_race", "date": "2026-12-03",
+        "country": "JP", "sponsor": "", "links": [], "rules": {}
+    }}))
+    .await
+    .unwrap();
     let (german, japanese, other) = (names("de").await, names("ja").await, names("pt").await);
     assert_eq!(german.of("SE").as_deref(), Some("Schweden"));
     assert_eq!(japanese.of("SE").as_deref(), Some("スウェーデン"));
+    assert_eq!(
+        german.of("JP").as_deref(),
+        Some("Japan"),
+        "an event's country"
+    );
     assert_eq!(
         other.of("SE").as_deref(),
         Some("Sweden"),
         "English otherwise"
     );
+    assert_eq!(german.of("FR"), None, "no racer or event in France");
     assert_eq!(german.of("XX"), None);
     assert_eq!(german.of("se"), None, "codes as stored: upper case");
 }

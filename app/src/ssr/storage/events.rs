@@ -102,6 +102,14 @@ macro_rules! track_fields {
     };
 }
 
+/// Every country an event is held in, once each (empty ones left out).
+pub async fn countries(db: &Db) -> Result<Vec<String>, AppError> {
+    let mut res = db
+        .query("SELECT VALUE country FROM event WHERE country != '' GROUP BY country")
+        .await?;
+    Ok(res.take(0)?)
+}
+
 /// Every event with its tracks, newest date first; optionally only one kind.
 pub async fn list(db: &Db, kind: Option<EventKind>) -> Result<Vec<Event>, AppError> {
     let mut res = db

@@ -384,6 +384,14 @@ pub async fn delete(db: &Db, id: &UserId) -> Result<(), AppError> {
     .await
 }
 
+/// Every country an account names, once each (empty ones left out).
+pub async fn countries(db: &Db) -> Result<Vec<String>, AppError> {
+    let mut res = db
+        .query("SELECT VALUE country FROM user WHERE country != '' GROUP BY country")
+        .await?;
+    Ok(res.take(0)?)
+}
+
 /// Whether any enabled admin exists (first start creates one when not).
 pub async fn admin_exists(db: &Db) -> Result<bool, AppError> {
     let mut res = db
