@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod finals;
 pub mod i18n_page;
+#[cfg(not(feature = "board"))]
 pub mod lazy_routes;
 pub mod leaderboard;
 pub mod models;
@@ -38,17 +39,25 @@ const _: &[u8] = include_bytes!("../locales/sv.json");
 
 use components::nav::{AuthContext, NavBar};
 use i18n_page::{DocumentLang, PublicI18n};
+#[cfg(not(feature = "board"))]
 use lazy_routes as lazy;
 use leaderboard::page::LeaderboardPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
+#[cfg(not(feature = "board"))]
+use leptos_router::Lazy;
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let options = match use_context::<axum::http::request::Parts>() {
+        Some(request) => ssr::bundle::for_page(options, request.uri.path()),
+        None => options,
+    };
     view! {
         <!DOCTYPE html>
         // `lang` comes from `i18n_page::DocumentLang`: the public pages' `?lang=`.
@@ -85,35 +94,58 @@ pub fn App() -> impl IntoView {
             <DocumentLang />
             <NavBar />
             <main class="page">
-                <Routes fallback=pages::NotFoundPage>
-                    <Route path=path!("/") view={Lazy::<lazy::Home>::new()} />
-                    <Route path=path!("/sign-in") view={Lazy::<lazy::SignIn>::new()} />
-                    <Route path=path!("/sign-up") view={Lazy::<lazy::SignUp>::new()} />
-                    <Route path=path!("/invite/:token") view={Lazy::<lazy::SetPassword>::new()} />
-                    <Route path=path!("/profile") view={Lazy::<lazy::Profile>::new()} />
-                    <Route path=path!("/racers") view={Lazy::<lazy::Racers>::new()} />
-                    <Route path=path!("/registration") view={Lazy::<lazy::Registration>::new()} />
-                    <Route path=path!("/check-in") view={Lazy::<lazy::CheckIn>::new()} />
-                    <Route path=path!("/my-day") view={Lazy::<lazy::MyDay>::new()} />
-                    <Route path=path!("/admin/users") view={Lazy::<lazy::Users>::new()} />
-                    <Route path=path!("/events") view={Lazy::<lazy::Events>::new()} />
-                    <Route path=path!("/events/:id") view={Lazy::<lazy::Event>::new()} />
-                    // Public pages are rendered whole before their head goes out, so an
-                    // unknown event answers 404 (and the page is complete without code).
-                    <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
-                    <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view={Lazy::<lazy::Landing>::new()} />
-                    <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view={Lazy::<lazy::Overlay>::new()} />
-                    <Route path=path!("/events/:id/podium") ssr=SsrMode::Async view={Lazy::<lazy::Podium>::new()} />
-                    <Route path=path!("/race") view={Lazy::<lazy::RaceManager>::new()} />
-                    <Route path=path!("/race-admin") view={Lazy::<lazy::RaceAdmin>::new()} />
-                    <Route path=path!("/commentator") view={Lazy::<lazy::Commentator>::new()} />
-                    <Route path=path!("/models") view={Lazy::<lazy::MyModels>::new()} />
-                    <Route path=path!("/admin/models") view={Lazy::<lazy::Models>::new()} />
-                    <Route path=path!("/timers") view={Lazy::<lazy::Timers>::new()} />
-                    <Route path=path!("/cars") view={Lazy::<lazy::Cars>::new()} />
-                    <Route path=path!("/cars/labels") view={Lazy::<lazy::CarLabels>::new()} />
-                </Routes>
+                <PageRoutes />
             </main>
         </Router>
+    }
+}
+
+/// Every page. The leaderboard is in the main code; the others load when first visited.
+#[cfg(not(feature = "board"))]
+#[component]
+fn PageRoutes() -> impl IntoView {
+    view! {
+    <Routes fallback=pages::NotFoundPage>
+        <Route path=path!("/") view={Lazy::<lazy::Home>::new()} />
+        <Route path=path!("/sign-in") view={Lazy::<lazy::SignIn>::new()} />
+        <Route path=path!("/sign-up") view={Lazy::<lazy::SignUp>::new()} />
+        <Route path=path!("/invite/:token") view={Lazy::<lazy::SetPassword>::new()} />
+        <Route path=path!("/profile") view={Lazy::<lazy::Profile>::new()} />
+        <Route path=path!("/racers") view={Lazy::<lazy::Racers>::new()} />
+        <Route path=path!("/registration") view={Lazy::<lazy::Registration>::new()} />
+        <Route path=path!("/check-in") view={Lazy::<lazy::CheckIn>::new()} />
+        <Route path=path!("/my-day") view={Lazy::<lazy::MyDay>::new()} />
+        <Route path=path!("/admin/users") view={Lazy::<lazy::Users>::new()} />
+        <Route path=path!("/events") view={Lazy::<lazy::Events>::new()} />
+        <Route path=path!("/events/:id") view={Lazy::<lazy::Event>::new()} />
+        // Public pages are rendered whole before their head goes out, so an
+        // unknown event answers 404 (and the page is complete without code).
+        <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
+        <Route path=path!("/events/:id/landing") ssr=SsrMode::Async view={Lazy::<lazy::Landing>::new()} />
+        <Route path=path!("/events/:id/overlay") ssr=SsrMode::Async view={Lazy::<lazy::Overlay>::new()} />
+        <Route path=path!("/events/:id/podium") ssr=SsrMode::Async view={Lazy::<lazy::Podium>::new()} />
+        <Route path=path!("/race") view={Lazy::<lazy::RaceManager>::new()} />
+        <Route path=path!("/race-admin") view={Lazy::<lazy::RaceAdmin>::new()} />
+        <Route path=path!("/commentator") view={Lazy::<lazy::Commentator>::new()} />
+        <Route path=path!("/models") view={Lazy::<lazy::MyModels>::new()} />
+        <Route path=path!("/admin/models") view={Lazy::<lazy::Models>::new()} />
+        <Route path=path!("/timers") view={Lazy::<lazy::Timers>::new()} />
+        <Route path=path!("/cars") view={Lazy::<lazy::Cars>::new()} />
+        <Route path=path!("/cars/labels") view={Lazy::<lazy::CarLabels>::new()} />
+    </Routes>
+    }
+}
+
+/// The spectators' build (feature `board`): the public leaderboard alone, so a phone
+/// downloads its code and nothing else. The server sends this build with leaderboard
+/// pages only (`board_bundle`); any other address reached from one is loaded whole,
+/// with the full build.
+#[cfg(feature = "board")]
+#[component]
+fn PageRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=pages::LoadWhole>
+            <Route path=path!("/events/:id/leaderboard") ssr=SsrMode::Async view=|| view! { <PublicI18n><LeaderboardPage /></PublicI18n> } />
+        </Routes>
     }
 }

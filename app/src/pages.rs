@@ -135,3 +135,30 @@ pub fn NotFoundPage() -> impl IntoView {
         </section>
     }
 }
+
+/// The spectators' build reached another page (a link from the board): loads it whole,
+/// with the full build, in place of the history entry the router has just made.
+#[cfg(feature = "board")]
+#[component]
+pub fn LoadWhole() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        // As the router writes an address (its `search` has no `?`).
+        let mut href = location.pathname.get_untracked();
+        let search = location.search.get_untracked();
+        if !search.is_empty() {
+            href = format!("{href}?{search}");
+        }
+        let hash = location.hash.get_untracked();
+        if !hash.is_empty() {
+            href = format!("{href}#{}", hash.trim_start_matches('#'));
+        }
+        // After the router has recorded the address (it does so once this view is up).
+        set_timeout(
+            move || {
+                let _ = window().location().replace(&href);
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+}

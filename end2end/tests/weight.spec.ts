@@ -13,10 +13,14 @@ test('a spectator\'s page arrives compressed, and its code comes from the cache 
   // The brotli copies of the built files are made in the background at start-up.
   const html = await (await phone.request.get(board)).text();
   const wasm = /href="([^"]+\.wasm)"/.exec(html)![1];
-  expect(wasm).toMatch(/^\/pkg\/[0-9a-f]{16}\/drem\.wasm$/);
-  await expect
-    .poll(async () => (await phone.request.get(wasm, { headers: { 'accept-encoding': 'br' } })).headers()['content-encoding'], { timeout: 60_000 })
-    .toBe('br');
+  // The spectators' build: the board's code alone.
+  expect(wasm).toMatch(/^\/pkg\/[0-9a-f]{16}\/board\/drem\.wasm$/);
+  const files = [wasm, wasm.replace(/\.wasm$/, '.js'), /href="([^"]+\.css)"/.exec(html)![1]];
+  for (const file of files) {
+    await expect
+      .poll(async () => (await phone.request.get(file, { headers: { 'accept-encoding': 'br' } })).headers()['content-encoding'], { timeout: 60_000 })
+      .toBe('br');
+  }
 
   const cdp = await phone.context().newCDPSession(phone);
   await cdp.send('Network.enable');
@@ -52,4 +56,37 @@ test('a spectator\'s page arrives compressed, and its code comes from the cache 
     const again = find(file);
     expect(again === undefined || again.cached, `${file} from the cache`).toBe(true);
   }
+});
+
+test('a board loads the spectators\' build, and a link from it loads the next page whole with the full build', async ({ page, browser }) => {
+  await signIn(page, 'admin', ADMIN_PASSWORD);
+  await createEvent(page, uniqueName('Bundles '), 'SE', ['Main']);
+  const eventPage = new URL(page.url()).pathname;
+  const board = `${eventPage}/leaderboard`;
+  const code = (html: string) => /href="([^"]+\.wasm)"/.exec(html)![1];
+  expect(code(await (await page.request.get(eventPage)).text())).toMatch(/^\/pkg\/[0-9a-f]{16}\/drem\.wasm$/);
+
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  const wasmLoaded: string[] = [];
+  phone.on('request', r => { if (r.url().endsWith('.wasm')) wasmLoaded.push(new URL(r.url()).pathname); });
+  await open(phone, board);
+  await expect(phone.getByRole('status')).toHaveClass(/on/);
+  expect(wasmLoaded.every(p => p.includes('/board/')), wasmLoaded.join(' ')).toBe(true);
+
+  // The board's build has no sign-in page: following a link there loads it from the
+  // server, with the full build, and it works (it hydrates and signs in). The board
+  // hides the navigation bar, which stays in its document: the router takes a click on
+  // any link, as it would on a link the board showed.
+  wasmLoaded.length = 0;
+  await phone.locator('nav a[href^="/sign-in"]').dispatchEvent('click');
+  await expect(phone).toHaveURL(/\/sign-in/);
+  await expect(phone.locator('body[data-hydrated="true"]')).toHaveCount(1);
+  expect(wasmLoaded.some(p => /^\/pkg\/[0-9a-f]{16}\/drem\.wasm$/.test(p)), wasmLoaded.join(' ')).toBe(true);
+  await phone.getByLabel('Username').fill('admin');
+  await phone.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in, the phone is back on the board it came from (the link's `next`), live.
+  await expect(phone).toHaveURL(new RegExp(`${board}$`));
+  await expect(phone.getByRole('status')).toHaveClass(/on/);
+  await expect(phone.getByTitle('Signed in')).toHaveCount(1);
 });

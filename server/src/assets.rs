@@ -15,15 +15,25 @@ use std::path::{Path, PathBuf};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The built files in `site/pkg`, by name, sorted: the app's wasm, its JavaScript and
-/// stylesheet, and with a split build the staff pages' wasm parts and their loader
-/// (all of one build: a part from another build would not fit). Compressed copies are
-/// not files of their own.
+/// The built files in `site/pkg`, by path within it, sorted: the app's wasm, its
+/// JavaScript and stylesheet, with a split build the staff pages' wasm parts and their
+/// loader (all of one build: a part from another build would not fit), and the
+/// spectators' build in `board/` (`app::ssr::bundle`). Compressed copies are not files
+/// of their own.
 fn files(site: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(site.join("pkg")) else {
+    let pkg = site.join("pkg");
+    let mut names = built_in(&pkg, "");
+    names.extend(built_in(&pkg.join("board"), "board/"));
+    names.sort();
+    names
+}
+
+/// The built files directly in `dir`, named with `prefix`.
+fn built_in(dir: &Path, prefix: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut names: Vec<String> = entries
+    entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
@@ -32,9 +42,8 @@ fn files(site: &Path) -> Vec<String> {
                 .iter()
                 .any(|x| n.ends_with(x))
         })
-        .collect();
-    names.sort();
-    names
+        .map(|n| format!("{prefix}{n}"))
+        .collect()
 }
 
 /// The version of the built files in `site/pkg`: the first 16 hex digits of their
@@ -103,7 +112,7 @@ pub fn precompress(site: PathBuf) {
                 ("gz", gzip as fn(&[u8]) -> std::io::Result<Vec<u8>>),
                 ("br", brotli),
             ] {
-                let copy = file.with_file_name(format!("{name}.{suffix}"));
+                let copy = site.join("pkg").join(format!("{name}.{suffix}"));
                 if is_fresh(&copy, &file) {
                     continue;
                 }

@@ -2,6 +2,7 @@
 //! Nothing here is compiled into the browser bundle.
 
 pub mod bootstrap;
+pub mod bundle;
 pub mod cars;
 pub mod clock;
 pub mod export;
