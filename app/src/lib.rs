@@ -67,8 +67,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                // Under the built files' versioned path, as the scripts are.
-                <link id="leptos" rel="stylesheet" href=format!("/{}/drem.css", options.site_pkg_dir) />
+                // Under the built files' versioned path, as the scripts are, and of the
+                // same build (the spectators' has a stylesheet of its own).
+                <link id="leptos" rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
                 <HydrationScripts options />
                 <link rel="icon" type="image/png" href="/favicon.png" />
                 <MetaTags />

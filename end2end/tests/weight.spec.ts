@@ -66,6 +66,10 @@ test('a board loads the spectators\' build, and a link from it loads the next pa
   const code = (html: string) => /href="([^"]+\.wasm)"/.exec(html)![1];
   expect(code(await (await page.request.get(eventPage)).text())).toMatch(/^\/pkg\/[0-9a-f]{16}\/drem\.wasm$/);
 
+  // With the spectators' stylesheet: the board's rules, none of the staff pages'.
+  const boardHtml = await (await page.request.get(board)).text();
+  expect(/href="([^"]+\.css)"/.exec(boardHtml)![1]).toMatch(/^\/pkg\/[0-9a-f]{16}\/board\/drem\.css$/);
+
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   const wasmLoaded: string[] = [];
   phone.on('request', r => { if (r.url().endsWith('.wasm')) wasmLoaded.push(new URL(r.url()).pathname); });
