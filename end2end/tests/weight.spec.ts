@@ -22,6 +22,11 @@ test('a spectator\'s page arrives compressed, and its code comes from the cache 
       .toBe('br');
   }
 
+  // Flags too (a board shows one per country), from their compressed copies.
+  await expect
+    .poll(async () => (await phone.request.get('/flags/SE.svg', { headers: { 'accept-encoding': 'br' } })).headers()['content-encoding'], { timeout: 60_000 })
+    .toBe('br');
+
   const cdp = await phone.context().newCDPSession(phone);
   await cdp.send('Network.enable');
   const seen: Seen[] = [];

@@ -98,21 +98,26 @@ pub fn router<S: Clone + Send + Sync + 'static>(site: &Path, version: &str) -> R
         )
 }
 
-/// Makes the gzip and brotli copies of the built files that are missing or older than
-/// their file (in a blocking thread: brotli takes seconds on a large wasm). A read-only
-/// site folder only means no copies: the files are served as they are.
+/// Makes the gzip and brotli copies of the built files and the flags that are missing or
+/// older than their file (in a blocking thread: brotli takes seconds on a large wasm). A
+/// read-only site folder only means no copies: the files are served as they are.
 pub fn precompress(site: PathBuf) {
     std::thread::spawn(move || {
-        for name in files(&site) {
-            let file = site.join("pkg").join(&name);
+        let pkg = files(&site)
+            .into_iter()
+            .map(|name| site.join("pkg").join(name));
+        for file in pkg.chain(flags(&site)) {
             let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
             for (suffix, compress) in [
                 ("gz", gzip as fn(&[u8]) -> std::io::Result<Vec<u8>>),
                 ("br", brotli),
             ] {
-                let copy = site.join("pkg").join(format!("{name}.{suffix}"));
+                let copy = file.with_file_name(format!("{name}.{suffix}"));
                 if is_fresh(&copy, &file) {
                     continue;
                 }
@@ -122,6 +127,19 @@ pub fn precompress(site: PathBuf) {
             }
         }
     });
+}
+
+/// The flags (`site/flags/*.svg`): a third of their size compressed, and a board shows
+/// one per country.
+fn flags(site: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(site.join("flags")) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+        .collect()
 }
 
 fn is_fresh(copy: &Path, file: &Path) -> bool {

@@ -101,7 +101,12 @@ pub fn router(state: AppState, secure_cookies: bool, deadline: std::time::Durati
             "/flags",
             ServiceBuilder::new()
                 .layer(a_day())
-                .service(ServeDir::new(site.join("flags"))),
+                // The brotli and gzip copies `--precompress` made (a flag is a third).
+                .service(
+                    ServeDir::new(site.join("flags"))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .route_service(
             "/favicon.png",
