@@ -159,22 +159,52 @@ pub async fn metric(op: &Client, base: &str, name: &str) -> Result<f64, Failure>
         .ok_or_else(|| format!("no {name} in /metrics").into())
 }
 
-/// The operator racing meanwhile: a lap every 10 ms on `race` until told to stop; the
-/// round trip of each command.
-pub struct Operator {
+/// Requests sent every 10 ms while the boards go out, until told to stop: the round
+/// trip of each.
+pub struct Meanwhile {
     stop: Arc<AtomicBool>,
     task: tokio::task::JoinHandle<Result<Vec<Duration>, Failure>>,
 }
 
-impl Operator {
-    pub fn start(op: Client, base: String, mut race: Value) -> Self {
+impl Meanwhile {
+    /// The operator racing: a lap captured on `race` each time.
+    pub fn racing(op: Client, base: String, race: Value) -> Self {
+        let race = Arc::new(std::sync::Mutex::new(race));
+        Self::every_10_ms(move || {
+            let (op, base, race) = (op.clone(), base.clone(), Arc::clone(&race));
+            async move {
+                let current = race.lock().map_err(|_| "race lock poisoned")?.clone();
+                let next = capture_lap(&op, &base, &current).await?;
+                *race.lock().map_err(|_| "race lock poisoned")? = next;
+                Ok(())
+            }
+        })
+    }
+
+    /// The floor for any request on the same cores: `GET /healthz`, which only asks the
+    /// database for nothing.
+    pub fn health_checks(client: Client, base: String) -> Self {
+        Self::every_10_ms(move || {
+            let (client, url) = (client.clone(), format!("{base}/healthz"));
+            async move {
+                client.get(url).send().await?.error_for_status()?;
+                Ok(())
+            }
+        })
+    }
+
+    fn every_10_ms<F, Fut>(mut request: F) -> Self
+    where
+        F: FnMut() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), Failure>> + Send,
+    {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         let task = tokio::spawn(async move {
             let mut round_trips = Vec::new();
             while !stopped.load(Ordering::Relaxed) {
                 let sent = Instant::now();
-                race = capture_lap(&op, &base, &race).await?;
+                request().await?;
                 round_trips.push(sent.elapsed());
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
@@ -204,6 +234,8 @@ pub struct Submissions {
     pub submit: Figures,
     /// The operator's race commands while the boards went out.
     pub operator: Figures,
+    /// Health checks meanwhile: the floor for the operator's commands.
+    pub health: Figures,
 }
 
 /// Submits `changes` races of one lap on `track`, each by another of `racers` (chosen
@@ -224,7 +256,8 @@ pub async fn submissions(
     let computed_before = metric(op, base, "drem_board_computations_total").await?;
     let seconds_before = metric(op, base, "drem_board_compute_seconds_sum").await?;
     let mut submits = Vec::new();
-    let operator = Operator::start(op.clone(), base.to_string(), side_race);
+    let operator = Meanwhile::racing(op.clone(), base.to_string(), side_race);
+    let health = Meanwhile::health_checks(Client::new(), base.to_string());
     let (mut latencies, mut board_messages, mut held) = (Vec::new(), Vec::new(), 0);
     let mut greeting = Vec::new();
     for change in 0..changes {
@@ -248,6 +281,7 @@ pub async fn submissions(
         settle(viewers).await;
     }
     let operator = operator.stop().await?;
+    let health = health.stop().await?;
     let computed = metric(op, base, "drem_board_computations_total").await? - computed_before;
     let seconds = metric(op, base, "drem_board_compute_seconds_sum").await? - seconds_before;
     Ok(Submissions {
@@ -258,6 +292,7 @@ pub async fn submissions(
         board_messages,
         computations_per_change: computed / changes as f64,
         operator: Figures::of(operator),
+        health: Figures::of(health),
     })
 }
 
