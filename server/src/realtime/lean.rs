@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::ssr::metrics::StreamKind;
 use app::ssr::realtime::boards::BoardKey;
 use app::ssr::state::AppState;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -222,32 +222,106 @@ async fn stream_events(
     let mut keep_alive =
         tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE);
     let mut closed = [0u8; 1];
-    loop {
+    let mut ended = false;
+    while !ended {
         let (bytes, sent) = tokio::select! {
             update = updates.next() => match update {
-                Some(frame) => (format!("event: update\ndata: {}\n\n", frame.json), Some(frame)),
+                Some(frame) => {
+                    let mut frames = vec![frame];
+                    ended = waiting(&mut updates, &mut frames);
+                    (events(&frames), frames)
+                }
                 None => return,
             },
-            _ = keep_alive.tick() => (":\n\n".to_string(), None),
+            _ = keep_alive.tick() => (":\n\n".to_string(), Vec::new()),
             // The browser went away (or sent something it should not): done.
             _ = reader.read(&mut closed) => return,
             _ = stopping.cancelled() => return,
         };
         match tokio::time::timeout(WRITE_WITHIN, writer.write_all(bytes.as_bytes())).await {
-            Ok(Ok(())) => {
-                if let Some(frame) = sent {
-                    frame.sent(metrics);
-                }
-            }
+            Ok(Ok(())) => sent.iter().for_each(|frame| frame.sent(metrics)),
             _ => return,
         }
     }
 }
 
+/// At most this many messages go out in one write.
+const MESSAGES_PER_WRITE: usize = 8;
+
+/// Adds to `frames` the updates already waiting (a new board is followed at once by
+/// the news that its racer's track is free), so that they go out in one write: one
+/// system call and one packet per viewer instead of one each. Whether the updates ended.
+fn waiting(
+    updates: &mut std::pin::Pin<Box<dyn futures::Stream<Item = Frame> + Send>>,
+    frames: &mut Vec<Frame>,
+) -> bool {
+    while frames.len() < MESSAGES_PER_WRITE {
+        match updates.next().now_or_never() {
+            Some(Some(frame)) => frames.push(frame),
+            Some(None) => return true,
+            None => break,
+        }
+    }
+    false
+}
+
+/// The event-stream messages of `frames`, in order.
+fn events(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .map(|frame| format!("event: update\ndata: {}\n\n", frame.json))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::board_of;
+    use super::{board_of, events, waiting, Frame, MESSAGES_PER_WRITE};
     use app::domain::rules::BoardFormat;
+    use futures::StreamExt;
+
+    fn frame(json: &str) -> Frame {
+        Frame {
+            json: json.into(),
+            since: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn updates_already_waiting_go_out_in_one_write_in_order() {
+        let (tx, rx) = futures::channel::mpsc::unbounded::<Frame>();
+        let mut updates: std::pin::Pin<Box<dyn futures::Stream<Item = Frame> + Send>> =
+            Box::pin(rx);
+        for json in ["1", "2", "3"] {
+            tx.unbounded_send(frame(json)).unwrap();
+        }
+        let mut frames = vec![updates.next().await.unwrap()];
+        assert!(!waiting(&mut updates, &mut frames), "not ended");
+        assert_eq!(
+            events(&frames),
+            "event: update\ndata: 1\n\nevent: update\ndata: 2\n\nevent: update\ndata: 3\n\n"
+        );
+        // Nothing more waiting: the write goes out with what there is.
+        let mut frames = Vec::new();
+        assert!(!waiting(&mut updates, &mut frames));
+        assert!(frames.is_empty());
+        // A long backlog goes out in writes of a bounded size, none lost.
+        for i in 0..MESSAGES_PER_WRITE + 2 {
+            tx.unbounded_send(frame(&i.to_string())).unwrap();
+        }
+        drop(tx);
+        let mut first = Vec::new();
+        assert!(!waiting(&mut updates, &mut first));
+        assert_eq!(first.len(), MESSAGES_PER_WRITE);
+        let mut rest = Vec::new();
+        assert!(waiting(&mut updates, &mut rest), "the updates ended");
+        assert_eq!(
+            rest.iter().map(|f| &*f.json).collect::<Vec<_>>(),
+            [
+                MESSAGES_PER_WRITE.to_string(),
+                (MESSAGES_PER_WRITE + 1).to_string()
+            ]
+        );
+    }
 
     fn event_of(head: &[u8]) -> Option<String> {
         board_of(head).map(|key| key.event.0)

@@ -240,13 +240,13 @@ impl Hub {
                         })
                 }
             };
-            let title = self.title_of(db, &track).await;
             if change.results {
                 // A submission: the new ranking goes out first, computed while the
                 // machine is not yet busy telling every page the track is free.
                 self.push_boards(db, &event, change.results_race.map(RaceId))
                     .await;
             }
+            let title = self.title_of(db, &track).await;
             self.publish_race(&event, &track, race, &title);
         } else if change.results {
             self.push_boards(db, &event, change.results_race.map(RaceId))
