@@ -51,7 +51,7 @@ pub struct Mismatch;
 
 /// An item of a list a delta carries: how it is matched to the old list's items, and
 /// how it may be edited rather than sent whole.
-pub trait Item: Clone + PartialEq {
+pub trait Item: Clone + PartialEq + Default {
     type Key<'a>: Hash + Eq
     where
         Self: 'a;
@@ -167,27 +167,60 @@ fn pieces<T: Item>(old: &[T], new: &[T]) -> Vec<Piece<T, T::Edit>> {
 }
 
 /// `old` with `pieces` applied (each old item taken once at most), or `Mismatch` if
-/// they name items `old` has not.
-fn applied<T: Item>(old: Vec<T>, pieces: Vec<Piece<T, T::Edit>>) -> Result<Vec<T>, Mismatch> {
-    let mut out = Vec::with_capacity(old.len());
-    let mut old: Vec<Option<T>> = old.into_iter().map(Some).collect();
-    let mut take = |i: u32| {
-        old.get_mut(i as usize)
-            .and_then(Option::take)
-            .ok_or(Mismatch)
+/// they name items `old` has not. In place: an item kept at its own index is not
+/// touched, so a change that moves a few rows of 200 costs those rows, not the board
+/// (each of thousands of viewers on the benchmark's cores, or a phone, applies it).
+fn applied<T: Item>(mut old: Vec<T>, pieces: Vec<Piece<T, T::Edit>>) -> Result<Vec<T>, Mismatch> {
+    let mut taken = vec![false; old.len()];
+    let mut take = |i: u32| match taken.get_mut(i as usize) {
+        Some(seen) if !*seen => {
+            *seen = true;
+            Ok(i as usize)
+        }
+        _ => Err(Mismatch),
     };
+    // Where each item that is not kept in place comes from, by its new index: taken
+    // out of `old` only once all are known, so no source is overwritten before read.
+    let mut placed: Vec<(usize, Piece<T, T::Edit>)> = Vec::new();
+    let mut len = 0usize;
     for piece in pieces {
         match piece {
-            Piece::Same(from, len) => {
-                for i in from..from.checked_add(len).ok_or(Mismatch)? {
-                    out.push(take(i)?);
+            Piece::Same(from, count) => {
+                for i in from..from.checked_add(count).ok_or(Mismatch)? {
+                    let i = take(i)?;
+                    if i != len {
+                        placed.push((len, Piece::Same(i as u32, 1)));
+                    }
+                    len += 1;
                 }
             }
-            Piece::Edit(from, edit) => out.push(take(from)?.edited(&edit)),
-            Piece::New(item) => out.push(item),
+            Piece::Edit(from, edit) => {
+                take(from)?;
+                placed.push((len, Piece::Edit(from, edit)));
+                len += 1;
+            }
+            Piece::New(item) => {
+                placed.push((len, Piece::New(item)));
+                len += 1;
+            }
         }
     }
-    Ok(out)
+    let moved: Vec<(usize, T)> = placed
+        .into_iter()
+        .map(|(at, piece)| {
+            let item = match piece {
+                Piece::Same(from, _) => std::mem::take(&mut old[from as usize]),
+                Piece::Edit(from, edit) => std::mem::take(&mut old[from as usize]).edited(&edit),
+                Piece::New(item) => item,
+            };
+            (at, item)
+        })
+        .collect();
+    old.resize_with(len, T::default);
+    for (at, item) in moved {
+        old[at] = item;
+    }
+    Ok(old)
 }
 
 #[cfg(test)]

@@ -205,3 +205,43 @@ fn stream_messages_read_back_as_sent_whatever_their_field_order() {
     assert!(serde_json::from_str::<PublicUpdate>(r#"{"kind":"race"}"#).is_err());
     assert!(serde_json::from_str::<PublicUpdate>(r#"{"kind":"board"}"#).is_err());
 }
+
+/// A small deterministic generator, so that a failing case is the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+#[test]
+fn any_change_of_any_board_applies_back_to_the_new_board() {
+    let mut random = Lcg(13);
+    for case in 0..400 {
+        let count = random.below(40);
+        // A few names repeat: such racers are paired first with first.
+        let old: Vec<(String, u64)> = (0..count)
+            .map(|i| (format!("R{}", i % 30), 10_000 + random.below(5_000)))
+            .collect();
+        let mut new = old.clone();
+        for _ in 0..random.below(4) {
+            match random.below(3) {
+                0 if !new.is_empty() => {
+                    let i = random.below(new.len() as u64) as usize;
+                    new[i].1 = 9_000 + random.below(7_000);
+                }
+                1 if !new.is_empty() => {
+                    new.remove(random.below(new.len() as u64) as usize);
+                }
+                _ => new.push((format!("N{case}"), 9_000 + random.below(7_000))),
+            }
+        }
+        let before = board(case, &old, None);
+        round_trip(&before, &board(case + 1, &new, Some(&before)));
+    }
+}

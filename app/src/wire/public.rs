@@ -5,7 +5,7 @@ use super::{LandingLink, LiveRace, TrackId};
 use serde::{Deserialize, Serialize};
 
 /// A leaderboard row as the public sees it: no ids, no emails.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BoardRow {
     pub position: Option<u32>,
     /// Before the event's latest race: the leaderboard shows the move.
