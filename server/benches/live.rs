@@ -17,10 +17,12 @@
 //! Then the results change (`results.rs`, issue 13): with 200 racers on the board
 //! (`DREM_BENCH_RACERS`), races are submitted while the same viewers follow it, each
 //! timed from the submit call to every viewer holding the new board (goal p99 ≤ 1.5×
-//! the lap fan-out's), beside the floor for a frame of the board's size, the board
-//! computations per change (goal: one per kept board) and the operator's race commands
-//! meanwhile (goal p99 < 50 ms), beside health checks sent meanwhile: the floor for any
-//! request while the same two cores write the boards out.
+//! the lap fan-out's), beside the floor for the very same board messages and the board
+//! computations per change (goal: one per kept board). Then as many races again while
+//! the operator races on another event's track: its race commands (goal p99 < 50 ms)
+//! beside health checks sent meanwhile, the floor for any request while the same two
+//! cores write the boards out. Every other lap is timed under that same load, so that
+//! each board is compared with laps timed alike.
 
 #[path = "live/floor.rs"]
 mod floor;
@@ -36,9 +38,10 @@ use std::time::{Duration, Instant};
 use subscribers::{ms, Figures, Kind, Subscribers};
 use support::{Drem, Failure};
 
-/// Laps timed per run.
-const LAPS: usize = 20;
-/// Results changes (submitted races) timed per run.
+/// Laps timed per run (every other one while the operator races elsewhere).
+const LAPS: usize = 30;
+/// Results changes (submitted races) timed per run, as quiet as the laps, then as many
+/// again while the operator races.
 const CHANGES: usize = 5;
 /// Racers on the board, unless `DREM_BENCH_RACERS` says otherwise.
 const RACERS: usize = 200;
@@ -70,8 +73,8 @@ fn main() -> Result<(), Failure> {
         .and_then(|r| r.parse().ok())
         .unwrap_or(RACERS);
     println!(
-        "live delivery: {LAPS} laps and {CHANGES} submitted races per run, latency from the \
-         command to receipt"
+        "live delivery: {LAPS} laps and 2 x {CHANGES} submitted races per run, latency from \
+         the command to receipt"
     );
     for n in counts {
         runtime.block_on(run(n, racers))?;
@@ -104,6 +107,7 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     let (_, side_track) = results::event_with_track(&op, &base, "Side").await?;
     let side_racer = seeded.first().cloned().unwrap_or_else(|| me["id"].clone());
     let side_race = results::started(&op, &base, &side_track, &side_racer).await?;
+    let side_race = std::sync::Arc::new(std::sync::Mutex::new(side_race));
     let mut race = results::started(&op, &base, &track, &me["id"]).await?;
     // Both memory readings after a second's rest: the allocator returns freed pages
     // with a delay.
@@ -118,18 +122,27 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     let subscribed_kib = drem.rss_kib();
     let subscribed_threads = drem.threads();
 
-    let mut latencies = Vec::with_capacity(n * LAPS);
+    let (mut latencies, mut busy_latencies) = (Vec::new(), Vec::new());
     let mut round_trips = Vec::with_capacity(LAPS);
     let mut frames = Vec::with_capacity(LAPS);
-    for _ in 0..LAPS {
+    for lap in 0..LAPS {
+        // Every other lap while the operator races on another event's track: the
+        // results change is timed both ways too.
+        let busy = (lap % 2 == 1).then(|| results::Busy::start(&op, &base, &side_race));
         tokio::time::sleep(Duration::from_millis(100)).await;
         let sent = Instant::now();
         race = capture_lap(&op, &base, &race).await?;
         round_trips.push(sent.elapsed());
-        let (message, _) = subscribers
-            .await_update(sent, Kind::Race, &mut latencies)
-            .await?;
+        let timed = if busy.is_some() {
+            &mut busy_latencies
+        } else {
+            &mut latencies
+        };
+        let (message, _) = subscribers.await_update(sent, Kind::Race, timed).await?;
         frames.push((Kind::Race, message));
+        if let Some(busy) = busy {
+            busy.stop().await?;
+        }
     }
     let peak_kib = drem.rss_kib();
     let grown = subscribed_kib.saturating_sub(idle_kib);
@@ -145,30 +158,61 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     );
     let race = command(&op, &base, &race, json!({"command": "end"})).await?;
     command(&op, &base, &race, json!({"command": "submit"})).await?;
+    let racers_on_board = if seeded.is_empty() {
+        std::slice::from_ref(&me["id"])
+    } else {
+        &seeded
+    };
+    // Timed first as the laps were, with nobody else calling the server; then again
+    // while the operator races on another track, for the operator's figures.
     let changes = results::submissions(
         &op,
         &base,
         &mut subscribers,
         (&event, &track),
-        if seeded.is_empty() {
-            std::slice::from_ref(&me["id"])
-        } else {
-            &seeded
+        racers_on_board,
+        results::Plan {
+            changes: 0..CHANGES,
+            operator_racing: None,
         },
-        side_race,
-        CHANGES,
     )
     .await?;
+    let busy = results::submissions(
+        &op,
+        &base,
+        &mut subscribers,
+        (&event, &track),
+        racers_on_board,
+        results::Plan {
+            changes: CHANGES..2 * CHANGES,
+            operator_racing: Some(side_race),
+        },
+    )
+    .await?;
+    let (race_apply, board_apply) = (
+        subscribers::mean_apply(Kind::Race),
+        subscribers::mean_apply(Kind::Board),
+    );
     let greeting = std::mem::take(&mut subscribers.greeting);
     drop(subscribers);
     drop(drem);
 
     let latencies = Figures::of(latencies);
+    let busy_latencies = Figures::of(busy_latencies);
     let round_trips = Figures::of(round_trips);
     println!(
-        "{n:>6} subscribers: drem  {}  (lap command round trip p50 {})",
+        "{n:>6} subscribers: drem  {}  (lap command round trip p50 {}); the other half of \
+         the laps, while the operator races on another event's track (a lap every 10 ms) \
+         and health checks are sent: {}",
         latencies.summary(),
         ms(round_trips.percentile(0.50)),
+        busy_latencies.summary(),
+    );
+    println!(
+        "{n:>6} subscribers: a subscriber parses and applies a race message in {:.1} µs, a \
+         board's in {:.1} µs (mean; {n} of them share these cores with drem)",
+        race_apply.as_secs_f64() * 1e6,
+        board_apply.as_secs_f64() * 1e6,
     );
     let floor = floor::measure(n, &greeting, &frames).await?;
     let (least, most) = (
@@ -210,16 +254,24 @@ async fn run(n: usize, racers: usize) -> Result<(), Failure> {
     );
     println!(
         "{n:>6} subscribers: {:.1} board computations per change (one board kept: the viewers'), \
-         {:.1} ms each; the submit call itself {}; operator's race command meanwhile {} (goal \
-         p99 < 50 ms); a health check meanwhile (the floor for any request) {}: the race \
-         command's p99 {:.2}x it",
+         {:.1} ms each; the submit call itself {}",
         changes.computations_per_change,
         changes.compute_mean.as_secs_f64() * 1e3,
         changes.submit.summary(),
-        changes.operator.summary(),
-        changes.health.summary(),
-        ratio(&changes.operator, &changes.health),
     );
+    if let Some((operator, health)) = &busy.meanwhile {
+        println!(
+            "{n:>6} subscribers: {CHANGES} more changes while the operator races on another \
+             track (a lap every 10 ms) and health checks are sent: the new board {} ({:.2}x the \
+             p99 of the laps timed so); operator's race command {} (goal p99 < 50 ms); a \
+             health check (the floor for any request) {}: the race command's p99 {:.2}x it",
+            busy.latencies.summary(),
+            ratio(&busy.latencies, &busy_latencies),
+            operator.summary(),
+            health.summary(),
+            ratio(operator, health),
+        );
+    }
     Ok(())
 }
 

@@ -167,9 +167,9 @@ pub struct Meanwhile {
 }
 
 impl Meanwhile {
-    /// The operator racing: a lap captured on `race` each time.
-    pub fn racing(op: Client, base: String, race: Value) -> Self {
-        let race = Arc::new(std::sync::Mutex::new(race));
+    /// The operator racing: a lap captured on `race` each time (kept there as it
+    /// changes).
+    pub fn racing(op: Client, base: String, race: Arc<std::sync::Mutex<Value>>) -> Self {
         Self::every_10_ms(move || {
             let (op, base, race) = (op.clone(), base.clone(), Arc::clone(&race));
             async move {
@@ -219,6 +219,24 @@ impl Meanwhile {
     }
 }
 
+/// The operator racing on another event's track, and health checks beside it, while
+/// something else is timed.
+pub struct Busy(Meanwhile, Meanwhile);
+
+impl Busy {
+    pub fn start(op: &Client, base: &str, race: &Arc<std::sync::Mutex<Value>>) -> Self {
+        Self(
+            Meanwhile::racing(op.clone(), base.to_string(), Arc::clone(race)),
+            Meanwhile::health_checks(Client::new(), base.to_string()),
+        )
+    }
+
+    /// The race commands' round trips and the health checks'.
+    pub async fn stop(self) -> Result<(Vec<Duration>, Vec<Duration>), Failure> {
+        Ok((self.0.stop().await?, self.1.stop().await?))
+    }
+}
+
 /// What a run of submissions measured.
 pub struct Submissions {
     /// Submit call to each viewer holding the new board.
@@ -232,35 +250,43 @@ pub struct Submissions {
     pub compute_mean: Duration,
     /// The submit call's own round trip.
     pub submit: Figures,
-    /// The operator's race commands while the boards went out.
-    pub operator: Figures,
-    /// Health checks meanwhile: the floor for the operator's commands.
-    pub health: Figures,
+    /// The operator's race commands while the boards went out, and health checks
+    /// meanwhile (the floor for the operator's commands), if the plan raced.
+    pub meanwhile: Option<(Figures, Figures)>,
 }
 
-/// Submits `changes` races of one lap on `track`, each by another of `racers` (chosen
-/// across the board: where its new lap puts it, the rows between move), timing each
-/// from the submit call to every viewer holding a board of a newer version, while the
-/// operator races on `side_race`.
-#[allow(clippy::too_many_arguments, reason = "one scenario's setting")]
+/// Which changes a run of submissions makes, and what else happens meanwhile.
+pub struct Plan {
+    /// The changes' numbers: each is submitted by another racer.
+    pub changes: std::ops::Range<usize>,
+    /// The operator's race on another event's track, raced on (a lap every 10 ms, health
+    /// checks beside it) while the boards go out; `None`: nobody else calls the server.
+    pub operator_racing: Option<Arc<std::sync::Mutex<Value>>>,
+}
+
+/// Submits one race of one lap on `track` per change of the plan, each by another of
+/// `racers` (chosen across the board: where its new lap puts it, the rows between
+/// move), timing each from the submit call to every viewer holding a board of a newer
+/// version.
 pub async fn submissions(
     op: &Client,
     base: &str,
     viewers: &mut Subscribers,
     (event, track): (&Value, &Value),
     racers: &[Value],
-    side_race: Value,
-    changes: usize,
+    plan: Plan,
 ) -> Result<Submissions, Failure> {
     settle(viewers).await;
     let computed_before = metric(op, base, "drem_board_computations_total").await?;
     let seconds_before = metric(op, base, "drem_board_compute_seconds_sum").await?;
     let mut submits = Vec::new();
-    let operator = Meanwhile::racing(op.clone(), base.to_string(), side_race);
-    let health = Meanwhile::health_checks(Client::new(), base.to_string());
+    let busy = plan
+        .operator_racing
+        .map(|race| Busy::start(op, base, &race));
     let (mut latencies, mut board_messages, mut held) = (Vec::new(), Vec::new(), 0);
     let mut greeting = Vec::new();
-    for change in 0..changes {
+    let count = plan.changes.len();
+    for change in plan.changes {
         let racer = &racers[(change * 37 + 11) % racers.len().max(1)];
         let race = one_lap(op, base, track, racer).await?;
         settle(viewers).await;
@@ -280,8 +306,13 @@ pub async fn submissions(
         board_messages.push(message);
         settle(viewers).await;
     }
-    let operator = operator.stop().await?;
-    let health = health.stop().await?;
+    let meanwhile = match busy {
+        Some(busy) => {
+            let (operator, health) = busy.stop().await?;
+            Some((Figures::of(operator), Figures::of(health)))
+        }
+        None => None,
+    };
     let computed = metric(op, base, "drem_board_computations_total").await? - computed_before;
     let seconds = metric(op, base, "drem_board_compute_seconds_sum").await? - seconds_before;
     Ok(Submissions {
@@ -290,9 +321,8 @@ pub async fn submissions(
         latencies: Figures::of(latencies),
         greeting,
         board_messages,
-        computations_per_change: computed / changes as f64,
-        operator: Figures::of(operator),
-        health: Figures::of(health),
+        computations_per_change: computed / count.max(1) as f64,
+        meanwhile,
     })
 }
 

@@ -4,6 +4,7 @@
 
 use crate::support::Failure;
 use app::wire::{Leaderboard, PublicUpdate};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -12,13 +13,26 @@ use tokio::sync::mpsc;
 /// Subscribers connecting at once (the listener's backlog is finite).
 const CONNECT_BATCH: usize = 250;
 
+/// Time all subscribers spent parsing and applying messages, and how many, by kind
+/// (race, board): what each viewer's own work adds to a fan-out on these cores.
+static APPLYING: [(AtomicU64, AtomicU64); 2] = [
+    (AtomicU64::new(0), AtomicU64::new(0)),
+    (AtomicU64::new(0), AtomicU64::new(0)),
+];
+
+/// The mean time a subscriber took to parse and apply a message of `kind` so far.
+pub fn mean_apply(kind: Kind) -> Duration {
+    let (nanos, count) = &APPLYING[kind as usize];
+    Duration::from_nanos(nanos.load(Ordering::Relaxed) / count.load(Ordering::Relaxed).max(1))
+}
+
 /// What a message of the public stream carries.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     /// Who is on track, and their race (each lap).
-    Race,
+    Race = 0,
     /// The board, after a change of results.
-    Board,
+    Board = 1,
 }
 
 /// One update reaching one subscriber: when, its kind, the board version it brought
@@ -145,7 +159,14 @@ async fn subscribe(
         // Complete messages end with a blank line; the page parses each one.
         while let Some(end) = pending.windows(2).position(|w| w == b"\n\n") {
             let message = &pending[..end + 2];
+            let applying = Instant::now();
             let update = page.apply(message);
+            // The greeting (the whole board) is not one of the updates timed.
+            if let Some((kind, _)) = update.filter(|_| greeted) {
+                let (nanos, count) = &APPLYING[kind as usize];
+                nanos.fetch_add(applying.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                count.fetch_add(1, Ordering::Relaxed);
+            }
             if !greeted {
                 greeted = update.is_some();
                 if greeted {
