@@ -227,8 +227,12 @@ async fn stream_events(
         let (bytes, sent) = tokio::select! {
             update = updates.next() => match update {
                 Some(frame) => {
+                    let more = frame.followed;
                     let mut frames = vec![frame];
-                    ended = waiting(&mut updates, &mut frames);
+                    // Only then: looking again after every lap costs the fan-out.
+                    if more {
+                        ended = waiting(&mut updates, &mut frames);
+                    }
                     (events(&frames), frames)
                 }
                 None => return,
@@ -248,9 +252,9 @@ async fn stream_events(
 /// At most this many messages go out in one write.
 const MESSAGES_PER_WRITE: usize = 8;
 
-/// Adds to `frames` the updates already waiting (a new board is followed at once by
-/// the news that its racer's track is free), so that they go out in one write: one
-/// system call and one packet per viewer instead of one each. Whether the updates ended.
+/// Adds to `frames` the updates already waiting (after a new board, the news that its
+/// race's track is free), so that they go out in one write: one system call and one
+/// packet per viewer instead of one each. Whether the updates ended.
 fn waiting(
     updates: &mut std::pin::Pin<Box<dyn futures::Stream<Item = Frame> + Send>>,
     frames: &mut Vec<Frame>,
@@ -283,6 +287,7 @@ mod tests {
         Frame {
             json: json.into(),
             since: None,
+            followed: true,
         }
     }
 

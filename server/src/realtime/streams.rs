@@ -184,6 +184,9 @@ pub async fn event_events(
 pub(crate) struct Frame {
     pub json: Arc<str>,
     pub since: Option<std::time::Instant>,
+    /// More news follows at once: a new board is followed by the news that its race's
+    /// track is free, which a writer may send with it.
+    pub followed: bool,
 }
 
 impl Frame {
@@ -259,7 +262,11 @@ where
     Fresh: Fn(BoardKey) -> Snapshot + Send + 'static,
     Snapshot: std::future::Future<Output = Option<Held>> + Send,
 {
-    let own = |json: Arc<str>| Frame { json, since: None };
+    let own = |json: Arc<str>| Frame {
+        json,
+        since: None,
+        followed: false,
+    };
     let reload = move || own(Arc::<str>::from(public_json(&PublicUpdate::Reload)));
     let (held, first) = first;
     stream::unfold(
@@ -273,6 +280,7 @@ where
                     Ok(EventUpdate::Race(news)) => Frame {
                         json: news.public.clone(),
                         since: Some(news.published),
+                        followed: false,
                     },
                     Ok(EventUpdate::Board(board, since)) if board.key == key => {
                         if board.board.version <= held {
@@ -286,6 +294,7 @@ where
                         Frame {
                             json,
                             since: Some(since),
+                            followed: true,
                         }
                     }
                     // Who is next up on a track this board shows.
@@ -295,6 +304,7 @@ where
                         Frame {
                             json: queue.public.clone(),
                             since: Some(queue.published),
+                            followed: false,
                         }
                     }
                     Ok(EventUpdate::Queue(_)) => continue,

@@ -124,7 +124,8 @@ pub struct Hub {
     /// "Cars, fleets or timers changed", for the staff pages that show them.
     kit: broadcast::Sender<()>,
     /// Track titles for public messages, read once and forgotten whenever an event's
-    /// tracks or results change (a rename reaches open pages with the next race change).
+    /// tracks, rules or details change (a rename reaches open pages with the next race
+    /// change).
     titles: Mutex<HashMap<TrackId, String>>,
     /// The leaderboards this process keeps, computed once per change of results.
     pub boards: super::boards::Boards,
@@ -212,7 +213,9 @@ impl Hub {
         if let Some(track) = change.queue.map(TrackId) {
             self.publish_queue(db, &event, track).await;
         }
-        if change.results {
+        // A race's result changes no title (and a submission's track news, after its
+        // board, then goes out at once, in the same write as the board).
+        if change.results && change.results_race.is_none() {
             self.titles
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
