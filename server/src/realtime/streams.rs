@@ -184,8 +184,9 @@ pub async fn event_events(
 pub(crate) struct Frame {
     pub json: Arc<str>,
     pub since: Option<std::time::Instant>,
-    /// More news follows at once: a new board is followed by the news that its race's
-    /// track is free, which a writer may send with it.
+    /// More news may follow at once: a submission's board is followed by the news that
+    /// its track is free, which a writer may send with it (every board is marked: the
+    /// look costs one poll, and only boards pay it).
     pub followed: bool,
 }
 
